@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine (Python 3.11 with pip):
+#   make book   create .venv, install afcourse, build the book offline
+#   make test   install test needs (incl. Debian's chromium), run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: book test chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.book-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[book]'
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[book,test]'
+	touch $@
+
+book: $(VENV)/.book-deps
+	$(BIN)/jupyter-book build book --warningiserror --quiet
+	@echo "Book built: book/_build/html/index.html"
+
+# Browser tests use Debian's chromium (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# pytest exits 5 when it collects no test; say so loudly instead of failing obscurely.
+test: $(VENV)/.test-deps chromium
+	@$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+clean:
+	rm -rf book/_build

@@ -1,0 +1,241 @@
+"""The `afcourse` command: a thin shell over the library (every command is one call)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from afcourse.factbase import FactBaseError, load_facts, summary
+from afcourse.fileio import OutputExistsError, write_atomic
+
+app = typer.Typer(help="Facts, quizzes, exports and grading for the afcourse module.", no_args_is_help=True)
+facts_app = typer.Typer(help="Inspect and export the fact base.", no_args_is_help=True)
+app.add_typer(facts_app, name="facts")
+
+out = Console()
+err = Console(stderr=True)
+
+FactsDir = typer.Option(None, "--dir", help="Folder of fact YAML files (default: the facts shipped with the package).")
+
+
+def _error(message: str) -> None:
+    """Print an error for a person to read (plain text: never wrapped mid-path)."""
+    typer.echo(f"error: {message}", err=True)
+
+
+def _load_or_exit(directory: Optional[Path]):
+    try:
+        return load_facts(directory)
+    except FactBaseError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        _error(f"{len(exc.problems)} problem(s) in the fact files.")
+        raise typer.Exit(1)
+
+
+@facts_app.command("check")
+def facts_check(
+    directory: Optional[Path] = FactsDir,
+    seeds: Optional[Path] = typer.Option(None, "--seeds", help="Also check citations against the seed documents in this folder."),
+) -> None:
+    """Validate every fact file and print counts by source, kind and chapter; exit 1 on any problem."""
+    base = _load_or_exit(directory)
+    counts = summary(base)
+    for title, key, names in (
+        ("Facts citing each source", "source", {s.id: f"{s.id} ({s.author})" for s in base.sources.values()}),
+        ("Facts by kind", "kind", {}),
+        ("Facts by chapter", "chapter", {c.id: f"{c.number}. {c.short_title}" for c in base.chapters.values()}),
+    ):
+        table = Table(title=title, title_justify="left")
+        table.add_column(key)
+        table.add_column("facts", justify="right")
+        order = list(names) if names else sorted(counts[key])
+        for name, count in sorted(counts[key].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
+            table.add_row(names.get(name, name), str(count))
+        out.print(table)
+    contested = sum(1 for f in base if f.contested)
+    out.print(f"{len(base)} valid facts ({contested} contested or attributed) from {len(counts['source'])} sources.")
+    if seeds is not None:
+        from afcourse.seedcheck import check_against_seeds
+
+        problems = check_against_seeds(base, seeds)
+        for problem in problems:
+            typer.echo(problem, err=True)
+        if problems:
+            _error(f"{len(problems)} problem(s) against the seeds.")
+            raise typer.Exit(1)
+        out.print(f"All citations agree with the seed documents in {seeds}.")
+
+
+@facts_app.command("export")
+def facts_export(
+    directory: Optional[Path] = FactsDir,
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write the JSON here instead of standard output."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Export every fact as a JSON array (id, kind, statement, chapter, citations, contested, ...)."""
+    base = _load_or_exit(directory)
+    records = [fact.model_dump(mode="json", exclude_none=True) for fact in sorted(base, key=lambda f: f.id)]
+    text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if out_file is None:
+        typer.echo(text, nl=False)
+        return
+    _write(out_file, text, force)
+    err.print(f"Wrote {len(records)} facts to {out_file}")
+
+
+def _write(path: Path, text: str, force: bool) -> None:
+    try:
+        write_atomic(path, text, force=force)
+    except OutputExistsError as exc:
+        _error(f"{exc}")
+        raise typer.Exit(1)
+
+
+@app.command("bank")
+def bank_command(
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Only this chapter (repeatable)."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write the JSON here instead of standard output."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Export the item bank as JSON (id, type, stem, options, key, fact_ids, explanation, citations, chapter)."""
+    from afcourse.itembank import build_bank
+
+    base = _load_or_exit(None)
+    _check_chapters(base, chapter)
+    records = [_bank_record(item) for item in build_bank(base, chapter)]
+    text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if out_file is None:
+        typer.echo(text, nl=False)
+    else:
+        _write(out_file, text, force)
+        err.print(f"Wrote {len(records)} items to {out_file}")
+
+
+def _bank_record(item) -> dict:
+    q, a = item.question, item.answer
+    return {
+        "id": q.id, "type": q.type, "chapter": q.chapter, "stem": q.stem,
+        "options": [c.model_dump() for c in q.choices], "prompts": [p.model_dump() for p in q.prompts],
+        "unit": q.unit, "key": a.key.model_dump(), "explanation": a.explanation, "fact_ids": a.fact_ids,
+        "citations": [c.model_dump() for c in a.citations], "template": item.template, "difficulty": item.difficulty,
+    }
+
+
+def _check_chapters(base, chapters: Optional[list[str]]) -> None:
+    unknown = [c for c in chapters or [] if c not in base.chapters]
+    if unknown:
+        _error(f"Unknown chapter(s): {', '.join(unknown)}. Known: {', '.join(base.chapters)}")
+        raise typer.Exit(2)
+
+
+@app.command("lint")
+def lint_command() -> None:
+    """Build the whole item bank and check every item; exit 1 on any problem."""
+    from afcourse.itembank import build_bank
+    from afcourse.lint import lint_items
+
+    base = _load_or_exit(None)
+    items = build_bank(base)
+    problems = lint_items(items, base)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        _error(f"{len(problems)} problem(s) in {len(items)} items.")
+        raise typer.Exit(1)
+    by_type = Counter(item.question.type for item in items)
+    out.print(f"{len(items)} items pass the linter: " + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items())))
+
+
+@app.command("generate")
+def generate_command(
+    chapter: list[str] = typer.Option(..., "--chapter", "-c", help="Chapter id (repeatable)."),
+    n: int = typer.Option(10, "--n", help="Items per quiz."),
+    seed: str = typer.Option(..., "--seed", help="Any text or number; the same seed gives the same quiz."),
+    variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
+    types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
+    mix: Optional[str] = typer.Option(None, "--mix", help="Exact type mix, e.g. single_choice=5,true_false=3,numeric=2."),
+    max_difficulty: float = typer.Option(1.0, "--max-difficulty", min=0, max=1),
+    min_difficulty: float = typer.Option(0.0, "--min-difficulty", min=0, max=1),
+    same_fact: bool = typer.Option(False, "--allow-same-fact", help="Allow two items on one fact."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write quiz.json and key.json into."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing quiz set."),
+) -> None:
+    """Generate a seeded quiz set: DIR/quiz.json (students) and DIR/key.json (instructor)."""
+    from afcourse.itembank import build_bank
+    from afcourse.quizset import QuizSetError, make_quiz_set, write_quiz_set
+
+    base = _load_or_exit(None)
+    _check_chapters(base, chapter)
+    try:
+        type_mix = _parse_mix(mix) if mix else None
+        title = "Self-check quiz: " + "; ".join(base.chapters[c].title for c in sorted(set(chapter)))
+        quiz, key = make_quiz_set(build_bank(base, chapter), chapters=chapter, n=n, seed=seed, variants=variants,
+                                  types=types, type_mix=type_mix, max_difficulty=max_difficulty,
+                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title)
+        quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+    except (QuizSetError, OutputExistsError) as exc:
+        _error(f"{exc}")
+        raise typer.Exit(1)
+    out.print(f"Wrote {quiz_path} ({variants} variant(s) of {n} items) and {key_path} (keep it from students).")
+
+
+def _parse_mix(text: str) -> dict[str, int]:
+    from afcourse.quizset import QuizSetError
+
+    mix: dict[str, int] = {}
+    for part in text.split(","):
+        name, _, count = part.partition("=")
+        if not count.strip().isdigit():
+            raise QuizSetError(f"--mix expects type=count pairs separated by commas, got {part!r}")
+        mix[name.strip()] = int(count)
+    return mix
+
+
+@app.command("generate-defaults")
+def generate_defaults_command(
+    out_dir: Path = typer.Option(Path("quizzes"), "--out", help="Folder to hold one sub-folder per chapter."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the existing sets."),
+) -> None:
+    """Regenerate the committed self-check set of every chapter (OUT/<chapter>/quiz.json and key.json)."""
+    from afcourse.itembank import build_bank
+    from afcourse.quizset import default_quiz_set, write_quiz_set
+
+    base = _load_or_exit(None)
+    bank = build_bank(base)
+    for chapter in base.chapters.values():
+        quiz, key = default_quiz_set(bank, chapter.id, f"Self-check: {chapter.title}")
+        try:
+            write_quiz_set(quiz, key, out_dir / chapter.id, force=force)
+        except OutputExistsError as exc:
+            _error(f"{exc}")
+            raise typer.Exit(1)
+        out.print(f"{out_dir / chapter.id}: {len(quiz.variants[0].questions)} items")
+
+
+@app.command("schema")
+def schema_command(
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Write one .schema.json per file kind into this folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing schema files."),
+) -> None:
+    """JSON Schema for quiz, key and submission files, exported from the models."""
+    from afcourse.quizmodels import KeyFile, QuizFile, Submission
+
+    schemas = {name: model.model_json_schema(by_alias=True)
+               for name, model in (("quiz", QuizFile), ("key", KeyFile), ("submission", Submission))}
+    if out_dir is None:
+        typer.echo(json.dumps(schemas, indent=2))
+        return
+    for name, schema in schemas.items():
+        _write(out_dir / f"{name}.schema.json", json.dumps(schema, indent=2) + "\n", force)
+    err.print(f"Wrote {len(schemas)} schemas to {out_dir}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

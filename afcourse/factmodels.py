@@ -1,0 +1,211 @@
+"""Typed records of the fact base: sources, countries, chapters and the fact kinds.
+
+Every fact carries a statement in the course's own words and at least one citation
+(source id + paragraph number). The kinds hold the structure that questions are
+generated from, so that an answer and its distractors are always of one kind.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from afcourse.partialdate import PartialDate
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+"""A lower-case, hyphenated identifier such as ``zamir-kabulov``."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_QUOTE_WORDS = 30
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Record):
+    """One source document; paragraph numbers refer to ``seed_file`` (see sources.yaml)."""
+
+    id: Slug
+    author: Text
+    title: Text
+    publisher: Text
+    date: PartialDate
+    date_note: str | None = None
+    kind: Text
+    seed_file: Text
+    duplicate_files: list[str] = []
+    paragraphs: int = Field(gt=0, description="how many paragraphs the seed file has")
+    description: Text
+
+
+class Country(_Record):
+    """A state (or former state) that facts refer to by id."""
+
+    id: Slug
+    name: Text
+    aliases: list[str] = []
+    region: Text
+
+
+class Chapter(_Record):
+    """A chapter of the book; facts and quizzes are grouped by chapter id."""
+
+    id: Slug
+    number: int = Field(gt=0)
+    title: Text
+    short_title: Text
+
+
+class Citation(_Record):
+    """A pointer into a source: its id and a paragraph number (1-based)."""
+
+    source: Slug
+    paragraph: int = Field(gt=0)
+
+
+class _Fact(_Record):
+    id: Slug
+    chapter: Slug
+    statement: Text = Field(description="the fact in the course's own words, one or two sentences")
+    citations: list[Citation] = Field(default_factory=list, validate_default=True)
+    tags: list[Slug] = []
+    contested: bool = Field(False, description="true for allegations, denials, opinions and disputed claims")
+    note: str | None = Field(None, description="context for authors and instructors, e.g. how a date was inferred")
+
+    @field_validator("citations")
+    @classmethod
+    def _needs_citation(cls, value: list[Citation]) -> list[Citation]:
+        if not value:
+            raise ValueError("at least one citation is required")
+        return value
+
+    @field_validator("statement")
+    @classmethod
+    def _is_sentence(cls, value: str) -> str:
+        if value[-1] not in ".?!\"\u201d)":
+            raise ValueError("a statement must be a full sentence ending with a full stop")
+        return value
+
+
+class EventFact(_Fact):
+    """Something that happened, dated at the precision the source gives."""
+
+    kind: Literal["event"]
+    name: Text = Field(description="noun phrase naming the event, e.g. 'the third round of the Moscow talks'")
+    date: PartialDate
+    end_date: PartialDate | None = None
+    place: str | None = None
+    participants: list[Slug] = []
+    participants_complete: bool = Field(False, description="true when the cited source lists every participant")
+
+
+class Role(_Record):
+    """A position a person held, with the dates the sources give."""
+
+    title: Text
+    organisation: Slug | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    as_of: PartialDate | None = Field(None, description="when a source describes the person in this role")
+
+
+class PersonFact(_Fact):
+    """A person the sources name, with the roles they give."""
+
+    kind: Literal["person"]
+    name: Text
+    aliases: list[str] = []
+    country: Slug | None = None
+    roles: list[Role] = Field(min_length=1)
+
+
+class OrganisationFact(_Fact):
+    """An organisation, alliance, movement or body, with its members where given."""
+
+    kind: Literal["organisation"]
+    name: Text
+    abbreviation: str | None = None
+    aliases: list[str] = []
+    category: Text = Field(description="e.g. 'military alliance', 'militant movement', 'government body'")
+    founded: PartialDate | None = None
+    members: list[Slug] = []
+    members_as_of: PartialDate | None = None
+    members_complete: bool = Field(False, description="true when the cited source lists every member")
+
+
+class QuantityFact(_Fact):
+    """A number the sources give, with its unit and what it measures."""
+
+    kind: Literal["quantity"]
+    measure: Text = Field(description="noun phrase for what is counted, e.g. 'US troops in Afghanistan in early 2021'")
+    value: float
+    unit: Text
+    approximate: bool = False
+    date: PartialDate | None = None
+
+
+class StatementFact(_Fact):
+    """What someone said, claimed, alleged or denied, in the course's words."""
+
+    kind: Literal["statement"]
+    speaker: Slug
+    stance: Literal["position", "assessment", "allegation", "denial", "prediction"]
+    gist: Text = Field(description="what was said, as a clause: 'Russia was arming the Taliban'")
+    date: PartialDate | None = None
+    venue: str | None = None
+    responds_to: Slug | None = None
+
+
+class QuotationFact(_Fact):
+    """A short verbatim quotation of an official, marked and cited."""
+
+    kind: Literal["quotation"]
+    speaker: Slug
+    quote: Text
+    context: Text = Field(description="the circumstances, in the course's words")
+    date: PartialDate | None = None
+    venue: str | None = None
+
+    @field_validator("quote")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value.split()) > MAX_QUOTE_WORDS:
+            raise ValueError(f"a quotation may have at most {MAX_QUOTE_WORDS} words")
+        return value
+
+
+class Version(_Record):
+    """One source's account of a disputed point."""
+
+    source: Slug
+    paragraph: int = Field(gt=0)
+    says: Text
+    value: str | None = Field(None, description="the short answer this version gives, e.g. a year")
+
+
+class DisagreementFact(_Fact):
+    """A point on which the sources differ; each version stays attributed to its source."""
+
+    kind: Literal["disagreement"]
+    topic: Text = Field(description="noun phrase, e.g. 'when Moscow's contacts with the Taliban began'")
+    versions: list[Version] = Field(min_length=2)
+    contested: Literal[True] = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cite_versions(cls, data):
+        if isinstance(data, dict) and not data.get("citations") and isinstance(data.get("versions"), list):
+            data = dict(data)
+            data["citations"] = [
+                {"source": v.get("source"), "paragraph": v.get("paragraph")} for v in data["versions"] if isinstance(v, dict)
+            ]
+        return data
+
+
+Fact = Annotated[
+    Union[EventFact, PersonFact, OrganisationFact, QuantityFact, StatementFact, QuotationFact, DisagreementFact],
+    Field(discriminator="kind"),
+]
+FACT_KINDS = ("event", "person", "organisation", "quantity", "statement", "quotation", "disagreement")

@@ -1,0 +1,37 @@
+"""Writing output files safely: atomically, and never over an existing file unless asked."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputExistsError(FileExistsError):
+    """The output path exists and the caller did not ask to overwrite it."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} already exists; pass --force to overwrite it")
+        self.path = path
+
+
+def write_atomic(path: str | Path, data: str | bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and a rename.
+
+    A reader never sees a half-written file, and an interrupted write leaves the old
+    file intact. Raises :class:`OutputExistsError` if ``path`` exists and not ``force``.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

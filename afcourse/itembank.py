@@ -1,0 +1,566 @@
+"""Generate the item bank: every question the facts support, deterministically.
+
+Each template turns one kind of fact (or a group of facts) into items whose options
+are of one kind: years for a year, people for a person, states for a state. Every
+distractor is checked with :mod:`afcourse.truth` so that none is also right.
+Contested facts (allegations, opinions, disputed points) are only ever asked as
+attribution: who said it, or which source gives it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from itertools import combinations
+from typing import Callable, Iterable, Iterator
+
+from afcourse.factbase import FactBase
+from afcourse.factmodels import Citation
+from afcourse.quizmodels import (AnswerKey, Choice, ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, Question,
+                                 TextKey)
+from afcourse import truth
+
+N_OPTIONS = 4
+SUBSTITUTE = "substitute"
+GROUP_SIZE = 4
+STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "denied",
+                "prediction": "predicted"}
+BASE_DIFFICULTY = {"true_false": 0.25, "single_choice": 0.4, "matching": 0.5, "multiple_select": 0.55,
+                   "ordering": 0.6, "numeric": 0.65, "short_answer": 0.7}
+
+
+def stable_hash(text: str, length: int = 8) -> str:
+    """A short hex digest that is the same on every machine and every run."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def choice_id(value: str) -> str:
+    """The id of an option, derived from its value so it survives shuffling and regeneration."""
+    return "c" + stable_hash(value, 7)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class _Builder:
+    """Shared context for the templates: the fact base and item assembly."""
+
+    def __init__(self, base: FactBase):
+        self.base = base
+        self.countries = sorted(base.countries)
+        self.people = base.of_kind("person")
+
+    def rng(self, item_id: str) -> random.Random:
+        return random.Random(int(stable_hash(item_id, 16), 16))
+
+    def name(self, ref: str) -> str:
+        return self.base.name_of(ref)
+
+    def item(self, *, item_id: str, template: str, type: str, stem: str, facts: list, key,
+             choices: list[tuple[str, str]] = (), prompts: list[tuple[str, str]] = (), unit: str | None = None,
+             explanation: str, difficulty_bonus: float = 0.0) -> Item:
+        """Assemble an Item; ``choices``/``prompts`` are (value, text) pairs."""
+        citations: list[Citation] = []
+        for fact in facts:
+            citations += [c for c in fact.citations if c not in citations]
+        question = Question(
+            id=item_id, type=type, stem=stem, chapter=facts[0].chapter,
+            choices=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in choices],
+            prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts], unit=unit)
+        answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations,
+                           fact_ids=[f.id for f in facts])
+        difficulty = min(0.95, max(0.05, BASE_DIFFICULTY[type] + difficulty_bonus))
+        return Item(question=question, answer=answer, template=template, difficulty=round(difficulty, 2),
+                    values={choice_id(v): v for v, _ in [*choices, *prompts]})
+
+    def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
+                      explanation, bonus=0.0) -> Item | None:
+        """A four-option item with ``right`` and three of ``wrong`` (picked per item, deterministically)."""
+        if len(wrong) < N_OPTIONS - 1:
+            return None
+        picked = self.rng(item_id).sample(sorted(wrong), N_OPTIONS - 1)
+        options = sorted([right, *picked], key=lambda vt: vt[1].lower())
+        return self.item(item_id=item_id, template=template, type="single_choice", stem=stem, facts=facts,
+                         key=ChoiceKey(correct=choice_id(right[0])), choices=options, explanation=explanation,
+                         difficulty_bonus=bonus)
+
+    def true_false(self, *, item_id, template, facts, true_text: str, false_text: str, substitute: str,
+                   explanation) -> Item:
+        """A true/false item; half the time (decided per item id) it asks the false version.
+
+        ``substitute`` is the value swapped in to make ``false_text`` false; it is kept
+        in the item's values so the linter can check that it really is false.
+        """
+        ask_false = false_text is not None and self.rng(item_id).random() < 0.5
+        stem = f"True or false? {false_text if ask_false else true_text}"
+        item = self.item(item_id=item_id, template=template, type="true_false", stem=stem, facts=facts,
+                         key=ChoiceKey(correct=choice_id("false" if ask_false else "true")),
+                         choices=[("true", "True"), ("false", "False")], explanation=explanation)
+        if ask_false:
+            item = item.model_copy(update={"values": {**item.values, SUBSTITUTE: substitute}})
+        return item
+
+
+# --- events -----------------------------------------------------------------------------------------------------
+
+def _when(date) -> str:
+    return f"on {date.human()}" if date.precision == "day" else f"in {date.human()}"
+
+
+def _year_distractors(b: _Builder, item_id: str, fact) -> list[tuple[str, str]]:
+    taken = truth.event_years(fact)
+    year = fact.date.year
+    near = [year + d for d in (-5, -3, -2, -1, 1, 2, 3, 4, 6)]
+    return [(str(y), str(y)) for y in near if y not in taken]
+
+
+def event_items(b: _Builder, fact) -> Iterator[Item]:
+    if fact.contested:
+        return
+    name, year = fact.name, fact.date.year
+    statement = fact.statement
+    if str(year) in name:  # the name gives the year away: ask only about participants
+        yield from _participant_items(b, fact)
+        return
+    yield b.item(item_id=f"{fact.id}:year-numeric", template="event-year-numeric", type="numeric",
+                 stem=f"In what year did this happen: {name}?", facts=[fact], unit="year",
+                 key=NumericKey(value=year, tolerance=0), explanation=statement)
+    item_id = f"{fact.id}:year-choice"
+    chosen = b.single_choice(item_id=item_id, template="event-year-choice", stem=f"What year do the sources give for {name}?",
+                             facts=[fact], right=(str(year), str(year)), wrong=_year_distractors(b, item_id, fact),
+                             explanation=statement, bonus=0.1)
+    if chosen:
+        yield chosen
+    item_id = f"{fact.id}:date-tf"
+    wrong_year = b.rng(item_id).choice([y for y in (year - 2, year - 1, year + 1, year + 2) if y not in truth.event_years(fact)])
+    wrong_date = type(fact.date)(wrong_year, fact.date.month, fact.date.day)
+    yield b.true_false(item_id=item_id, template="event-date-tf", facts=[fact],
+                       true_text=f"The sources date {name} to {fact.date.human()}.",
+                       false_text=f"The sources date {name} to {wrong_date.human()}.",
+                       substitute=str(wrong_year), explanation=statement)
+    yield from _participant_items(b, fact)
+
+
+def _outsiders(b: _Builder, insiders: list[str]) -> list[tuple[str, str]]:
+    """States not in ``insiders``, from the same regions when there are enough of them."""
+    regions = {b.base.countries[c].region for c in insiders if c in b.base.countries}
+    others = [c for c in b.countries if c not in insiders]
+    near = [c for c in others if b.base.countries[c].region in regions]
+    return [(c, b.name(c)) for c in (near if len(near) >= N_OPTIONS - 1 else others)]
+
+
+def _participant_items(b: _Builder, fact) -> Iterator[Item]:
+    states = [p for p in fact.participants if p in b.base.countries]
+    if not fact.participants_complete or len(states) < 2 or _names_any(b, fact.name, b.countries):
+        return
+    outsiders = _outsiders(b, fact.participants)
+    insiders = [(c, b.name(c)) for c in states]
+    listed = ", ".join(b.name(c) for c in states)
+    explanation = f"{fact.statement} The participants were: {listed}."
+    item_id = f"{fact.id}:participant-choice"
+    right = b.rng(item_id).choice(insiders)
+    chosen = b.single_choice(item_id=item_id, template="event-participant-choice", facts=[fact],
+                             stem=f"Which of these states took part in {fact.name}?", right=right, wrong=outsiders,
+                             explanation=explanation)
+    if chosen:
+        yield chosen
+    if len(insiders) >= 3:
+        item_id = f"{fact.id}:nonparticipant-choice"
+        rng = b.rng(item_id)
+        picked = rng.sample(insiders, N_OPTIONS - 1)
+        right = rng.choice(outsiders)
+        options = sorted([right, *picked], key=lambda vt: vt[1].lower())
+        yield b.item(item_id=item_id, template="event-nonparticipant-choice", type="single_choice", facts=[fact],
+                     stem=f"Which of these states did NOT take part in {fact.name}?", choices=options,
+                     key=ChoiceKey(correct=choice_id(right[0])), explanation=explanation, difficulty_bonus=0.05)
+        item_id = f"{fact.id}:participants-multi"
+        rng = b.rng(item_id)
+        right_set = rng.sample(insiders, min(3, len(insiders)))
+        wrong_set = rng.sample(outsiders, 2)
+        options = sorted([*right_set, *wrong_set], key=lambda vt: vt[1].lower())
+        yield b.item(item_id=item_id, template="event-participants-multi", type="multiple_select", facts=[fact],
+                     stem=f"Which of these states took part in {fact.name}? Select all that apply.", choices=options,
+                     key=MultiKey(correct=sorted(choice_id(v) for v, _ in right_set)), explanation=explanation)
+
+
+def _orderable(events: list) -> bool:
+    """Every pair of events is in a certain order whatever the unknown month or day."""
+    spans = sorted(((e.date.year, e.date.month or 0, e.date.day or 0), _latest(e)) for e in events)
+    return all(earlier[1] < later[0] for earlier, later in zip(spans, spans[1:]))
+
+
+def _latest(event) -> tuple[int, int, int]:
+    end = event.end_date or event.date
+    return (end.year, end.month or 13, end.day or 32)
+
+
+def event_group_items(b: _Builder, events: list) -> Iterator[Item]:
+    """Ordering and event-to-year matching items over groups of a chapter's events."""
+    events = sorted((e for e in events if not e.contested), key=lambda e: (e.date, e.id))
+    seen: set[frozenset] = set()
+    for start in range(0, len(events), 2):
+        group = next(_groups(events[start:], _orderable), None)
+        if group is None or frozenset(e.id for e in group) in seen:
+            continue
+        seen.add(frozenset(e.id for e in group))
+        ids = [e.id for e in group]
+        item_id = f"events-ordering:{stable_hash('|'.join(sorted(ids)), 10)}"
+        order = "; ".join(f"{e.date.human()}: {e.name}" for e in group)
+        yield b.item(item_id=item_id, template="events-ordering", type="ordering", facts=group,
+                     stem="Put these events in the order they happened, earliest first.",
+                     choices=sorted(((e.id, e.name) for e in group), key=lambda vt: vt[1].lower()), key=OrderKey(order=[choice_id(e.id) for e in group]),
+                     explanation=f"In order: {order}.")
+    distinct_years = lambda g: len({e.date.year for e in g}) == len(g) and all(e.end_date is None for e in g)
+    for group in _groups(events, distinct_years):
+        ids = [e.id for e in group]
+        item_id = f"events-matching:{stable_hash('|'.join(sorted(ids)), 10)}"
+        years = [(str(e.date.year), str(e.date.year)) for e in group]
+        yield b.item(item_id=item_id, template="events-year-matching", type="matching", facts=group,
+                     stem="Match each event to the year it took place.", prompts=[(e.id, e.name) for e in group],
+                     choices=sorted(years), key=MatchKey(pairs={choice_id(e.id): choice_id(str(e.date.year)) for e in group}),
+                     explanation=" ".join(f"{capitalise(e.name)}: {e.date.year}." for e in group))
+
+
+def events_in_year_items(b: _Builder, events: list) -> Iterator[Item]:
+    """"Which of these happened in YEAR?" for each year with two or more of a chapter's events."""
+    events = [e for e in events if not e.contested and str(e.date.year) not in e.name]
+    for year in sorted({e.date.year for e in events}):
+        inside = sorted((e for e in events if year in truth.event_years(e)), key=lambda e: e.id)
+        outside = sorted((e for e in events if year not in truth.event_years(e)), key=lambda e: e.id)
+        if len(inside) < 2 or len(outside) < 2:
+            continue
+        item_id = f"events-in-year:{events[0].chapter}:{year}"
+        rng = b.rng(item_id)
+        right, wrong = rng.sample(inside, min(3, len(inside))), rng.sample(outside, 2)
+        facts = [*right, *wrong]
+        yield b.item(item_id=item_id, template="events-in-year-multi", type="multiple_select", facts=facts,
+                     stem=f"Which of these happened in {year}? Select all that apply.",
+                     choices=sorted(((e.id, e.name) for e in facts), key=lambda vt: vt[1].lower()),
+                     key=MultiKey(correct=sorted(choice_id(e.id) for e in right)),
+                     explanation=" ".join(f"{capitalise(e.name)}: {e.date.human()}." for e in facts))
+
+
+def _groups(facts: list, fits: Callable[[list], bool]) -> Iterator[list]:
+    """Greedy groups of GROUP_SIZE facts, in the given order, that satisfy ``fits``."""
+    pool = list(facts)
+    while len(pool) >= GROUP_SIZE:
+        group = [pool.pop(0)]
+        for fact in list(pool):
+            if fits(group + [fact]):
+                group.append(fact)
+                pool.remove(fact)
+                if len(group) == GROUP_SIZE:
+                    break
+        if len(group) == GROUP_SIZE:
+            yield group
+
+
+# --- people -----------------------------------------------------------------------------------------------------
+
+def _role_when(role) -> str:
+    if role.start and role.end:
+        return f" from {role.start.human()} to {role.end.human()}"
+    if role.as_of:
+        return f" as of {role.as_of.human()}"
+    return ""
+
+
+def person_items(b: _Builder, fact) -> Iterator[Item]:
+    surname = fact.name.split()[-1]
+    for n, role in enumerate(fact.roles):
+        if surname.lower() in role.title.lower():
+            continue
+        stem = f"Who was {role.title}{_role_when(role)}?"
+        explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
+        others = [p for p in b.people if p.id != fact.id and not truth.holds_similar_role(p, role.title)]
+        same_country = [p for p in others if p.country == fact.country]
+        pool = same_country if len(same_country) >= N_OPTIONS - 1 else others
+        chosen = b.single_choice(item_id=f"{fact.id}:role-choice:{n}", template="person-role-choice", stem=stem,
+                                 facts=[fact], right=(fact.id, fact.name), wrong=[(p.id, p.name) for p in pool],
+                                 explanation=explanation)
+        if chosen:
+            yield chosen
+        if n == 0:
+            yield from _role_true_false(b, fact, role)
+        if n == 0 and _surname_unique(b, fact):
+            accepted = sorted({fact.name, surname, *fact.aliases})
+            yield b.item(item_id=f"{fact.id}:role-short", template="person-role-short", type="short_answer",
+                         stem=f"{stem} (A surname is enough.)", facts=[fact], key=TextKey(accepted=accepted, fuzzy=True),
+                         explanation=explanation)
+
+
+def _role_true_false(b: _Builder, fact, role) -> Iterator[Item]:
+    """"X was <title>": the false version borrows a title this person never held."""
+    item_id = f"{fact.id}:role-tf"
+    borrowed = sorted({r.title for p in b.people if p.id != fact.id for r in p.roles
+                       if not truth.holds_similar_role(fact, r.title) and fact.name.split()[-1] not in r.title})
+    if not borrowed:
+        return
+    other = b.rng(item_id).choice(borrowed)
+    yield b.true_false(item_id=item_id, template="person-role-tf", facts=[fact],
+                       true_text=f"{fact.name} was {role.title}{_role_when(role)}.",
+                       false_text=f"{fact.name} was {other}{_role_when(role)}.", substitute=other,
+                       explanation=f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}")
+
+
+def _surname_unique(b: _Builder, fact) -> bool:
+    surname = fact.name.split()[-1].lower()
+    return sum(1 for p in b.people if p.name.split()[-1].lower() == surname) == 1
+
+
+def people_group_items(b: _Builder, people: list) -> Iterator[Item]:
+    """Person-to-role matching over groups of a chapter's people with clearly different roles."""
+    def distinct(group):
+        titles = [p.roles[0].title for p in group]
+        return all(not truth.titles_similar(x, y) for x, y in combinations(titles, 2)) and all(
+            not truth.holds_similar_role(p, q.roles[0].title) for p in group for q in group if p is not q)
+    for group in _groups(sorted(people, key=lambda p: p.id), distinct):
+        item_id = f"people-matching:{stable_hash('|'.join(p.id for p in group), 10)}"
+        yield b.item(item_id=item_id, template="people-role-matching", type="matching", facts=group,
+                     stem="Match each person to the position the sources give for them.",
+                     prompts=[(p.id, p.name) for p in group],
+                     choices=sorted((f"role:{p.id}", p.roles[0].title) for p in group),
+                     key=MatchKey(pairs={choice_id(p.id): choice_id(f"role:{p.id}") for p in group}),
+                     explanation=" ".join(f"{p.name}: {p.roles[0].title}." for p in group))
+
+
+def statement_group_items(b: _Builder, statements: list) -> Iterator[Item]:
+    """Match four statements to their four different speakers (none said anything like another's)."""
+    def distinct(group):
+        speakers = [f.speaker for f in group]
+        return len(set(speakers)) == len(group) and not any(
+            truth.said_something_similar(b.base, f.speaker, g) for f in group for g in group if f is not g)
+    usable = sorted((f for f in statements if len(f.gist) <= 160), key=lambda f: f.id)
+    for group in _groups(usable, distinct):
+        item_id = f"statements-matching:{stable_hash('|'.join(f.id for f in group), 10)}"
+        yield b.item(item_id=item_id, template="statements-speaker-matching", type="matching", facts=group,
+                     stem="Match each claim to the person or body who made it.",
+                     prompts=[(f.id, f.gist) for f in group],
+                     choices=sorted(((f.speaker, b.name(f.speaker)) for f in group), key=lambda vt: vt[1].lower()),
+                     key=MatchKey(pairs={choice_id(f.id): choice_id(f.speaker) for f in group}),
+                     explanation=" ".join(f.statement for f in group), difficulty_bonus=0.1)
+
+
+# --- organisations ----------------------------------------------------------------------------------------------
+
+def organisation_items(b: _Builder, fact) -> Iterator[Item]:
+    label = f"the {fact.abbreviation}" if fact.abbreviation else fact.name
+    if fact.founded:
+        yield b.item(item_id=f"{fact.id}:founded-numeric", template="org-founded-numeric", type="numeric",
+                     stem=f"In what year was {label} founded?", facts=[fact], unit="year",
+                     key=NumericKey(value=fact.founded.year, tolerance=0), explanation=fact.statement)
+    states = [m for m in fact.members if m in b.base.countries]
+    if not fact.members_complete or len(states) < 3:
+        return
+    when = f" as of {fact.members_as_of.human()}" if fact.members_as_of else ""
+    members = [(c, b.name(c)) for c in states]
+    outsiders = _outsiders(b, fact.members)
+    explanation = f"{fact.statement} Its members{when}: {', '.join(n for _, n in members)}."
+    item_id = f"{fact.id}:members-multi"
+    rng = b.rng(item_id)
+    right_set, wrong_set = rng.sample(members, 3), rng.sample(outsiders, 2)
+    yield b.item(item_id=item_id, template="org-members-multi", type="multiple_select", facts=[fact],
+                 stem=f"Which of these states were members of {label}{when}? Select all that apply.",
+                 choices=sorted([*right_set, *wrong_set], key=lambda vt: vt[1].lower()),
+                 key=MultiKey(correct=sorted(choice_id(v) for v, _ in right_set)), explanation=explanation)
+    item_id = f"{fact.id}:nonmember-choice"
+    rng = b.rng(item_id)
+    right = rng.choice(outsiders)
+    options = sorted([right, *rng.sample(members, N_OPTIONS - 1)], key=lambda vt: vt[1].lower())
+    yield b.item(item_id=item_id, template="org-nonmember-choice", type="single_choice", facts=[fact],
+                 stem=f"Which of these states was NOT a member of {label}{when}?", choices=options,
+                 key=ChoiceKey(correct=choice_id(right[0])), explanation=explanation, difficulty_bonus=0.05)
+
+
+# --- quantities -------------------------------------------------------------------------------------------------
+
+def _format_number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def quantity_items(b: _Builder, fact) -> Iterator[Item]:
+    if fact.contested:
+        return
+    source = b.base.sources[fact.citations[0].source]
+    according = f"According to {source.author.split(' (')[0]}"
+    value, unit = fact.value, fact.unit
+    tolerance = round(abs(value) * 0.1, 4) if fact.approximate else 0.0
+    yield b.item(item_id=f"{fact.id}:numeric", template="quantity-numeric", type="numeric",
+                 stem=f"{according}, what figure is given for {fact.measure}? Answer in {unit}.", facts=[fact], unit=unit,
+                 key=NumericKey(value=value, tolerance=tolerance), explanation=fact.statement)
+    factors = (0.25, 0.5, 2, 3, 4, 1.5)
+    wrong = [(_format_number(value * f), f"{_format_number(value * f)} {unit}") for f in factors
+             if value * f == int(value * f) and abs(value * f - value) > max(tolerance, 0)]
+    item_id = f"{fact.id}:tf"
+    if wrong:
+        other = b.rng(item_id).choice(wrong)
+        yield b.true_false(item_id=item_id, template="quantity-tf", facts=[fact],
+                           true_text=f"{according}, the figure for {fact.measure} was {_format_number(value)} {unit}.",
+                           false_text=f"{according}, the figure for {fact.measure} was {other[1]}.",
+                           substitute=other[0], explanation=fact.statement)
+    chosen = b.single_choice(item_id=f"{fact.id}:choice", template="quantity-choice", facts=[fact],
+                             stem=f"{according}, what figure is given for {fact.measure}?",
+                             right=(_format_number(value), f"{_format_number(value)} {unit}"), wrong=wrong,
+                             explanation=fact.statement)
+    if chosen:
+        yield chosen
+
+
+# --- statements and quotations (attribution only) ---------------------------------------------------------------
+
+def _names_any(b: _Builder, text: str, refs) -> bool:
+    """Does ``text`` name any of ``refs`` (so an option would repeat the stem)?"""
+    words = f" {text.lower()} "
+    return any(f" {b.name(r).lower().removeprefix('the ')} " in words for r in refs)
+
+
+def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
+    kind = b.base.entity_kind(fact.speaker)
+    if kind == "person":
+        home = b.base.facts[fact.speaker].country
+        same = [p.id for p in b.people if home and p.country == home]
+        candidates = same if len(same) > N_OPTIONS else [p.id for p in b.people]
+    elif kind == "country":
+        candidates = list(b.countries)
+    else:
+        candidates = [o.id for o in b.base.of_kind("organisation")]
+    return [(c, b.name(c)) for c in candidates
+            if c != fact.speaker and not truth.said_something_similar(b.base, c, fact)]
+
+
+def _speaker_label(b: _Builder, ref: str) -> str:
+    return b.name(ref)
+
+
+def statement_items(b: _Builder, fact) -> Iterator[Item]:
+    speaker = _speaker_label(b, fact.speaker)
+    if speaker.lower() in fact.gist.lower():
+        return
+    verb = STANCE_VERBS[fact.stance]
+    when = f" {_when(fact.date)}" if fact.date else ""
+    stem = f"Who {verb}{when} that {fact.gist}?"
+    pool = _speaker_pool(b, fact)
+    chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="statement-speaker-choice", stem=stem,
+                             facts=[fact], right=(fact.speaker, speaker), wrong=pool, explanation=fact.statement,
+                             bonus=0.05)
+    if chosen:
+        yield chosen
+    if b.base.entity_kind(fact.speaker) == "person" and _surname_unique(b, b.base.facts[fact.speaker]):
+        person = b.base.facts[fact.speaker]
+        yield b.item(item_id=f"{fact.id}:speaker-short", template="statement-speaker-short", type="short_answer",
+                     stem=f"{stem} (A surname is enough.)", facts=[fact],
+                     key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
+                     explanation=fact.statement)
+    rivals = _other_camp(b, fact.speaker, pool)
+    if rivals:
+        item_id = f"{fact.id}:speaker-tf"
+        other = b.rng(item_id).choice(rivals)
+        yield b.true_false(item_id=item_id, template="statement-speaker-tf", facts=[fact],
+                           true_text=f"{capitalise(speaker)}{when} {verb} that {fact.gist}.",
+                           false_text=f"{capitalise(other[1])}{when} {verb} that {fact.gist}.",
+                           substitute=other[0], explanation=fact.statement)
+
+
+def _other_camp(b: _Builder, speaker: str, pool: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Substitutes for a false true/false version: people from another country than the
+    speaker, so that the swapped attribution is plainly wrong, not merely unrecorded."""
+    if b.base.entity_kind(speaker) != "person" or not b.base.facts[speaker].country:
+        return []
+    home = b.base.facts[speaker].country
+    return sorted((ref, name) for ref, name in pool
+                  if b.base.entity_kind(ref) == "person" and b.base.facts[ref].country not in (None, home))
+
+
+def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:
+    """"Who denied the allegation that ...?" with every denial that answers it as a key."""
+    for allegation in allegations:
+        denials = [f for f in facts if f.kind == "statement" and f.stance == "denial" and f.responds_to == allegation.id]
+        deniers = sorted({d.speaker for d in denials})
+        if not deniers or _names_any(b, allegation.gist, deniers):
+            continue
+        kind = b.base.entity_kind(deniers[0])
+        candidates = sorted({f.speaker for f in facts if f.kind in ("statement", "quotation")
+                             and b.base.entity_kind(f.speaker) == kind and f.speaker not in deniers})
+        wrong = [c for c in candidates if not any(truth.said_something_similar(b.base, c, d) for d in denials)]
+        if len(wrong) < 2:
+            continue
+        item_id = f"{allegation.id}:deniers-multi"
+        picked = b.rng(item_id).sample(wrong, min(len(wrong), 4 - min(len(deniers), 2)))
+        right = deniers[:3]
+        yield b.item(item_id=item_id, template="allegation-deniers-multi", type="multiple_select",
+                     facts=[allegation, *denials],
+                     stem=f"It was alleged that {allegation.gist}. Who denied this allegation? Select all that apply.",
+                     choices=sorted(((r, b.name(r)) for r in [*right, *picked]), key=lambda vt: vt[1].lower()),
+                     key=MultiKey(correct=sorted(choice_id(r) for r in right)),
+                     explanation=" ".join(d.statement for d in [allegation, *denials]), difficulty_bonus=0.05)
+
+
+def quotation_items(b: _Builder, fact) -> Iterator[Item]:
+    speaker = _speaker_label(b, fact.speaker)
+    if speaker.split()[-1].lower() in fact.quote.lower():
+        return
+    when = f" ({fact.date.human()})" if fact.date else ""
+    chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="quotation-speaker-choice",
+                             stem=f"Who said this{when}: \u201c{fact.quote}\u201d?", facts=[fact],
+                             right=(fact.speaker, speaker), wrong=_speaker_pool(b, fact),
+                             explanation=f"{fact.statement} Context: {fact.context}", bonus=0.1)
+    if chosen:
+        yield chosen
+
+
+# --- disagreements ----------------------------------------------------------------------------------------------
+
+def _source_label(b: _Builder, source_id: str) -> str:
+    source = b.base.sources[source_id]
+    return f"{source.author.split(' (')[0]} ({source.date.year})"
+
+
+def disagreement_items(b: _Builder, fact) -> Iterator[Item]:
+    sources = sorted(b.base.sources)
+    for n, version in enumerate(fact.versions):
+        value = version.value or version.says
+        wrong = [(s, _source_label(b, s)) for s in sources if not truth.source_gives(fact, s, value)]
+        item_id = f"{fact.id}:source-choice:{n}"
+        rng = b.rng(item_id)
+        picked = rng.sample(wrong, min(len(wrong), N_OPTIONS - 1))
+        right = (version.source, _source_label(b, version.source))
+        options = sorted([right, *picked], key=lambda vt: vt[1].lower())
+        yield b.item(item_id=item_id, template="disagreement-source-choice", type="single_choice", facts=[fact],
+                     stem=f"The sources disagree on {fact.topic}. Which source gives this answer: \u201c{value}\u201d?",
+                     choices=options, key=ChoiceKey(correct=choice_id(version.source)), explanation=fact.statement,
+                     difficulty_bonus=0.15)
+    values = {(v.value or v.says) for v in fact.versions}
+    if len(values) == len(fact.versions) == len({v.source for v in fact.versions}):
+        yield b.item(item_id=f"{fact.id}:versions-matching", template="disagreement-matching", type="matching",
+                     facts=[fact], stem=f"The sources disagree on {fact.topic}. Match each source to its account.",
+                     prompts=[(v.source, _source_label(b, v.source)) for v in fact.versions],
+                     choices=sorted((f"says:{v.value or v.says}", v.value or v.says) for v in fact.versions),
+                     key=MatchKey(pairs={choice_id(v.source): choice_id(f"says:{v.value or v.says}") for v in fact.versions}),
+                     explanation=fact.statement)
+
+
+# --- the bank ---------------------------------------------------------------------------------------------------
+
+SINGLE_FACT_TEMPLATES = {
+    "event": event_items, "person": person_items, "organisation": organisation_items, "quantity": quantity_items,
+    "statement": statement_items, "quotation": quotation_items, "disagreement": disagreement_items,
+}
+
+
+def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[Item]:
+    """Every item the facts support (optionally for some chapters), sorted by id."""
+    wanted = set(chapters) if chapters else set(base.chapters)
+    builder = _Builder(base)
+    items: list[Item] = []
+    for chapter in sorted(wanted):
+        facts = base.in_chapter(chapter)
+        for fact in facts:
+            items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))
+        items.extend(event_group_items(builder, [f for f in facts if f.kind == "event"]))
+        items.extend(people_group_items(builder, [f for f in facts if f.kind == "person"]))
+        items.extend(events_in_year_items(builder, [f for f in facts if f.kind == "event"]))
+        items.extend(statement_group_items(builder, [f for f in facts if f.kind == "statement"]))
+        allegations = [f for f in facts if f.kind == "statement" and f.stance == "allegation"]
+        items.extend(denial_items(builder, allegations, list(base)))
+    return sorted(items, key=lambda item: item.id)

@@ -1,0 +1,204 @@
+"""The item linter: every rule a generated (or hand-edited) item must keep.
+
+Form: a valid key for the type, distinct options, an explanation and a citation, a
+stem that does not contain or give away the answer. Truth: re-checked against the
+fact base, no distractor (and no true/false substitution) is also right, and
+contested facts are asked only as attribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from afcourse import truth
+from afcourse.factbase import FactBase
+from afcourse.itembank import SUBSTITUTE
+from afcourse.quizmodels import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
+from afcourse.scoring import normalise
+
+ATTRIBUTION_TEMPLATES = {"statement-speaker-choice", "statement-speaker-tf", "quotation-speaker-choice",
+                         "statement-speaker-short", "statements-speaker-matching",
+                         "allegation-deniers-multi",
+                         "disagreement-source-choice", "disagreement-matching"}
+KEY_TYPES = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
+             "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
+BANNED_OPTIONS = ("all of the above", "none of the above", "both of the above")
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    item_id: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: [{self.code}] {self.message}"
+
+
+def lint_items(items: list[Item], base: FactBase) -> list[LintProblem]:
+    """Every problem in ``items``; empty when all pass."""
+    problems: list[LintProblem] = []
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            problems.append(LintProblem(item.id, "duplicate-id", "two items share this id"))
+        seen.add(item.id)
+        problems += [LintProblem(item.id, code, message) for code, message in _check(item, base)]
+    return problems
+
+
+def _check(item: Item, base: FactBase):
+    q, a = item.question, item.answer
+    key = a.key
+    if not isinstance(key, KEY_TYPES[q.type]):
+        yield "key-type", f"a {q.type} item needs a {KEY_TYPES[q.type].__name__}, not {type(key).__name__}"
+        return
+    choice_ids = [c.id for c in q.choices]
+    if len(set(choice_ids)) != len(choice_ids) or len({p.id for p in q.prompts}) != len(q.prompts):
+        yield "duplicate-choice-id", "two options share an id"
+    for group, label in ((q.choices, "options"), (q.prompts, "prompts")):
+        texts = [normalise(c.text) for c in group]
+        if len(set(texts)) != len(texts):
+            yield "options-not-distinct", f"two {label} read the same after normalisation"
+        if any(bad in t for t in texts for bad in BANNED_OPTIONS):
+            yield "banned-option", "options such as 'all of the above' are not allowed"
+    yield from _check_key(q, key, choice_ids)
+    if not a.explanation.strip():
+        yield "no-explanation", "an item needs an explanation"
+    if not a.citations:
+        yield "no-citation", "an item needs at least one citation"
+    unknown = [f for f in a.fact_ids if f not in base.facts]
+    if unknown:
+        yield "unknown-fact", f"rests on unknown fact(s): {', '.join(unknown)}"
+        return
+    facts = [base.facts[f] for f in a.fact_ids]
+    if any(f.contested for f in facts) and item.template not in ATTRIBUTION_TEMPLATES:
+        yield "contested-as-fact", "a contested or alleged claim may only be asked as attribution"
+    yield from _check_stem(item)
+    yield from _check_truth(item, facts, base)
+
+
+def _check_key(q, key, choice_ids):
+    ids = set(choice_ids)
+    if isinstance(key, ChoiceKey):
+        if key.correct not in ids:
+            yield "key-missing", "the key is not among the options"
+        if q.type == "single_choice" and len(choice_ids) < 3:
+            yield "too-few-options", "a single-choice item needs at least three options"
+    elif isinstance(key, MultiKey):
+        if not key.correct or not set(key.correct) <= ids:
+            yield "key-missing", "the keys must be a non-empty subset of the options"
+        elif set(key.correct) == ids:
+            yield "no-distractor", "a multiple-select item needs at least one wrong option"
+    elif isinstance(key, TextKey):
+        if not any(a.strip() for a in key.accepted):
+            yield "key-missing", "a short-answer item needs at least one accepted answer"
+    elif isinstance(key, OrderKey):
+        if sorted(key.order) != sorted(choice_ids) or len(choice_ids) < 3:
+            yield "key-missing", "the order must list each of at least three elements once"
+    elif isinstance(key, MatchKey):
+        if set(key.pairs) != {p.id for p in q.prompts} or not set(key.pairs.values()) <= ids:
+            yield "key-missing", "every prompt needs exactly one matching option"
+        elif len(set(key.pairs.values())) != len(key.pairs):
+            yield "key-ambiguous", "two prompts share an answer"
+
+
+def _key_texts(q, key) -> list[str]:
+    by_id = {c.id: c.text for c in q.choices}
+    if isinstance(key, ChoiceKey) and q.type == "single_choice":
+        return [by_id.get(key.correct, "")]
+    if isinstance(key, MultiKey):
+        return [by_id.get(k, "") for k in key.correct]
+    if isinstance(key, TextKey):
+        return key.accepted
+    if isinstance(key, NumericKey):
+        return [f"{key.value:g}"]
+    return []
+
+
+def _check_stem(item: Item):
+    q, key = item.question, item.answer.key
+    stem = f" {normalise(q.stem)} "
+    for text in _key_texts(q, key):
+        if normalise(text) and f" {normalise(text)} " in stem:
+            yield "stem-gives-key", f"the stem contains the answer {text!r}"
+    if normalise(q.stem).endswith((" a", " an")):
+        yield "stem-grammar-cue", "a stem ending in 'a'/'an' gives away the answer's first letter"
+    if not q.stem.rstrip().rstrip(")").endswith(("?", ".", ":")):
+        yield "stem-unfinished", "a stem ends with a question mark, full stop or colon"
+    if isinstance(key, ChoiceKey) and q.type == "single_choice":
+        lengths = [len(c.text) for c in q.choices if c.id != key.correct]
+        right = next((len(c.text) for c in q.choices if c.id == key.correct), 0)
+        if lengths and right > 2 * median(lengths) and right - median(lengths) > 15:
+            yield "key-length-cue", "the key is much longer than the distractors"
+
+
+def _check_truth(item: Item, facts: list, base: FactBase):
+    """Re-derive, from the facts, that every distractor is wrong."""
+    q, key, values = item.question, item.answer.key, item.values
+    fact = facts[0]
+    right = _correct_ids(key)
+    wrong = [values.get(c.id) for c in q.choices if c.id not in right]
+    template = item.template
+    if template == "event-year-choice":
+        bad = [w for w in wrong if int(w) in truth.event_years(fact)]
+    elif template == "event-date-tf" and SUBSTITUTE in values:
+        bad = [values[SUBSTITUTE]] if int(values[SUBSTITUTE]) in truth.event_years(fact) else []
+    elif template in ("event-participant-choice", "event-participants-multi"):
+        bad = [w for w in wrong if w in fact.participants]
+    elif template == "event-nonparticipant-choice":
+        bad = [values[k] for k in right if values[k] in fact.participants]
+        bad += [w for w in wrong if w not in fact.participants]
+    elif template == "org-members-multi":
+        bad = [w for w in wrong if w in fact.members]
+    elif template == "org-nonmember-choice":
+        bad = [values[k] for k in right if values[k] in fact.members] + [w for w in wrong if w not in fact.members]
+    elif template == "person-role-choice":
+        title = fact.roles[int(item.id.rsplit(":", 1)[1])].title
+        bad = [w for w in wrong if truth.holds_similar_role(base.facts[w], title)]
+    elif template in ("statement-speaker-choice", "quotation-speaker-choice"):
+        bad = [w for w in wrong if w == fact.speaker or truth.said_something_similar(base, w, fact)]
+    elif template == "statement-speaker-tf" and SUBSTITUTE in values:
+        sub = values[SUBSTITUTE]
+        bad = [sub] if sub == fact.speaker or truth.said_something_similar(base, sub, fact) else []
+    elif template == "disagreement-source-choice":
+        given = values[next(iter(right))]
+        answer = item.question.stem.rsplit("\u201c", 1)[-1].rstrip("\u201d?")
+        bad = [w for w in wrong if truth.source_gives(fact, w, answer)]
+        bad += [] if truth.source_gives(fact, given, answer) else [f"key {given}"]
+    elif template == "events-in-year-multi":
+        year = int(item.question.stem.split(" in ", 1)[1].split("?")[0])
+        bad = [w for w in wrong if year in truth.event_years(base.facts[w])]
+        bad += [values[k] for k in right if year not in truth.event_years(base.facts[values[k]])]
+    elif template == "allegation-deniers-multi":
+        denials = [f for f in facts[1:]]
+        bad = [w for w in wrong if any(d.speaker == w or truth.said_something_similar(base, w, d) for d in denials)]
+    elif template == "person-role-tf" and SUBSTITUTE in values:
+        bad = [values[SUBSTITUTE]] if truth.holds_similar_role(fact, values[SUBSTITUTE]) else []
+    elif template == "quantity-tf" and SUBSTITUTE in values:
+        bad = [values[SUBSTITUTE]] if float(values[SUBSTITUTE].replace(",", "")) == fact.value else []
+    elif template == "statements-speaker-matching":
+        bad = [f.id for f in facts for g in facts if f is not g and (f.speaker == g.speaker
+                                                                    or truth.said_something_similar(base, f.speaker, g))]
+    elif template == "quantity-choice":
+        bad = [w for w in wrong if float(w.replace(",", "")) == fact.value]
+    elif template == "events-ordering":
+        order = [values[c] for c in key.order]
+        dated = [base.facts[e] for e in order]
+        bad = [] if all(a.date < b.date for a, b in zip(dated, dated[1:])) else ["order"]
+    else:
+        bad = []
+    for value in bad:
+        yield "distractor-true", f"option {value!r} is also right according to the facts"
+
+
+def _correct_ids(key) -> set[str]:
+    if isinstance(key, ChoiceKey):
+        return {key.correct}
+    if isinstance(key, MultiKey):
+        return set(key.correct)
+    return set()
+
+
+__all__ = ["LintProblem", "lint_items"]

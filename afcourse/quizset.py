@@ -1,0 +1,160 @@
+"""Seeded quiz sets: select items from the bank, make per-student variants, write files.
+
+The same bank, options and seed give byte-identical files on any machine: all
+randomness comes from :class:`random.Random` seeded with a SHA-256 of the inputs.
+A quiz set is two files: ``quiz.json`` (questions only, for students) and
+``key.json`` (keys, explanations, citations, for the instructor).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from afcourse.fileio import OutputExistsError, write_atomic
+from afcourse.itembank import stable_hash
+from afcourse.quizmodels import ITEM_TYPES, Item, KeyFile, Question, QuizFile, ScoringRules, Variant
+
+MAX_REDRAWS = 20
+
+
+class QuizSetError(ValueError):
+    """The request cannot be met from the bank (too few items, impossible type mix...)."""
+
+
+def _rng(*parts) -> random.Random:
+    return random.Random(int(stable_hash("|".join(map(str, parts)), 16), 16))
+
+
+def select_items(candidates: list[Item], n: int, rng: random.Random, type_mix: dict[str, int] | None = None,
+                 allow_same_fact: bool = False) -> list[Item]:
+    """Pick ``n`` items spread over the difficulty range, one per fact unless allowed.
+
+    Candidates are sorted by difficulty and cut into ``n`` strata; one item is drawn
+    from each, so every variant drawn this way has a comparable difficulty profile.
+    """
+    pool = sorted(candidates, key=lambda it: (it.difficulty, it.id))
+    quota = Counter(type_mix or {})
+    chosen: list[Item] = []
+    used_facts: set[str] = set()
+
+    def fits(item: Item) -> bool:
+        if item in chosen or (not allow_same_fact and used_facts & set(item.answer.fact_ids)):
+            return False
+        return not quota or quota[item.question.type] > 0
+
+    bounds = [round(i * len(pool) / n) for i in range(n + 1)]
+    for index in rng.sample(range(n), n):
+        stratum = pool[bounds[index]:bounds[index + 1]]
+        rng.shuffle(stratum)
+        pick = next((it for it in stratum if fits(it)), None)
+        if pick is None:  # the stratum is used up: take the nearest item in difficulty that fits
+            middle = (bounds[index] + bounds[index + 1]) / 2
+            nearest = sorted(range(len(pool)), key=lambda i: abs(i - middle))
+            pick = next((pool[i] for i in nearest if fits(pool[i])), None)
+        if pick is None:
+            break
+        chosen.append(pick)
+        used_facts |= set(pick.answer.fact_ids)
+        if quota:
+            quota[pick.question.type] -= 1
+    if len(chosen) < n:
+        why = "the type mix asked for" if type_mix else "one item per fact"
+        raise QuizSetError(f"only {len(chosen)} of {n} items could be chosen with {why}; "
+                           f"ask for fewer items, more chapters{'' if allow_same_fact else ', or allow several items per fact'}")
+    return chosen
+
+
+def shuffled_question(question: Question, rng: random.Random) -> Question:
+    """The question with its options (and matching prompts) in a seeded order; true/false stays True, False."""
+    if question.type == "true_false":
+        return question
+    choices, prompts = list(question.choices), list(question.prompts)
+    rng.shuffle(choices)
+    rng.shuffle(prompts)
+    if question.type == "ordering" and len(choices) > 1:
+        while [c.id for c in choices] == [c.id for c in question.choices]:
+            rng.shuffle(choices)
+    return question.model_copy(update={"choices": choices, "prompts": prompts})
+
+
+def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: str | int, variants: int = 1,
+                  types: Iterable[str] | None = None, type_mix: dict[str, int] | None = None,
+                  max_difficulty: float = 1.0, min_difficulty: float = 0.0, allow_same_fact: bool = False,
+                  title: str | None = None, scoring: ScoringRules | None = None) -> tuple[QuizFile, KeyFile]:
+    """Select and shuffle ``variants`` quizzes of ``n`` items from ``bank``; return (quiz, key)."""
+    chapters = sorted(set(chapters))
+    allowed = set(types or ITEM_TYPES) | set(type_mix or {})
+    unknown = allowed - set(ITEM_TYPES)
+    if unknown:
+        raise QuizSetError(f"unknown item type(s): {', '.join(sorted(unknown))} (known: {', '.join(ITEM_TYPES)})")
+    if type_mix and sum(type_mix.values()) != n:
+        raise QuizSetError(f"the type mix adds up to {sum(type_mix.values())} items, not {n}")
+    if n < 1 or variants < 1:
+        raise QuizSetError("a quiz needs at least one item and one variant")
+    candidates = [it for it in bank if it.question.chapter in chapters and it.question.type in allowed
+                  and min_difficulty <= it.difficulty <= max_difficulty]
+    if len(candidates) < n:
+        raise QuizSetError(f"the bank has {len(candidates)} matching items for {', '.join(chapters)}; {n} were asked for")
+    seed = str(seed)
+    quiz_id = f"{'+'.join(chapters)}-{n}q-seed{seed}" + (f"-{variants}v" if variants > 1 else "")
+    made: list[Variant] = []
+    used: dict[str, Item] = {}
+    seen_sets: set[frozenset] = set()
+    for v in range(variants):
+        for attempt in range(MAX_REDRAWS):
+            rng = _rng(seed, quiz_id, v, attempt)
+            picked = select_items(candidates, n, rng, type_mix, allow_same_fact)
+            if frozenset(it.id for it in picked) not in seen_sets or attempt == MAX_REDRAWS - 1:
+                break
+        seen_sets.add(frozenset(it.id for it in picked))
+        rng.shuffle(picked)
+        used.update((it.id, it) for it in picked)
+        made.append(Variant(variant_id=f"v{v + 1:03d}", questions=[shuffled_question(it.question, rng) for it in picked]))
+    quiz = QuizFile(quiz_id=quiz_id, title=title or _title(chapters), chapters=chapters, seed=seed,
+                    scoring=scoring or ScoringRules(), variants=made)
+    key = KeyFile(quiz_id=quiz_id, keys=[used[i].answer for i in sorted(used)],
+                  difficulty={i: used[i].difficulty for i in sorted(used)})
+    return quiz, key
+
+
+def _title(chapters: list[str]) -> str:
+    return "Self-check quiz: " + ", ".join(chapters)
+
+
+def dump(model) -> str:
+    """The canonical JSON text of a quiz or key file (stable, byte for byte)."""
+    return model.model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+def write_quiz_set(quiz: QuizFile, key: KeyFile, out_dir: str | Path, *, force: bool = False) -> tuple[Path, Path]:
+    """Write ``quiz.json`` and ``key.json`` into ``out_dir``; refuse to overwrite unless ``force``."""
+    out_dir = Path(out_dir)
+    targets = (out_dir / "quiz.json", out_dir / "key.json")
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        raise OutputExistsError(existing[0])
+    write_atomic(targets[0], dump(quiz), force=force)
+    write_atomic(targets[1], dump(key), force=force)
+    return targets
+
+
+def read_quiz_set(quiz_dir: str | Path) -> tuple[QuizFile, KeyFile | None]:
+    """Read a quiz folder; the key is None when only the student file is there."""
+    quiz_dir = Path(quiz_dir)
+    quiz = QuizFile.model_validate_json((quiz_dir / "quiz.json").read_text(encoding="utf-8"))
+    key_path = quiz_dir / "key.json"
+    key = KeyFile.model_validate_json(key_path.read_text(encoding="utf-8")) if key_path.exists() else None
+    if key is not None and key.quiz_id != quiz.quiz_id:
+        raise QuizSetError(f"{key_path} belongs to quiz {key.quiz_id!r}, not {quiz.quiz_id!r}")
+    return quiz, key
+
+
+DEFAULT_ITEMS = 10
+
+
+def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
+    """The committed self-check set of a chapter: 10 items, seed ``<chapter>-self-check``."""
+    return make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=f"{chapter}-self-check", title=title)

@@ -1,0 +1,141 @@
+"""Score one response against one key, under documented, per-quiz scoring rules.
+
+The same function grades a live notebook quiz and an instructor's whole class, so a
+student never sees one score in the notebook and another in the gradebook.
+
+Rules (:class:`afcourse.quizmodels.ScoringRules`, set per quiz):
+
+- single choice and true/false: all or nothing.
+- multiple select, ``"right_minus_wrong"`` (default): (correct picks - wrong picks) /
+  number of correct options, floored at 0; ``"all_or_nothing"``: full marks only for
+  exactly the right set.
+- short answer: compared after normalising case, punctuation, whitespace, diacritics
+  and a leading article; names (``fuzzy`` keys) also accept a typo when the similarity
+  is at least ``fuzzy_threshold`` (rapidfuzz ratio, 0-100).
+- numeric: full marks within the key's tolerance, else none.
+- ordering, ``"pairs"`` (default): the share of pairs in the right relative order
+  (a Kendall-tau agreement); ``"all_or_nothing"``.
+- matching, ``"pairs"`` (default): the share of prompts matched right;
+  ``"all_or_nothing"``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import combinations
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz
+
+from afcourse.quizmodels import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, Response, ScoringRules, TextKey
+
+Status = Literal["correct", "partial", "incorrect", "unanswered", "invalid"]
+
+
+class ItemScore(BaseModel):
+    """The result of scoring one response."""
+
+    model_config = ConfigDict(frozen=True)
+    item_id: str
+    points: float
+    max_points: float
+    status: Status
+    detail: str = ""
+
+
+_ARTICLE = re.compile(r"^(the|a|an) ")
+
+
+def normalise(text: str) -> str:
+    """Fold case, diacritics, punctuation, spacing and a leading article for comparison."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = " ".join(text.split())
+    return _ARTICLE.sub("", text)
+
+
+def score(question: Question, key, response: Response, rules: ScoringRules = ScoringRules()) -> ItemScore:
+    """Score ``response`` to ``question`` against ``key`` (the AnswerKey's ``key``)."""
+    full = question.points
+    if response is None or response == "" or response == [] or response == {}:
+        return ItemScore(item_id=question.id, points=0.0, max_points=full, status="unanswered")
+    try:
+        fraction, detail = _fraction(question, key, response, rules)
+    except _InvalidResponse as exc:
+        return ItemScore(item_id=question.id, points=0.0, max_points=full, status="invalid", detail=str(exc))
+    status: Status = "correct" if fraction >= 1 else "incorrect" if fraction <= 0 else "partial"
+    return ItemScore(item_id=question.id, points=round(full * fraction, 4), max_points=full, status=status, detail=detail)
+
+
+class _InvalidResponse(ValueError):
+    pass
+
+
+def _ids(response: Response, question: Question, what: str) -> list[str]:
+    if not isinstance(response, list) or not all(isinstance(r, str) for r in response):
+        raise _InvalidResponse(f"expected a list of {what} ids")
+    known = {c.id for c in question.choices}
+    unknown = [r for r in response if r not in known]
+    if unknown:
+        raise _InvalidResponse(f"unknown choice id(s): {', '.join(unknown)}")
+    return response
+
+
+def _fraction(question: Question, key, response: Response, rules: ScoringRules) -> tuple[float, str]:
+    if isinstance(key, ChoiceKey):
+        if not isinstance(response, str):
+            raise _InvalidResponse("expected one choice id")
+        if response not in {c.id for c in question.choices}:
+            raise _InvalidResponse(f"unknown choice id: {response}")
+        return (1.0 if response == key.correct else 0.0), ""
+    if isinstance(key, MultiKey):
+        picked = set(_ids(response, question, "choice"))
+        right, wrong = len(picked & set(key.correct)), len(picked - set(key.correct))
+        detail = f"{right} of {len(key.correct)} correct options chosen, {wrong} wrong"
+        if rules.multiple_select == "all_or_nothing":
+            return (1.0 if picked == set(key.correct) else 0.0), detail
+        return max(0.0, (right - wrong) / len(key.correct)), detail
+    if isinstance(key, TextKey):
+        if not isinstance(response, str):
+            raise _InvalidResponse("expected text")
+        given = normalise(response)
+        accepted = [normalise(a) for a in key.accepted]
+        if given in accepted:
+            return 1.0, ""
+        if key.fuzzy and len(given) >= 4 and max(fuzz.ratio(given, a) for a in accepted) >= rules.fuzzy_threshold:
+            return 1.0, "accepted with a small spelling difference"
+        return 0.0, ""
+    if isinstance(key, NumericKey):
+        if isinstance(response, bool) or not isinstance(response, (int, float, str)):
+            raise _InvalidResponse("expected a number")
+        try:
+            value = float(str(response).replace(",", "").strip())
+        except ValueError:
+            raise _InvalidResponse(f"not a number: {response!r}") from None
+        return (1.0 if abs(value - key.value) <= key.tolerance else 0.0), ""
+    if isinstance(key, OrderKey):
+        order = _ids(response, question, "element")
+        if sorted(order) != sorted(key.order):
+            raise _InvalidResponse("an ordering must list every element exactly once")
+        position = {item: i for i, item in enumerate(order)}
+        pairs = list(combinations(key.order, 2))
+        agree = sum(1 for a, b in pairs if position[a] < position[b])
+        detail = f"{agree} of {len(pairs)} pairs in the right order"
+        if rules.ordering == "all_or_nothing":
+            return (1.0 if order == key.order else 0.0), detail
+        return agree / len(pairs), detail
+    if isinstance(key, MatchKey):
+        if not isinstance(response, dict) or not all(isinstance(v, str) for v in response.values()):
+            raise _InvalidResponse("expected prompt id -> choice id pairs")
+        unknown = set(response) - set(key.pairs)
+        if unknown:
+            raise _InvalidResponse(f"unknown prompt id(s): {', '.join(sorted(unknown))}")
+        right = sum(1 for prompt, choice in key.pairs.items() if response.get(prompt) == choice)
+        detail = f"{right} of {len(key.pairs)} matched"
+        if rules.matching == "all_or_nothing":
+            return (1.0 if right == len(key.pairs) else 0.0), detail
+        return right / len(key.pairs), detail
+    raise TypeError(f"unknown key type {type(key).__name__}")

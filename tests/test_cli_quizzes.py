@@ -1,0 +1,72 @@
+"""The quiz commands as an instructor runs them, and the committed sets' freshness."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from afcourse.cli import app
+from afcourse.quizmodels import KeyFile, QuizFile, Submission
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def test_bank_command_exports_required_fields(tmp_path):
+    out = tmp_path / "bank.json"
+    result = runner.invoke(app, ["bank", "--chapter", "taliban", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    items = json.loads(out.read_text())
+    assert items and all(i["chapter"] == "taliban" for i in items)
+    for item in items:
+        assert {"id", "type", "stem", "options", "key", "fact_ids", "explanation", "citations", "chapter"} <= item.keys()
+
+
+def test_unknown_chapter_is_named():
+    result = runner.invoke(app, ["bank", "--chapter", "narnia"])
+    assert result.exit_code == 2 and "Unknown chapter(s): narnia" in result.output
+
+
+def test_generate_writes_two_files_and_refuses_overwrite(tmp_path):
+    args = ["generate", "--chapter", "history", "--n", "5", "--seed", "42", "--variants", "3", "--out", str(tmp_path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    quiz = QuizFile.model_validate_json((tmp_path / "quiz.json").read_text())
+    key = KeyFile.model_validate_json((tmp_path / "key.json").read_text())
+    assert len(quiz.variants) == 3 and quiz.quiz_id == key.quiz_id
+    first = (tmp_path / "quiz.json").read_bytes()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "--force" in again.output
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert (tmp_path / "quiz.json").read_bytes() == first
+
+
+def test_generate_explains_an_impossible_request(tmp_path):
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", "4", "--seed", "1", "--mix", "matching=4",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "could be chosen" in result.output and not (tmp_path / "quiz.json").exists()
+
+
+def test_lint_passes_on_the_shipped_bank():
+    result = runner.invoke(app, ["lint"])
+    assert result.exit_code == 0, result.output
+    assert "items pass the linter" in result.output
+
+
+def test_schema_export(tmp_path):
+    assert runner.invoke(app, ["schema", "--out", str(tmp_path)]).exit_code == 0
+    schemas = {p.name: json.loads(p.read_text()) for p in tmp_path.iterdir()}
+    assert set(schemas) == {"quiz.schema.json", "key.schema.json", "submission.schema.json"}
+    assert schemas["submission.schema.json"] == Submission.model_json_schema(by_alias=True)
+    assert "schema" in schemas["quiz.schema.json"]["properties"]
+
+
+def test_committed_quiz_sets_are_up_to_date(tmp_path):
+    result = runner.invoke(app, ["generate-defaults", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.json"))
+    committed = sorted(p.relative_to(ROOT / "quizzes") for p in (ROOT / "quizzes").rglob("*.json"))
+    assert fresh == committed
+    stale = [str(p) for p in fresh if (tmp_path / p).read_bytes() != (ROOT / "quizzes" / p).read_bytes()]
+    assert not stale, f"regenerate with `afcourse generate-defaults --force`: {stale}"

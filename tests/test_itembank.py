@@ -1,0 +1,103 @@
+"""Item generation on a small synthetic fact base: kinds, keys, and no true distractors."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from afcourse.factbase import load_facts
+from afcourse.itembank import build_bank, choice_id
+from afcourse.lint import lint_items
+
+MINI = Path(__file__).parent / "data" / "minifacts"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_facts(MINI)
+
+
+@pytest.fixture(scope="module")
+def bank(mini):
+    return {item.id: item for item in build_bank(mini)}
+
+
+def test_bank_is_deterministic_and_lint_clean(mini, bank):
+    again = build_bank(mini)
+    assert [i.model_dump() for i in again] == [bank[i.id].model_dump() for i in again]
+    assert lint_items(list(bank.values()), mini) == []
+
+
+def test_year_items(bank):
+    numeric = bank["e-first:year-numeric"]
+    assert numeric.answer.key.value == 2016 and numeric.question.unit == "year"
+    choice = bank["e-first:year-choice"]
+    texts = sorted(c.text for c in choice.question.choices)
+    assert "2016" in texts and len(set(texts)) == 4
+    assert choice.answer.key.correct == choice_id("2016")
+
+
+def test_contested_event_is_never_asked_as_fact(bank):
+    assert not [i for i in bank if i.startswith("e-disputed:")]
+    assert not any("e-disputed" in item.answer.fact_ids for item in bank.values())
+
+
+def test_participant_distractors_did_not_take_part(bank):
+    item = bank["e-first:participant-choice"]
+    key = item.answer.key.correct
+    wrong = [item.values[c.id] for c in item.question.choices if c.id != key]
+    assert item.values[key] in {"russia", "china", "pakistan"}
+    assert not set(wrong) & {"russia", "china", "pakistan"}
+
+
+def test_nonmember_item_and_members_multi(bank):
+    item = bank["o-club:nonmember-choice"]
+    assert item.values[item.answer.key.correct] not in {"russia", "armenia", "belarus", "kazakhstan"}
+    multi = bank["o-club:members-multi"]
+    assert {multi.values[c] for c in multi.answer.key.correct} <= {"russia", "armenia", "belarus", "kazakhstan"}
+    assert bank["o-club:founded-numeric"].answer.key.value == 1992
+
+
+def test_approximate_quantity_has_tolerance(bank):
+    key = bank["q-troops:numeric"].answer.key
+    assert (key.value, key.tolerance) == (18000, 1800)
+
+
+def test_statement_asked_as_attribution_with_other_people(bank):
+    item = bank["s-alleges:speaker-choice"]
+    assert item.question.stem == "Who alleged in March 2017 that the test movement received test supplies?"
+    names = {c.text for c in item.question.choices}
+    assert "Edward Echo" in names and len(names) == 4
+    tf = bank["s-alleges:speaker-tf"]
+    if "substitute" in tf.values:  # the false version swaps in someone from another country
+        assert tf.values["substitute"] in {"p-alpha", "p-beta", "p-gamma", "p-delta"}
+
+
+def test_deniers_multi_names_the_denial(bank):
+    item = bank["s-alleges:deniers-multi"]
+    assert {item.values[c] for c in item.answer.key.correct} == {"p-gamma"}
+    wrong = {item.values[c.id] for c in item.question.choices} - {"p-gamma"}
+    assert wrong and "p-gamma" not in wrong  # e.g. the accuser himself: plainly not a denier
+
+
+def test_disagreement_asks_which_source(bank):
+    item = bank["d-began:source-choice:1"]
+    assert "\u201c2007\u201d" in item.question.stem
+    assert item.values[item.answer.key.correct] == "globalsecurity-2021"
+    assert "aliyev-2020" in item.values.values()  # the other version is a (false) option
+
+
+def test_ordering_and_matching(bank):
+    ordering = [i for i in bank.values() if i.question.type == "ordering"]
+    assert ordering, "four dated events should give an ordering item"
+    item = ordering[0]
+    dates = [item.values[c] for c in item.answer.key.order]
+    assert dates == ["e-first", "e-second", "e-fifth", "e-third"]
+    matching = [i for i in bank.values() if i.template == "events-year-matching"]
+    assert matching and all(len(m.answer.key.pairs) == 4 for m in matching)
+
+
+def test_every_type_is_generated(bank):
+    types = Counter(item.question.type for item in bank.values())
+    assert set(types) == {"single_choice", "multiple_select", "true_false", "short_answer", "numeric",
+                          "ordering", "matching"}

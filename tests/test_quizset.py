@@ -1,0 +1,86 @@
+"""Seeded quiz sets: valid, balanced over facts, comparable variants, byte-identical per seed."""
+
+from functools import lru_cache
+from statistics import mean
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from afcourse import load_facts
+from afcourse.itembank import build_bank
+from afcourse.quizset import QuizSetError, dump, make_quiz_set, read_quiz_set, write_quiz_set
+from afcourse.fileio import OutputExistsError
+
+
+@lru_cache(maxsize=1)
+def bank():
+    return build_bank(load_facts())
+
+
+def items_by_id():
+    return {item.id: item for item in bank()}
+
+
+def check_valid(quiz, key, n):
+    """Every question has a key; no key leaks into the quiz; one item per fact in each variant."""
+    keys = {k.id: k for k in key.keys}
+    by_id = items_by_id()
+    for variant in quiz.variants:
+        assert len(variant.questions) == n
+        facts = [f for q in variant.questions for f in keys[q.id].fact_ids]
+        assert len(facts) == len(set(facts)), "two items on one fact"
+        for q in variant.questions:
+            original = by_id[q.id].question
+            assert sorted(c.id for c in q.choices) == sorted(c.id for c in original.choices)
+            assert q.chapter in quiz.chapters
+    assert "explanation" not in dump(quiz) and '"correct"' not in dump(quiz)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.text(min_size=1, max_size=12), n=st.integers(3, 12), variants=st.integers(1, 4),
+       chapter=st.sampled_from(["history", "interests", "moscow-format", "taliban", "us-relations", "after-2021"]))
+def test_random_seeds_give_valid_balanced_deterministic_quizzes(seed, n, variants, chapter):
+    quiz, key = make_quiz_set(bank(), chapters=[chapter], n=n, seed=seed, variants=variants)
+    check_valid(quiz, key, n)
+    again = make_quiz_set(bank(), chapters=[chapter], n=n, seed=seed, variants=variants)
+    assert (dump(again[0]), dump(again[1])) == (dump(quiz), dump(key))
+    if variants > 1:
+        item_sets = [frozenset(q.id for q in v.questions) for v in quiz.variants]
+        assert len(set(item_sets)) == len(item_sets), "variants are not distinct"
+
+
+def test_variants_have_comparable_difficulty():
+    quiz, key = make_quiz_set(bank(), chapters=["taliban"], n=10, seed=7, variants=30)
+    means = [mean(key.difficulty[q.id] for q in v.questions) for v in quiz.variants]
+    assert max(means) - min(means) < 0.12, means
+
+
+def test_type_mix_and_filters():
+    quiz, _ = make_quiz_set(bank(), chapters=["taliban", "moscow-format"], n=6, seed=1,
+                            type_mix={"single_choice": 3, "true_false": 2, "numeric": 1})
+    types = sorted(q.type for q in quiz.variants[0].questions)
+    assert types == ["numeric", "single_choice", "single_choice", "single_choice", "true_false", "true_false"]
+    with pytest.raises(QuizSetError, match="adds up to 5"):
+        make_quiz_set(bank(), chapters=["taliban"], n=6, seed=1, type_mix={"single_choice": 5})
+    with pytest.raises(QuizSetError, match="unknown item type"):
+        make_quiz_set(bank(), chapters=["taliban"], n=3, seed=1, types=["essay"])
+    with pytest.raises(QuizSetError, match="items for"):
+        make_quiz_set(bank(), chapters=["taliban"], n=5000, seed=1)
+
+
+def test_options_are_shuffled_by_seed():
+    orders = set()
+    for seed in range(8):
+        quiz, _ = make_quiz_set(bank(), chapters=["history"], n=5, seed=seed)
+        orders.add(tuple(c.id for q in quiz.variants[0].questions for c in q.choices))
+    assert len(orders) > 1
+
+
+def test_write_read_and_refuse_overwrite(tmp_path):
+    quiz, key = make_quiz_set(bank(), chapters=["history"], n=4, seed="a")
+    write_quiz_set(quiz, key, tmp_path)
+    assert read_quiz_set(tmp_path) == (quiz, key)
+    with pytest.raises(OutputExistsError):
+        write_quiz_set(quiz, key, tmp_path)
+    (tmp_path / "key.json").unlink()
+    assert read_quiz_set(tmp_path) == (quiz, None)
