@@ -239,6 +239,10 @@ def _cross_check(records: list[_Located], registries: dict[str, list]) -> list[P
             first_seen[record_id] = f"{rec.file}:{_line(rec.node)}"
     entities = {c.id for c, _ in registries["countries"]} | {
         r.data.get("id") for r in facts if r.data.get("kind") in ("person", "organisation")}
+    for source, rec in registries["sources"]:
+        if source.author_id not in entities:
+            problems.append(Problem(rec.file, _line(_child(rec.node, "author_id")),
+                                    f"unknown person or organisation {source.author_id!r}", f"entry {source.id!r}", "author_id"))
     fact_ids = {r.data.get("id") for r in facts}
     for rec in facts:
         data = rec.data

@@ -34,6 +34,7 @@ class Source(_Record):
     date: PartialDate
     date_note: str | None = None
     kind: Text
+    author_id: Slug = Field(description="the person or organisation fact that stands for the author")
     seed_file: Text
     duplicate_files: list[str] = []
     paragraphs: int = Field(gt=0, description="how many paragraphs the seed file has")

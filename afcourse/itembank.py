@@ -23,8 +23,9 @@ from afcourse import truth
 N_OPTIONS = 4
 SUBSTITUTE = "substitute"
 GROUP_SIZE = 4
-STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "denied",
+STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "insisted",
                 "prediction": "predicted"}
+"""Verbs that fit "Who <verb> that <gist>?"; a denial's gist is what the denier said, so it "insisted"."""
 BASE_DIFFICULTY = {"true_false": 0.25, "single_choice": 0.4, "matching": 0.5, "multiple_select": 0.55,
                    "ordering": 0.6, "numeric": 0.65, "short_answer": 0.7}
 
@@ -49,7 +50,11 @@ class _Builder:
     def __init__(self, base: FactBase):
         self.base = base
         self.countries = sorted(base.countries)
-        self.people = base.of_kind("person")
+        self.authors = {s.author_id: s.id for s in base.sources.values()}
+        self.people = [p for p in base.of_kind("person") if p.id not in self.authors]
+        referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
+                                                 getattr(f, "speaker", None), getattr(f, "country", None)] if r}
+        self.active_countries = [c for c in self.countries if c in referenced]
 
     def rng(self, item_id: str) -> random.Random:
         return random.Random(int(stable_hash(item_id, 16), 16))
@@ -207,6 +212,11 @@ def event_group_items(b: _Builder, events: list) -> Iterator[Item]:
         ids = [e.id for e in group]
         item_id = f"events-ordering:{stable_hash('|'.join(sorted(ids)), 10)}"
         order = "; ".join(f"{e.date.human()}: {e.name}" for e in group)
+        first_id = f"events-first:{stable_hash('|'.join(sorted(ids)), 10)}"
+        yield b.item(item_id=first_id, template="events-first-choice", type="single_choice", facts=group,
+                     stem="Which of these happened first?",
+                     choices=sorted(((e.id, e.name) for e in group), key=lambda vt: vt[1].lower()),
+                     key=ChoiceKey(correct=choice_id(group[0].id)), explanation=f"In order: {order}.")
         yield b.item(item_id=item_id, template="events-ordering", type="ordering", facts=group,
                      stem="Put these events in the order they happened, earliest first.",
                      choices=sorted(((e.id, e.name) for e in group), key=lambda vt: vt[1].lower()), key=OrderKey(order=[choice_id(e.id) for e in group]),
@@ -266,12 +276,22 @@ def _role_when(role) -> str:
     return ""
 
 
+def _specific(role) -> bool:
+    """A title that names one post ("Foreign Minister of Afghanistan"), not a kind of person ("mujahidin commander")."""
+    return role.organisation is not None or any(word[:1].isupper() for word in role.title.split()[1:])
+
+
 def person_items(b: _Builder, fact) -> Iterator[Item]:
     surname = fact.name.split()[-1]
     for n, role in enumerate(fact.roles):
         if surname.lower() in role.title.lower():
             continue
-        stem = f"Who was {role.title}{_role_when(role)}?"
+        if n == 0 or _specific(role):
+            yield from _role_true_false(b, fact, role, n)
+        if not _specific(role):
+            continue
+        described = f"the sources describe as \u201c{role.title}\u201d{_role_when(role)}"
+        stem = f"Which of these people do {described}?"
         explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
         others = [p for p in b.people if p.id != fact.id and not truth.holds_similar_role(p, role.title)]
         same_country = [p for p in others if p.country == fact.country]
@@ -281,26 +301,26 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
                                  explanation=explanation)
         if chosen:
             yield chosen
-        if n == 0:
-            yield from _role_true_false(b, fact, role)
-        if n == 0 and _surname_unique(b, fact):
+        if _surname_unique(b, fact):
             accepted = sorted({fact.name, surname, *fact.aliases})
-            yield b.item(item_id=f"{fact.id}:role-short", template="person-role-short", type="short_answer",
-                         stem=f"{stem} (A surname is enough.)", facts=[fact], key=TextKey(accepted=accepted, fuzzy=True),
+            yield b.item(item_id=f"{fact.id}:role-short:{n}", template="person-role-short", type="short_answer",
+                         stem=f"Name the person {described}. (A surname is enough.)", facts=[fact],
+                         key=TextKey(accepted=accepted, fuzzy=True),
                          explanation=explanation)
 
 
-def _role_true_false(b: _Builder, fact, role) -> Iterator[Item]:
-    """"X was <title>": the false version borrows a title this person never held."""
-    item_id = f"{fact.id}:role-tf"
+def _role_true_false(b: _Builder, fact, role, n: int) -> Iterator[Item]:
+    """"The sources describe X as <title>": the false version borrows a title X never held."""
+    item_id = f"{fact.id}:role-tf:{n}"
     borrowed = sorted({r.title for p in b.people if p.id != fact.id for r in p.roles
                        if not truth.holds_similar_role(fact, r.title) and fact.name.split()[-1] not in r.title})
     if not borrowed:
         return
     other = b.rng(item_id).choice(borrowed)
     yield b.true_false(item_id=item_id, template="person-role-tf", facts=[fact],
-                       true_text=f"{fact.name} was {role.title}{_role_when(role)}.",
-                       false_text=f"{fact.name} was {other}{_role_when(role)}.", substitute=other,
+                       true_text=f"The sources describe {fact.name} as \u201c{role.title}\u201d{_role_when(role)}.",
+                       false_text=f"The sources describe {fact.name} as \u201c{other}\u201d{_role_when(role)}.",
+                       substitute=other,
                        explanation=f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}")
 
 
@@ -339,6 +359,24 @@ def statement_group_items(b: _Builder, statements: list) -> Iterator[Item]:
                      prompts=[(f.id, f.gist) for f in group],
                      choices=sorted(((f.speaker, b.name(f.speaker)) for f in group), key=lambda vt: vt[1].lower()),
                      key=MatchKey(pairs={choice_id(f.id): choice_id(f.speaker) for f in group}),
+                     explanation=" ".join(f.statement for f in group), difficulty_bonus=0.1)
+
+
+def source_group_items(b: _Builder, statements: list) -> Iterator[Item]:
+    """Match four claims to the four sources that make them (no source makes a claim like another's)."""
+    claims = sorted((f for f in statements if f.speaker in b.authors and len(f.gist) <= 160), key=lambda f: f.id)
+
+    def distinct(group):
+        return len({f.speaker for f in group}) == len(group) and not any(
+            truth.said_something_similar(b.base, f.speaker, g) for f in group for g in group if f is not g)
+    for group in _groups(claims, distinct):
+        item_id = f"sources-matching:{stable_hash('|'.join(f.id for f in group), 10)}"
+        yield b.item(item_id=item_id, template="claims-source-matching", type="matching", facts=group,
+                     stem="Match each claim to the course source that makes it.",
+                     prompts=[(f.id, f.gist) for f in group],
+                     choices=sorted(((b.authors[f.speaker], _source_label(b, b.authors[f.speaker])) for f in group),
+                                    key=lambda vt: vt[1].lower()),
+                     key=MatchKey(pairs={choice_id(f.id): choice_id(b.authors[f.speaker]) for f in group}),
                      explanation=" ".join(f.statement for f in group), difficulty_bonus=0.1)
 
 
@@ -387,20 +425,21 @@ def quantity_items(b: _Builder, fact) -> Iterator[Item]:
     value, unit = fact.value, fact.unit
     tolerance = round(abs(value) * 0.1, 4) if fact.approximate else 0.0
     yield b.item(item_id=f"{fact.id}:numeric", template="quantity-numeric", type="numeric",
-                 stem=f"{according}, what figure is given for {fact.measure}? Answer in {unit}.", facts=[fact], unit=unit,
+                 stem=f"{according}, what is the figure for {fact.measure}? (Answer in {unit}.)", facts=[fact], unit=unit,
                  key=NumericKey(value=value, tolerance=tolerance), explanation=fact.statement)
     factors = (0.25, 0.5, 2, 3, 4, 1.5)
     wrong = [(_format_number(value * f), f"{_format_number(value * f)} {unit}") for f in factors
              if value * f == int(value * f) and abs(value * f - value) > max(tolerance, 0)]
     item_id = f"{fact.id}:tf"
+    about = "about " if fact.approximate else ""
     if wrong:
         other = b.rng(item_id).choice(wrong)
         yield b.true_false(item_id=item_id, template="quantity-tf", facts=[fact],
-                           true_text=f"{according}, the figure for {fact.measure} was {_format_number(value)} {unit}.",
-                           false_text=f"{according}, the figure for {fact.measure} was {other[1]}.",
+                           true_text=f"{according}, the figure for {fact.measure} is {about}{_format_number(value)} {unit}.",
+                           false_text=f"{according}, the figure for {fact.measure} is {about}{other[1]}.",
                            substitute=other[0], explanation=fact.statement)
     chosen = b.single_choice(item_id=f"{fact.id}:choice", template="quantity-choice", facts=[fact],
-                             stem=f"{according}, what figure is given for {fact.measure}?",
+                             stem=f"{according}, what is the figure for {fact.measure}?",
                              right=(_format_number(value), f"{_format_number(value)} {unit}"), wrong=wrong,
                              explanation=fact.statement)
     if chosen:
@@ -422,19 +461,36 @@ def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
         same = [p.id for p in b.people if home and p.country == home]
         candidates = same if len(same) > N_OPTIONS else [p.id for p in b.people]
     elif kind == "country":
-        candidates = list(b.countries)
+        after_ussr = fact.date is None or fact.date.year > 1991
+        candidates = [c for c in b.active_countries if not (after_ussr and c == "soviet-union")]
     else:
-        candidates = [o.id for o in b.base.of_kind("organisation")]
+        category = b.base.facts[fact.speaker].category
+        orgs = [o for o in b.base.of_kind("organisation") if o.id not in b.authors]
+        alike = [o.id for o in orgs if o.category == category]
+        candidates = alike if len(alike) > N_OPTIONS else [o.id for o in orgs]
     return [(c, b.name(c)) for c in candidates
             if c != fact.speaker and not truth.said_something_similar(b.base, c, fact)]
 
 
-def _speaker_label(b: _Builder, ref: str) -> str:
-    return b.name(ref)
+def source_items(b: _Builder, fact) -> Iterator[Item]:
+    """A source author's own claim, asked as "Which source argues that ...?" with the sources as options."""
+    verb = {"assessment": "argues", "prediction": "predicts", "allegation": "alleges"}.get(fact.stance, "states")
+    own = b.authors[fact.speaker]
+    wrong = [(s, _source_label(b, s)) for s, source in sorted(b.base.sources.items())
+             if s != own and not truth.said_something_similar(b.base, source.author_id, fact)]
+    if len(wrong) < 2:
+        return
+    options = sorted([(own, _source_label(b, own)), *wrong], key=lambda vt: vt[1].lower())
+    yield b.item(item_id=f"{fact.id}:source-choice", template="statement-source-choice", type="single_choice",
+                 stem=f"Which of the course's sources {verb} that {fact.gist}?", facts=[fact], choices=options,
+                 key=ChoiceKey(correct=choice_id(own)), explanation=fact.statement, difficulty_bonus=0.1)
 
 
 def statement_items(b: _Builder, fact) -> Iterator[Item]:
-    speaker = _speaker_label(b, fact.speaker)
+    if fact.speaker in b.authors:
+        yield from source_items(b, fact)
+        return
+    speaker = b.name(fact.speaker)
     if speaker.lower() in fact.gist.lower():
         return
     verb = STANCE_VERBS[fact.stance]
@@ -452,7 +508,7 @@ def statement_items(b: _Builder, fact) -> Iterator[Item]:
                      stem=f"{stem} (A surname is enough.)", facts=[fact],
                      key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
                      explanation=fact.statement)
-    rivals = _other_camp(b, fact.speaker, pool)
+    rivals = _other_camp(b, fact)
     if rivals:
         item_id = f"{fact.id}:speaker-tf"
         other = b.rng(item_id).choice(rivals)
@@ -462,14 +518,14 @@ def statement_items(b: _Builder, fact) -> Iterator[Item]:
                            substitute=other[0], explanation=fact.statement)
 
 
-def _other_camp(b: _Builder, speaker: str, pool: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
     """Substitutes for a false true/false version: people from another country than the
     speaker, so that the swapped attribution is plainly wrong, not merely unrecorded."""
-    if b.base.entity_kind(speaker) != "person" or not b.base.facts[speaker].country:
+    if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
         return []
-    home = b.base.facts[speaker].country
-    return sorted((ref, name) for ref, name in pool
-                  if b.base.entity_kind(ref) == "person" and b.base.facts[ref].country not in (None, home))
+    home = b.base.facts[fact.speaker].country
+    return [(p.id, p.name) for p in b.people if p.country not in (None, home)
+            and not truth.said_something_similar(b.base, p.id, fact)]
 
 
 def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:
@@ -497,7 +553,7 @@ def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:
 
 
 def quotation_items(b: _Builder, fact) -> Iterator[Item]:
-    speaker = _speaker_label(b, fact.speaker)
+    speaker = b.name(fact.speaker)
     if speaker.split()[-1].lower() in fact.quote.lower():
         return
     when = f" ({fact.date.human()})" if fact.date else ""
@@ -507,6 +563,14 @@ def quotation_items(b: _Builder, fact) -> Iterator[Item]:
                              explanation=f"{fact.statement} Context: {fact.context}", bonus=0.1)
     if chosen:
         yield chosen
+    rivals = _other_camp(b, fact)
+    if rivals:
+        item_id = f"{fact.id}:speaker-tf"
+        other = b.rng(item_id).choice(rivals)
+        yield b.true_false(item_id=item_id, template="quotation-speaker-tf", facts=[fact],
+                           true_text=f"These words are {speaker}'s{when}: \u201c{fact.quote}\u201d",
+                           false_text=f"These words are {other[1]}'s{when}: \u201c{fact.quote}\u201d",
+                           substitute=other[0], explanation=f"{fact.statement} Context: {fact.context}")
 
 
 # --- disagreements ----------------------------------------------------------------------------------------------
@@ -560,7 +624,9 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
         items.extend(event_group_items(builder, [f for f in facts if f.kind == "event"]))
         items.extend(people_group_items(builder, [f for f in facts if f.kind == "person"]))
         items.extend(events_in_year_items(builder, [f for f in facts if f.kind == "event"]))
-        items.extend(statement_group_items(builder, [f for f in facts if f.kind == "statement"]))
+        statements = [f for f in facts if f.kind == "statement"]
+        items.extend(statement_group_items(builder, [f for f in statements if f.speaker not in builder.authors]))
+        items.extend(source_group_items(builder, statements))
         allegations = [f for f in facts if f.kind == "statement" and f.stance == "allegation"]
         items.extend(denial_items(builder, allegations, list(base)))
     return sorted(items, key=lambda item: item.id)

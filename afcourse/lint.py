@@ -18,7 +18,8 @@ from afcourse.quizmodels import ChoiceKey, Item, MatchKey, MultiKey, NumericKey,
 from afcourse.scoring import normalise
 
 ATTRIBUTION_TEMPLATES = {"statement-speaker-choice", "statement-speaker-tf", "quotation-speaker-choice",
-                         "statement-speaker-short", "statements-speaker-matching",
+                         "statement-speaker-short", "statements-speaker-matching", "statement-source-choice",
+                         "quotation-speaker-tf", "claims-source-matching",
                          "allegation-deniers-multi",
                          "disagreement-source-choice", "disagreement-matching"}
 KEY_TYPES = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
@@ -125,8 +126,8 @@ def _check_stem(item: Item):
             yield "stem-gives-key", f"the stem contains the answer {text!r}"
     if normalise(q.stem).endswith((" a", " an")):
         yield "stem-grammar-cue", "a stem ending in 'a'/'an' gives away the answer's first letter"
-    if not q.stem.rstrip().rstrip(")").endswith(("?", ".", ":")):
-        yield "stem-unfinished", "a stem ends with a question mark, full stop or colon"
+    if not q.stem.rstrip().endswith(("?", ".", ":", ".)", "?)", "\u201d")):
+        yield "stem-unfinished", "a stem ends with a question mark, a full stop, a colon or a closing quotation mark"
     if isinstance(key, ChoiceKey) and q.type == "single_choice":
         lengths = [len(c.text) for c in q.choices if c.id != key.correct]
         right = next((len(c.text) for c in q.choices if c.id == key.correct), 0)
@@ -155,11 +156,11 @@ def _check_truth(item: Item, facts: list, base: FactBase):
     elif template == "org-nonmember-choice":
         bad = [values[k] for k in right if values[k] in fact.members] + [w for w in wrong if w not in fact.members]
     elif template == "person-role-choice":
-        title = fact.roles[int(item.id.rsplit(":", 1)[1])].title
+        title = fact.roles[int(item.id.rsplit(":", 1)[1])].title  # the id ends with the role's index
         bad = [w for w in wrong if truth.holds_similar_role(base.facts[w], title)]
     elif template in ("statement-speaker-choice", "quotation-speaker-choice"):
         bad = [w for w in wrong if w == fact.speaker or truth.said_something_similar(base, w, fact)]
-    elif template == "statement-speaker-tf" and SUBSTITUTE in values:
+    elif template in ("statement-speaker-tf", "quotation-speaker-tf") and SUBSTITUTE in values:
         sub = values[SUBSTITUTE]
         bad = [sub] if sub == fact.speaker or truth.said_something_similar(base, sub, fact) else []
     elif template == "disagreement-source-choice":
@@ -174,11 +175,18 @@ def _check_truth(item: Item, facts: list, base: FactBase):
     elif template == "allegation-deniers-multi":
         denials = [f for f in facts[1:]]
         bad = [w for w in wrong if any(d.speaker == w or truth.said_something_similar(base, w, d) for d in denials)]
+    elif template == "statement-source-choice":
+        bad = [w for w in wrong if w == values[next(iter(right))]
+               or truth.said_something_similar(base, base.sources[w].author_id, fact)]
     elif template == "person-role-tf" and SUBSTITUTE in values:
         bad = [values[SUBSTITUTE]] if truth.holds_similar_role(fact, values[SUBSTITUTE]) else []
     elif template == "quantity-tf" and SUBSTITUTE in values:
         bad = [values[SUBSTITUTE]] if float(values[SUBSTITUTE].replace(",", "")) == fact.value else []
-    elif template == "statements-speaker-matching":
+    elif template == "events-first-choice":
+        earliest = min(facts, key=lambda f: f.date)
+        bad = [w for w in wrong if not earliest.date < base.facts[w].date] + (
+            [] if values[next(iter(right))] == earliest.id else ["key"])
+    elif template in ("statements-speaker-matching", "claims-source-matching"):
         bad = [f.id for f in facts for g in facts if f is not g and (f.speaker == g.speaker
                                                                     or truth.said_something_similar(base, f.speaker, g))]
     elif template == "quantity-choice":

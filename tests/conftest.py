@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "afcourse" / "facts"
 SEEDS = ROOT.parent / "shared" / "seeds"
-REGISTRIES = ("sources.yaml", "countries.yaml", "chapters.yaml")
+REGISTRIES = ("sources.yaml", "countries.yaml", "chapters.yaml", "people.yaml", "organisations.yaml")
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def seeds_dir() -> Path:
 
 @pytest.fixture
 def fact_dir(tmp_path: Path):
-    """A folder holding the real registries; returns a function that adds a fact file."""
+    """A folder holding the real registries and entities; returns a function that adds a fact file."""
     for name in REGISTRIES:
         shutil.copy(FACTS / name, tmp_path / name)
 

@@ -6,6 +6,7 @@ import sys
 
 from typer.testing import CliRunner
 
+from afcourse import load_facts
 from afcourse.cli import app
 
 runner = CliRunner()
@@ -41,7 +42,10 @@ def test_check_counts_a_valid_folder(fact_dir):
 """)
     result = runner.invoke(app, ["facts", "check", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "1 valid facts (0 contested or attributed) from 1 sources." in result.output
+    base = load_facts(folder)
+    contested = sum(1 for f in base if f.contested)
+    assert f"{len(base)} valid facts ({contested} contested or attributed) from 4 sources." in result.output
+    assert base.facts["x"].value == 18000
 
 
 def test_export_writes_json_and_refuses_to_overwrite(tmp_path):
