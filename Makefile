@@ -19,7 +19,15 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[book,test]'
 	touch $@
 
-book: $(VENV)/.book-deps
+# Pages run from jupyter-cache, keyed on their own code. When the facts or quiz
+# sets they are generated from change, the cache is cleared so they run again.
+BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json) book/_ext/factpages.py
+
+book/_build/.inputs-stamp: $(BOOK_INPUTS)
+	rm -rf book/_build/.jupyter_cache
+	mkdir -p book/_build && touch $@
+
+book: $(VENV)/.book-deps book/_build/.inputs-stamp
 	$(BIN)/jupyter-book build book --warningiserror --quiet
 	@echo "Book built: book/_build/html/index.html"
 

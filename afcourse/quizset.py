@@ -28,20 +28,25 @@ def _rng(*parts) -> random.Random:
     return random.Random(int(stable_hash("|".join(map(str, parts)), 16), 16))
 
 
-def select_items(candidates: list[Item], n: int, rng: random.Random, type_mix: dict[str, int] | None = None,
+def by_difficulty(items: list[Item]) -> list[Item]:
+    """Items in the order :func:`select_items` expects: easiest first, ties by id."""
+    return sorted(items, key=lambda it: (it.difficulty, it.id))
+
+
+def select_items(pool: list[Item], n: int, rng: random.Random, type_mix: dict[str, int] | None = None,
                  allow_same_fact: bool = False) -> list[Item]:
     """Pick ``n`` items spread over the difficulty range, one per fact unless allowed.
 
-    Candidates are sorted by difficulty and cut into ``n`` strata; one item is drawn
-    from each, so every variant drawn this way has a comparable difficulty profile.
+    ``pool`` is sorted by :func:`by_difficulty` and cut into ``n`` strata; one item is
+    drawn from each, so every variant drawn this way has a comparable difficulty profile.
     """
-    pool = sorted(candidates, key=lambda it: (it.difficulty, it.id))
     quota = Counter(type_mix or {})
     chosen: list[Item] = []
+    chosen_ids: set[str] = set()
     used_facts: set[str] = set()
 
     def fits(item: Item) -> bool:
-        if item in chosen or (not allow_same_fact and used_facts & set(item.answer.fact_ids)):
+        if item.id in chosen_ids or (not allow_same_fact and used_facts.intersection(item.answer.fact_ids)):
             return False
         return not quota or quota[item.question.type] > 0
 
@@ -57,7 +62,8 @@ def select_items(candidates: list[Item], n: int, rng: random.Random, type_mix: d
         if pick is None:
             break
         chosen.append(pick)
-        used_facts |= set(pick.answer.fact_ids)
+        chosen_ids.add(pick.id)
+        used_facts.update(pick.answer.fact_ids)
         if quota:
             quota[pick.question.type] -= 1
     if len(chosen) < n:
@@ -94,8 +100,8 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
         raise QuizSetError(f"the type mix adds up to {sum(type_mix.values())} items, not {n}")
     if n < 1 or variants < 1:
         raise QuizSetError("a quiz needs at least one item and one variant")
-    candidates = [it for it in bank if it.question.chapter in chapters and it.question.type in allowed
-                  and min_difficulty <= it.difficulty <= max_difficulty]
+    candidates = by_difficulty([it for it in bank if it.question.chapter in chapters and it.question.type in allowed
+                                and min_difficulty <= it.difficulty <= max_difficulty])
     if len(candidates) < n:
         raise QuizSetError(f"the bank has {len(candidates)} matching items for {', '.join(chapters)}; {n} were asked for")
     seed = str(seed)

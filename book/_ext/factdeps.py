@@ -5,8 +5,8 @@ execution cache is keyed on a page's code alone. Pages whose code uses the fact
 base (pages with code cells that mention ``afcourse`` or ``factpages``) are therefore recorded as
 depending on every fact file, on the facts folder itself (so that adding or
 removing a file counts) and on the page generator; Sphinx then re-reads them when
-any of those changes. Pages that must also re-run their code on every build set
-``mystnb: execution_mode: force`` in their front matter.
+any of those changes. ``make book`` clears the execution cache when those files
+change, so the re-read pages also run their code again.
 """
 
 from pathlib import Path
