@@ -9,6 +9,7 @@ attribution: who said it, or which source gives it.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import random
 from itertools import combinations
@@ -51,6 +52,7 @@ class _Builder:
         self.base = base
         self.countries = sorted(base.countries)
         self.authors = {s.author_id: s.id for s in base.sources.values()}
+        self.latest_year = max(s.date.year for s in base.sources.values())  # no distractor after the sources
         self.people = [p for p in base.of_kind("person") if p.id not in self.authors]
         referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
                                                  getattr(f, "speaker", None), getattr(f, "country", None)] if r}
@@ -117,7 +119,7 @@ def _year_distractors(b: _Builder, item_id: str, fact) -> list[tuple[str, str]]:
     taken = truth.event_years(fact)
     year = fact.date.year
     near = [year + d for d in (-5, -3, -2, -1, 1, 2, 3, 4, 6)]
-    return [(str(y), str(y)) for y in near if y not in taken]
+    return [(str(y), str(y)) for y in near if y not in taken and y <= b.latest_year]
 
 
 def event_items(b: _Builder, fact) -> Iterator[Item]:
@@ -128,23 +130,51 @@ def event_items(b: _Builder, fact) -> Iterator[Item]:
     if str(year) in name:  # the name gives the year away: ask only about participants
         yield from _participant_items(b, fact)
         return
+    spans = fact.end_date is not None and fact.end_date.year != year
+    happened = "begin" if spans else "happen"
     yield b.item(item_id=f"{fact.id}:year-numeric", template="event-year-numeric", type="numeric",
-                 stem=f"In what year did this happen: {name}?", facts=[fact], unit="year",
+                 stem=f"In what year did this {happened}: {name}?", facts=[fact], unit="year",
                  key=NumericKey(value=year, tolerance=0), explanation=statement)
     item_id = f"{fact.id}:year-choice"
-    chosen = b.single_choice(item_id=item_id, template="event-year-choice", stem=f"What year do the sources give for {name}?",
-                             facts=[fact], right=(str(year), str(year)), wrong=_year_distractors(b, item_id, fact),
+    stem = f"In what year did this {happened}, according to the sources: {name}?"
+    chosen = b.single_choice(item_id=item_id, template="event-year-choice", stem=stem, facts=[fact],
+                             right=(str(year), str(year)), wrong=_year_distractors(b, item_id, fact),
                              explanation=statement, bonus=0.1)
     if chosen:
         yield chosen
     item_id = f"{fact.id}:date-tf"
-    wrong_year = b.rng(item_id).choice([y for y in (year - 2, year - 1, year + 1, year + 2) if y not in truth.event_years(fact)])
-    wrong_date = type(fact.date)(wrong_year, fact.date.month, fact.date.day)
+    length = len(truth.event_years(fact))  # a shifted range must not overlap the true one
+    shifts = (-2, -1, 1, 2) if length == 1 else (-length - 1, length + 1)
+    shift = b.rng(item_id).choice([d for d in shifts if year + d not in truth.event_years(fact)
+                                   and (fact.end_date or fact.date).year + d <= b.latest_year])
     yield b.true_false(item_id=item_id, template="event-date-tf", facts=[fact],
-                       true_text=f"The sources date {name} to {fact.date.human()}.",
-                       false_text=f"The sources date {name} to {wrong_date.human()}.",
-                       substitute=str(wrong_year), explanation=statement)
+                       true_text=f"The sources date {name} {_span(fact, 0)}.",
+                       false_text=f"The sources date {name} {_span(fact, shift)}.",
+                       substitute=str(year + shift), explanation=statement)
+    if fact.date.month and not fact.end_date:
+        yield from _month_items(b, fact)
     yield from _participant_items(b, fact)
+
+
+def _span(fact, shift: int) -> str:
+    """"to <date>" or "from <date> to <date>" for the event, moved by ``shift`` years."""
+    def moved(date):
+        return type(date)(date.year + shift, date.month, date.day).human()
+    return f"from {moved(fact.date)} to {moved(fact.end_date)}" if fact.end_date else f"to {moved(fact.date)}"
+
+
+def _month_items(b: _Builder, fact) -> Iterator[Item]:
+    """"In which month of YEAR ...?" for an event the sources date to the month or day."""
+    month, year = fact.date.month, fact.date.year
+    if calendar.month_name[month].lower() in fact.name.lower():
+        return
+    chosen = b.single_choice(item_id=f"{fact.id}:month-choice", template="event-month-choice", facts=[fact],
+                             stem=f"In which month of {year} did this happen: {fact.name}?",
+                             right=(str(month), calendar.month_name[month]),
+                             wrong=[(str(m), calendar.month_name[m]) for m in range(1, 13) if m != month],
+                             explanation=fact.statement, bonus=0.15)
+    if chosen:
+        yield chosen
 
 
 def _outsiders(b: _Builder, insiders: list[str]) -> list[tuple[str, str]]:
@@ -277,8 +307,10 @@ def _role_when(role) -> str:
 
 
 def _specific(role) -> bool:
-    """A title that names one post ("Foreign Minister of Afghanistan"), not a kind of person ("mujahidin commander")."""
-    return role.organisation is not None or any(word[:1].isupper() for word in role.title.split()[1:])
+    """A dated title that names one post ("Foreign Minister of Afghanistan" as of 2021), not a kind of
+    person ("mujahidin commander") or an undated office that others also held."""
+    dated = role.as_of or role.start or role.end
+    return bool(dated) and (role.organisation is not None or any(w[:1].isupper() for w in role.title.split()[1:]))
 
 
 def person_items(b: _Builder, fact) -> Iterator[Item]:
@@ -286,7 +318,7 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
     for n, role in enumerate(fact.roles):
         if surname.lower() in role.title.lower():
             continue
-        if n == 0 or _specific(role):
+        if _specific(role) or (n == 0 and role.title[:1].isupper()):
             yield from _role_true_false(b, fact, role, n)
         if not _specific(role):
             continue
@@ -312,8 +344,10 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
 def _role_true_false(b: _Builder, fact, role, n: int) -> Iterator[Item]:
     """"The sources describe X as <title>": the false version borrows a title X never held."""
     item_id = f"{fact.id}:role-tf:{n}"
-    borrowed = sorted({r.title for p in b.people if p.id != fact.id for r in p.roles
-                       if not truth.holds_similar_role(fact, r.title) and fact.name.split()[-1] not in r.title})
+    if not fact.country:
+        return
+    borrowed = sorted({r.title for p in b.people if p.country not in (None, fact.country) for r in p.roles
+                       if _specific(r) and "(" not in r.title and not truth.holds_similar_role(fact, r.title)})
     if not borrowed:
         return
     other = b.rng(item_id).choice(borrowed)
@@ -385,9 +419,16 @@ def source_group_items(b: _Builder, statements: list) -> Iterator[Item]:
 def organisation_items(b: _Builder, fact) -> Iterator[Item]:
     label = f"the {fact.abbreviation}" if fact.abbreviation else fact.name
     if fact.founded:
+        year = fact.founded.year
         yield b.item(item_id=f"{fact.id}:founded-numeric", template="org-founded-numeric", type="numeric",
                      stem=f"In what year was {label} founded?", facts=[fact], unit="year",
-                     key=NumericKey(value=fact.founded.year, tolerance=0), explanation=fact.statement)
+                     key=NumericKey(value=year, tolerance=0), explanation=fact.statement)
+        wrong = [(str(y), str(y)) for y in (year - 4, year - 2, year - 1, year + 1, year + 3) if y <= b.latest_year]
+        chosen = b.single_choice(item_id=f"{fact.id}:founded-choice", template="org-founded-choice", facts=[fact],
+                                 stem=f"When was {label} founded, according to the sources?",
+                                 right=(str(year), str(year)), wrong=wrong, explanation=fact.statement)
+        if chosen:
+            yield chosen
     states = [m for m in fact.members if m in b.base.countries]
     if not fact.members_complete or len(states) < 3:
         return

@@ -144,6 +144,10 @@ def _check_truth(item: Item, facts: list, base: FactBase):
     template = item.template
     if template == "event-year-choice":
         bad = [w for w in wrong if int(w) in truth.event_years(fact)]
+    elif template == "event-month-choice":
+        bad = [w for w in wrong if int(w) == fact.date.month]
+    elif template == "org-founded-choice":
+        bad = [w for w in wrong if int(w) == fact.founded.year]
     elif template == "event-date-tf" and SUBSTITUTE in values:
         bad = [values[SUBSTITUTE]] if int(values[SUBSTITUTE]) in truth.event_years(fact) else []
     elif template in ("event-participant-choice", "event-participants-multi"):
