@@ -237,5 +237,38 @@ def schema_command(
     err.print(f"Wrote {len(schemas)} schemas to {out_dir}")
 
 
+@app.command("export")
+def export_command(
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="moodle, qti or gift (LMS imports: they hold the answer "
+                              "key, for the instructor only); html or markdown (printable handouts)."),
+    quiz_dir: Path = typer.Argument(..., metavar="QUIZDIR", help="Folder with quiz.json and key.json (`afcourse generate`)."),
+    out_path: Path = typer.Option(..., "--out", help="moodle/qti/gift: the file to write; html/markdown: a folder."),
+    variant: Optional[list[str]] = typer.Option(None, "--variant", help="Handouts: only this variant id (repeatable; "
+                                                "default: one student copy per variant in the quiz)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+) -> None:
+    """Export a quiz set: Moodle XML, QTI 1.2 zip (Canvas), GIFT, or printable HTML/Markdown handouts.
+
+    moodle, qti and gift files hold the answer key, as every LMS import does: for the instructor only.
+
+    html and markdown write one student copy per variant (no answers) and an answer-key file.
+
+    Item ids are kept (Moodle name and idnumber, QTI ident, GIFT title, answer key) to match grades back.
+    """
+    from afcourse.exports import ExportError, export_quiz_dir
+
+    try:
+        result = export_quiz_dir(fmt, quiz_dir, out_path, variants=variant, force=force)
+    except (ExportError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    for path in result.paths:
+        typer.echo(f"wrote {path}")
+    if fmt in ("moodle", "qti", "gift"):
+        typer.echo("This file holds the answer key: import it into your LMS, do not give it to students.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

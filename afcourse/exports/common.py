@@ -1,0 +1,215 @@
+"""What every export shares: the item pool, answer texts, citations, escaping helpers.
+
+Nothing here imports a heavy library, so the format modules can share it freely.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from afcourse.quizmodels import (AnswerKey, ChoiceKey, Choice, KeyFile, MatchKey, MultiKey, NumericKey, OrderKey,
+                                 Question, QuizFile, TextKey)
+
+KEY_KINDS = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
+             "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
+
+#: The grades Moodle accepts for an answer (its ``question_bank::fraction_options_full``), in percent,
+#: written the way Moodle writes them. An import with any other fraction is refused.
+MOODLE_PERCENTS = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30", "25",
+                   "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0")
+
+
+CATEGORY_ROOT = "$course$/afcourse"
+
+
+def category_path(chapter: str) -> str:
+    """The Moodle question-bank category of a chapter (Moodle XML and GIFT)."""
+    return f"{CATEGORY_ROOT}/{chapter}"
+
+
+class ExportError(ValueError):
+    """The quiz set cannot be exported as asked (missing key, inconsistent key, unknown format...)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of the pool: the question as the first variant shows it, and its key."""
+
+    question: Question
+    answer: AnswerKey
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+
+def pool(quiz: QuizFile, key: KeyFile | None) -> list[Entry]:
+    """Every distinct item of the quiz, in order of first appearance over the variants, with its key.
+
+    Raises :class:`ExportError` naming every item whose key is missing or does not fit the question.
+    """
+    if key is None:
+        raise ExportError(f"quiz {quiz.quiz_id!r} has no key.json beside quiz.json; "
+                          "LMS exports and answer keys need it")
+    if key.quiz_id != quiz.quiz_id:
+        raise ExportError(f"the key belongs to quiz {key.quiz_id!r}, not {quiz.quiz_id!r}")
+    keys = {k.id: k for k in key.keys}
+    seen: dict[str, Question] = {}
+    for variant in quiz.variants:
+        for question in variant.questions:
+            seen.setdefault(question.id, question)
+    problems = [p for q in seen.values() for p in check_key(q, keys.get(q.id))]
+    if problems:
+        raise ExportError("the key does not fit the quiz:\n  " + "\n  ".join(problems))
+    return [Entry(q, keys[q.id]) for q in seen.values()]
+
+
+def check_key(question: Question, answer: AnswerKey | None) -> list[str]:
+    """Why ``answer`` cannot be the key of ``question`` (an empty list when it can)."""
+    qid = question.id
+    if answer is None:
+        return [f"{qid}: no key"]
+    expected = KEY_KINDS[question.type]
+    key = answer.key
+    if not isinstance(key, expected):
+        return [f"{qid}: a {question.type} item needs a {expected.__name__}, the key has {type(key).__name__}"]
+    choices = {c.id for c in question.choices}
+    prompts = {p.id for p in question.prompts}
+    problems = []
+    if isinstance(key, ChoiceKey) and key.correct not in choices:
+        problems.append(f"{qid}: the correct choice {key.correct!r} is not an option")
+    elif isinstance(key, MultiKey) and (not key.correct or not set(key.correct) <= choices):
+        problems.append(f"{qid}: the correct choices {key.correct} are not all options")
+    elif isinstance(key, TextKey) and not [a for a in key.accepted if a.strip()]:
+        problems.append(f"{qid}: no accepted answer")
+    elif isinstance(key, OrderKey) and sorted(key.order) != sorted(choices):
+        problems.append(f"{qid}: the order does not name each element once")
+    elif isinstance(key, MatchKey) and (set(key.pairs) != prompts or not set(key.pairs.values()) <= choices):
+        problems.append(f"{qid}: the pairs do not match every prompt to an option")
+    if question.type == "true_false" and sorted(c.text.casefold() for c in question.choices) != ["false", "true"]:
+        problems.append(f"{qid}: a true/false item needs the options True and False")
+    return problems
+
+
+def choice_text(question: Question, choice_id: str) -> str:
+    for choice in (*question.choices, *question.prompts):
+        if choice.id == choice_id:
+            return choice.text
+    raise KeyError(choice_id)
+
+
+def is_true(entry: Entry) -> bool:
+    """For a true/false item: whether the statement is true."""
+    return choice_text(entry.question, entry.answer.key.correct).casefold() == "true"
+
+
+def num(value: float) -> str:
+    """A number as people write it: 2017, not 2017.0; 0.5 stays 0.5."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def correct_answer(entry: Entry) -> str:
+    """The right answer in words, for feedback and answer keys."""
+    q, key = entry.question, entry.answer.key
+    if isinstance(key, ChoiceKey):
+        return choice_text(q, key.correct)
+    if isinstance(key, MultiKey):
+        return "; ".join(c.text for c in q.choices if c.id in key.correct)
+    if isinstance(key, TextKey):
+        return " or ".join(a for a in key.accepted if a.strip())
+    if isinstance(key, NumericKey):
+        tol = f" (± {num(key.tolerance)})" if key.tolerance else ""
+        return f"{num(key.value)}{tol}" + (f" {q.unit}" if q.unit and q.unit != "year" else "")
+    if isinstance(key, OrderKey):
+        return "; ".join(f"{i}. {choice_text(q, cid)}" for i, cid in enumerate(key.order, 1))
+    if isinstance(key, MatchKey):
+        return "; ".join(f"{p.text} → {choice_text(q, key.pairs[p.id])}" for p in q.prompts)
+    raise ExportError(f"{q.id}: unknown key kind {key!r}")  # pragma: no cover - the models forbid it
+
+
+def citation_text(entry: Entry, sources: Mapping[str, str] | None = None) -> str:
+    """``Source: <label>, paragraph N; ...`` (the label is the source id when no names are given)."""
+    parts = [f"{(sources or {}).get(c.source, c.source)}, paragraph {c.paragraph}" for c in entry.answer.citations]
+    if not parts:
+        return ""
+    return ("Sources: " if len(parts) > 1 else "Source: ") + "; ".join(parts) + "."
+
+
+def source_labels(fact_base) -> dict[str, str]:
+    """Readable source names from a fact base: ``Author, Title (year)``."""
+    labels = {}
+    for source in fact_base.sources.values():
+        year = getattr(source.date, "year", None)
+        labels[source.id] = f"{source.author}, {source.title}" + (f" ({year})" if year else "")
+    return labels
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 cannot hold (lxml refuses them)."""
+    return _NOT_XML.sub("", text)
+
+
+def xml_comment(text: str) -> str:
+    """Text that can stand in an XML comment (no ``--``, not ending in ``-``)."""
+    text = xml_safe(text)
+    while "--" in text:
+        text = text.replace("--", "- -")
+    return text + " " if text.endswith("-") else text
+
+
+def html_text(text: str) -> str:
+    """Plain text as an HTML fragment: ``& < >`` escaped, line breaks kept."""
+    return html.escape(text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def feedback_html(entry: Entry, sources: Mapping[str, str] | None = None) -> str:
+    """General feedback as HTML: the explanation, then the citation."""
+    parts = [f"<p>{html_text(entry.answer.explanation)}</p>"] if entry.answer.explanation.strip() else []
+    cite = citation_text(entry, sources)
+    if cite:
+        parts.append(f"<p>{html_text(cite)}</p>")
+    return "".join(parts)
+
+
+def feedback_plain(entry: Entry, sources: Mapping[str, str] | None = None) -> str:
+    return " ".join(p for p in (entry.answer.explanation.strip(), citation_text(entry, sources)) if p)
+
+
+def moodle_percent(share: float) -> str:
+    """``share`` (e.g. 1/3) as one of Moodle's accepted grades in percent; ExportError if it is not one."""
+    sign = "-" if share < 0 else ""
+    for text in MOODLE_PERCENTS:
+        if abs(abs(share) * 100 - float(text)) < 1e-4:
+            return sign + text if text != "0" else "0"
+    raise ExportError(f"Moodle accepts no answer grade of {share * 100:.4f}%")
+
+
+def position_choices(entry: Entry) -> tuple[list[Choice], list[Choice], dict[str, str]]:
+    """An ordering item as a matching item: (elements, positions, element id -> position id).
+
+    LMS formats have no ordering type that imports everywhere, so each element is matched to
+    ``Position 1`` ... ``Position n`` (1 = first). Each element right scores 1/n (Moodle and
+    Canvas grade matching per pair), where afcourse's own "pairs" rule scores ordered pairs.
+    """
+    q, key = entry.question, entry.answer.key
+    positions = [Choice(id=f"pos{i}", text=f"Position {i}") for i in range(1, len(key.order) + 1)]
+    pairs = {cid: f"pos{i}" for i, cid in enumerate(key.order, 1)}
+    return list(q.choices), positions, pairs
+
+
+ORDERING_NOTE = "Give each its position: Position 1 is the first."
+
+
+def matching_parts(entry: Entry) -> tuple[str, list[Choice], list[Choice], dict[str, str]]:
+    """(stem, prompts, options, prompt id -> option id) for a matching or ordering item."""
+    q = entry.question
+    if q.type == "ordering":
+        prompts, options, pairs = position_choices(entry)
+        return f"{q.stem} {ORDERING_NOTE}", prompts, options, pairs
+    return q.stem, list(q.prompts), list(q.choices), dict(entry.answer.key.pairs)

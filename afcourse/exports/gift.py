@@ -1,0 +1,84 @@
+"""Moodle GIFT text (Question bank > Import > GIFT format).
+
+**An instructor file: it holds the answer key** (``=`` marks right answers), as every LMS import
+does. Never hand it to students.
+
+Each item is one paragraph: ``::<item id>::[html]<stem>{<answers>####<general feedback>}``, so
+Moodle's question name is the afcourse item id and grades can be matched back. A
+``$CATEGORY: $course$/afcourse/<chapter>`` line opens each chapter. Types follow the Moodle XML
+export (:mod:`afcourse.exports.moodle`): ``~%33.33333%`` weights for multiple select, ``{T}``/``{F}``,
+``{=a =b}`` short answers, ``{#value:tolerance}`` numbers, ``{=prompt -> answer}`` matching, and
+ordering as matching to "Position 1..n".
+
+Escaping: texts are HTML-escaped (the ``[html]`` format), then every GIFT special character
+(``~ = # { } :`` and the backslash) gets a backslash; a line break becomes ``<br>``, so no
+question holds a blank line. Short answers are compared, not displayed: they are not HTML-escaped,
+and Moodle's ``*`` wildcard is escaped in them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from afcourse.exports.common import (Entry, category_path, correct_answer, feedback_html, html_text, is_true,
+                                     matching_parts, moodle_percent, num, pool)
+from afcourse.quizmodels import KeyFile, QuizFile
+
+_SPECIAL = re.compile(r"([\\~=#{}:])")
+
+
+def escape(text: str) -> str:
+    """Backslash every GIFT special character; line breaks become ``\\n`` (GIFT's own escape)."""
+    return _SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", r"\n")
+
+
+def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> str:
+    """The GIFT text for every item of ``quiz``."""
+    entries = pool(quiz, key)
+    order = {c: i for i, c in enumerate(quiz.chapters)}
+    chapters = sorted({e.question.chapter for e in entries}, key=lambda c: (order.get(c, len(order)), c))
+    blocks = [f"// afcourse quiz {quiz.quiz_id.replace(chr(10), ' ')}: instructor file, holds the answer key"]
+    for chapter in chapters:
+        blocks.append(f"$CATEGORY: {category_path(chapter)}")
+        blocks.extend(question_text(e, sources) for e in entries if e.question.chapter == chapter)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _html(text: str) -> str:
+    return escape(html_text(text))
+
+
+def question_text(entry: Entry, sources: Mapping[str, str] | None = None) -> str:
+    q, key = entry.question, entry.answer.key
+    stem = matching_parts(entry)[0] if q.type in ("ordering",) else q.stem
+    head = f"::{escape(q.id)}::[html]{_html(stem)}"
+    general = f"####{escape(feedback_html(entry, sources))}"
+    wrong = _html(f"Not right. The answer: {correct_answer(entry)}.")
+    lines: list[str] = []
+    if q.type == "single_choice":
+        for c in q.choices:
+            lines.append(f"={_html(c.text)}#Right." if c.id == key.correct else f"~{_html(c.text)}#{wrong}")
+    elif q.type == "multiple_select":
+        right, bad = moodle_percent(1 / len(key.correct)), moodle_percent(-1 / len(key.correct))
+        for c in q.choices:
+            ok = c.id in key.correct
+            note = "Yes, this is one of the answers." if ok else "No, this is not one of the answers."
+            lines.append(f"~%{right if ok else bad}%{_html(c.text)}#{_html(note)}")
+    elif q.type == "true_false":
+        # {T#feedback for a wrong answer#feedback for a right one}
+        lines.append(f"{'T' if is_true(entry) else 'F'}#{wrong}#Right.")
+    elif q.type == "short_answer":
+        for text in dict.fromkeys(a.strip() for a in key.accepted if a.strip()):
+            lines.append(f"={escape(text.replace('*', chr(92) + '*'))}#Right.")
+    elif q.type == "numeric":
+        lines.extend(["#", f"={num(key.value)}:{num(key.tolerance)}#Right."])  # the # must follow the brace
+    else:  # matching, and ordering as matching
+        _, prompts, options, pairs = matching_parts(entry)
+        texts = {o.id: o.text for o in options}
+        lines.extend(f"={_html(p.text)} -> {_html(texts[pairs[p.id]])}" for p in prompts)
+        lines.extend(f"= -> {_html(o.text)}" for o in options if o.id not in pairs.values())
+    body = "\n".join(lines)
+    if q.type == "numeric":
+        return f"{head}{{{body}\n{general}\n}}"
+    return f"{head}{{\n{body}\n{general}\n}}"

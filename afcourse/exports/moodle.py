@@ -1,0 +1,161 @@
+"""Moodle XML: a question bank file for Site administration > Question bank > Import.
+
+**An instructor file: it holds the answer key** (every question's right answers, fractions and
+feedback), as every LMS import does. Never hand it to students.
+
+What it holds:
+
+- one ``category`` question per chapter, ``$course$/afcourse/<chapter>``, followed by that chapter's
+  items; a quiz with several variants becomes a bank the instructor draws random questions from
+  (Moodle's "random question from category"), since Moodle randomises per attempt itself;
+- each item once, named and ``idnumber``-ed by its afcourse item id, so Moodle's responses and
+  grades can be matched back to the item;
+- single choice and multiple select as ``multichoice`` (``single`` true/false; for multiple
+  select every right option is worth 1/k and every wrong one -1/k, Moodle's usual rule and
+  afcourse's default "right minus wrong"; Moodle floors a question's score at 0 as we do);
+  true/false as ``truefalse``; short answer as ``shortanswer`` (case-insensitive; Moodle has no
+  typo tolerance, so only the accepted forms are accepted); numeric as ``numerical`` with its
+  tolerance; matching as ``matching``;
+- ordering as ``matching``: each element is matched to "Position 1" ... "Position n" (Position 1
+  is first). Moodle grades that per element, where afcourse's own rule scores ordered pairs;
+- per-answer feedback, and general feedback carrying the explanation and the citation.
+
+Texts are written in Moodle's ``html`` format: every fact text is HTML-escaped, then lxml escapes
+it again for XML, so ``&``, ``<`` and quotes arrive as text. Short-answer answers are compared,
+not displayed, and are written raw (with Moodle's ``*`` wildcard escaped).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from lxml import etree
+
+from afcourse.exports.common import (Entry, ExportError, category_path, correct_answer, feedback_html, html_text,
+                                     is_true, matching_parts, moodle_percent, num, pool, xml_comment, xml_safe)
+from afcourse.quizmodels import KeyFile, QuizFile
+from afcourse.scoring import normalise
+
+
+def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> bytes:
+    """The Moodle XML document (UTF-8 bytes) for every item of ``quiz``."""
+    entries = pool(quiz, key)
+    order = {c: i for i, c in enumerate(quiz.chapters)}
+    chapters = sorted({e.question.chapter for e in entries}, key=lambda c: (order.get(c, len(order)), c))
+    root = etree.Element("quiz")
+    root.append(etree.Comment(xml_comment(f" afcourse quiz {quiz.quiz_id}: instructor file, holds the answer key ")))
+    for chapter in chapters:
+        root.append(_category(chapter))
+        for entry in entries:
+            if entry.question.chapter == chapter:
+                root.append(question_element(entry, sources))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _text(parent, tag: str, value: str, fmt: str | None = None, **attrs):
+    element = etree.SubElement(parent, tag, **({"format": fmt} if fmt else {}), **attrs)
+    etree.SubElement(element, "text").text = xml_safe(value)
+    return element
+
+
+def _sub(parent, tag: str, value: str):
+    etree.SubElement(parent, tag).text = xml_safe(value)
+
+
+def _category(chapter: str):
+    element = etree.Element("question", type="category")
+    _text(element, "category", category_path(chapter))
+    _text(element, "info", "", "html")
+    return element
+
+
+MOODLE_TYPES = {"single_choice": "multichoice", "multiple_select": "multichoice", "true_false": "truefalse",
+                "short_answer": "shortanswer", "numeric": "numerical", "matching": "matching", "ordering": "matching"}
+
+
+def question_element(entry: Entry, sources: Mapping[str, str] | None = None):
+    """One ``<question>`` element with the fields Moodle's importer needs for its type."""
+    q, key = entry.question, entry.answer.key
+    qtype = MOODLE_TYPES[q.type]
+    element = etree.Element("question", type=qtype)
+    _text(element, "name", q.id)
+    stem = matching_parts(entry)[0] if q.type == "ordering" else q.stem
+    _text(element, "questiontext", f"<p>{html_text(stem)}</p>", "html")
+    _text(element, "generalfeedback", feedback_html(entry, sources), "html")
+    _sub(element, "defaultgrade", f"{q.points:.7f}")
+    _sub(element, "penalty", "0.3333333" if qtype != "truefalse" else "1.0000000")
+    _sub(element, "hidden", "0")
+    if len(q.id) > 100:
+        raise ExportError(f"{q.id}: Moodle's idnumber holds at most 100 characters")
+    _sub(element, "idnumber", q.id)
+    answer_wrong = f"Not right. The answer: {correct_answer(entry)}."
+    if qtype == "multichoice":
+        single = q.type == "single_choice"
+        _sub(element, "single", "true" if single else "false")
+        _sub(element, "shuffleanswers", "true")
+        _sub(element, "answernumbering", "abc")
+        _sub(element, "showstandardinstruction", "1")
+        _combined_feedback(element)
+        correct = {key.correct} if single else set(key.correct)
+        right = moodle_percent(1 / len(correct))
+        wrong = "0" if single else moodle_percent(-1 / len(correct))
+        for choice in q.choices:
+            ok = choice.id in correct
+            if single:
+                note = "Right." if ok else answer_wrong
+            else:
+                note = "Yes, this is one of the answers." if ok else "No, this is not one of the answers."
+            _answer(element, right if ok else wrong, f"<p>{html_text(choice.text)}</p>", note, "html")
+    elif qtype == "truefalse":
+        truth = is_true(entry)
+        for value in ("true", "false"):
+            ok = (value == "true") == truth
+            _answer(element, "100" if ok else "0", value, "Right." if ok else answer_wrong, "moodle_auto_format")
+    elif qtype == "shortanswer":
+        _sub(element, "usecase", "0")
+        for text in _short_answers(key.accepted):
+            _answer(element, "100", text.replace("*", r"\*"), "Right.", "moodle_auto_format")
+    elif qtype == "numerical":
+        answer = _answer(element, "100", num(key.value), "Right.", "moodle_auto_format")
+        _sub(answer, "tolerance", num(key.tolerance))
+        catch_all = _answer(element, "0", "*", answer_wrong, "moodle_auto_format")
+        _sub(catch_all, "tolerance", "0")
+        _sub(element, "unitgradingtype", "0")
+        _sub(element, "unitpenalty", "0.1000000")
+        _sub(element, "showunits", "3")
+        _sub(element, "unitsleft", "0")
+    else:  # matching, and ordering as matching
+        _, prompts, options, pairs = matching_parts(entry)
+        _sub(element, "shuffleanswers", "true")
+        _combined_feedback(element)
+        texts = {o.id: o.text for o in options}
+        for prompt in prompts:
+            sub = _text(element, "subquestion", f"<p>{html_text(prompt.text)}</p>", "html")
+            _text(sub, "answer", html_text(texts[pairs[prompt.id]]))
+        for option in options:  # options no prompt takes: Moodle's distractors have an empty question text
+            if option.id not in pairs.values():
+                sub = _text(element, "subquestion", "", "html")
+                _text(sub, "answer", html_text(option.text))
+    return element
+
+
+def _short_answers(accepted: list[str]) -> list[str]:
+    """The accepted forms, then their normalised spellings (no punctuation or accents), once each."""
+    forms: list[str] = []
+    for text in [a.strip() for a in accepted] + [normalise(a) for a in accepted]:
+        if text and text.casefold() not in {f.casefold() for f in forms}:
+            forms.append(text)
+    return forms
+
+
+def _answer(parent, fraction: str, text: str, feedback: str, fmt: str):
+    answer = _text(parent, "answer", text, fmt, fraction=fraction)
+    _text(answer, "feedback", f"<p>{html_text(feedback)}</p>", "html")
+    return answer
+
+
+def _combined_feedback(element) -> None:
+    _text(element, "correctfeedback", "<p>Your answer is correct.</p>", "html")
+    _text(element, "partiallycorrectfeedback", "<p>Your answer is partially correct.</p>", "html")
+    _text(element, "incorrectfeedback", "<p>Your answer is incorrect.</p>", "html")
+    etree.SubElement(element, "shownumcorrect")

@@ -1,0 +1,83 @@
+"""`afcourse export` as an instructor runs it: a quiz folder in, files out, clear errors."""
+
+import zipfile
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from afcourse.cli import app
+from afcourse.quizset import write_quiz_set
+from test_export_cases import generated_quiz
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def quiz_dir(tmp_path):
+    quiz, key = generated_quiz(n=4, variants=3)
+    write_quiz_set(quiz, key, tmp_path / "quiz")
+    return tmp_path / "quiz"
+
+
+def run(*args):
+    return runner.invoke(app, ["export", *map(str, args)])
+
+
+def test_lms_export_writes_one_file_and_says_it_holds_the_key(quiz_dir, tmp_path):
+    for fmt, name in (("moodle", "bank.xml"), ("qti", "canvas.zip"), ("gift", "bank.gift.txt")):
+        result = run(fmt, quiz_dir, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        assert "holds the answer key" in result.output and (tmp_path / name).exists()
+    assert etree.parse(str(tmp_path / "bank.xml")).getroot().tag == "quiz"
+    assert "imsmanifest.xml" in zipfile.ZipFile(tmp_path / "canvas.zip").namelist()
+
+
+def test_existing_output_is_kept_unless_forced(quiz_dir, tmp_path):
+    target = tmp_path / "bank.xml"
+    assert run("moodle", quiz_dir, "--out", target).exit_code == 0
+    first = target.read_bytes()
+    target.write_text("mine")
+    again = run("moodle", quiz_dir, "--out", target)
+    assert again.exit_code == 1 and "--force" in again.output and target.read_text() == "mine"
+    assert run("moodle", quiz_dir, "--out", target, "--force").exit_code == 0
+    assert target.read_bytes() == first
+
+
+def test_handouts_go_into_a_folder_one_copy_per_variant(quiz_dir, tmp_path):
+    result = run("html", quiz_dir, "--out", tmp_path / "print")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == [
+        "answer-key.html", "student-v001.html", "student-v002.html", "student-v003.html"]
+    result = run("markdown", quiz_dir, "--out", tmp_path / "md", "--variant", "v003")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "md").iterdir()) == ["answer-key.md", "student-v003.md"]
+
+
+def test_student_copies_alone_when_the_key_is_not_there(quiz_dir, tmp_path):
+    (quiz_dir / "key.json").unlink()
+    result = run("html", quiz_dir, "--out", tmp_path / "print")
+    assert result.exit_code == 0 and "no answer key" in result.output
+    assert not (tmp_path / "print" / "answer-key.html").exists()
+    refused = run("qti", quiz_dir, "--out", tmp_path / "q.zip")
+    assert refused.exit_code == 1 and "no key.json" in refused.output and not (tmp_path / "q.zip").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("pdf",), "unknown export format 'pdf'"),
+    (("moodle", "--variant", "v001"), "--variant"),
+    (("html", "--variant", "v404"), "no variant 'v404'"),
+])
+def test_bad_requests_get_a_clear_message(quiz_dir, tmp_path, args, message):
+    fmt, *rest = args
+    result = run(fmt, quiz_dir, "--out", tmp_path / "out", *rest)
+    assert result.exit_code == 1 and message in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_without_a_quiz_or_with_a_broken_one_is_named(tmp_path):
+    result = run("moodle", tmp_path, "--out", tmp_path / "x.xml")
+    assert result.exit_code == 1 and "holds no quiz.json" in result.output
+    (tmp_path / "quiz.json").write_text("{not json")
+    result = run("moodle", tmp_path, "--out", tmp_path / "x.xml")
+    assert result.exit_code == 1 and "not a valid quiz set" in result.output

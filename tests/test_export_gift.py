@@ -1,0 +1,102 @@
+"""GIFT: parsed back with a third-party GIFT parser from PyPI.
+
+The parser is ``ua-exam``'s (``ua_exam.gift_parser``, MIT): a tokenizer that honours every GIFT
+escape (``\\~ \\= \\# \\{ \\} \\:`` and ``\\\\``), categories and titles. ``pygiftparser`` (1.1, the
+first choice) installs but cannot read escaped text: its answer regex ends the answer block at
+the first ``\\}``, it never unescapes ``\\\\`` or titles, and its category pattern stops at a
+hyphen (checked on this export). ua-exam reads the whole file as HTML first (``html.unescape``), so
+the texts it returns are what Moodle displays for our ``[html]`` questions.
+"""
+
+import re
+
+import pytest
+
+from afcourse.exports import render
+from afcourse.exports.common import pool
+from afcourse.exports.gift import escape
+from test_export_cases import NASTY, SOURCES, generated_quiz, nasty_quiz
+
+gift_parser = pytest.importorskip("ua_exam.gift_parser", reason="ua-exam (a GIFT parser) is a test dependency")
+
+
+def parse(quiz, key):
+    (text,) = render("gift", quiz, key, SOURCES).values()
+    assert isinstance(text, str)
+    return text, {q["title"]: q for q in gift_parser.parse_gift_content(text)}
+
+
+def stem(parsed: dict) -> str:
+    assert parsed["text"].startswith("[html]")
+    return parsed["text"][len("[html]"):]
+
+
+def test_every_question_parses_with_its_id_category_and_text():
+    quiz, key = nasty_quiz()
+    _, parsed = parse(quiz, key)
+    entries = pool(quiz, key)
+    assert sorted(parsed) == sorted(e.id for e in entries)
+    for entry in entries:
+        q = parsed[entry.id]
+        assert q["category"] == f"$course$/afcourse/{entry.question.chapter}"
+        assert stem(q).startswith(entry.question.stem)
+
+
+def test_options_and_right_answers_survive_escaping():
+    quiz, key = nasty_quiz()
+    _, parsed = parse(quiz, key)
+    single = parsed["n:single"]
+    assert single["type"] == "multiple_choice"
+    assert [(o["text"], o["is_correct"]) for o in single["options"]] == [
+        ("Opt " + NASTY, True), ("Other {x}", False), ("C = d", False)]
+    multi = parsed["n:multi"]
+    assert [(o["text"], o["is_correct"]) for o in multi["options"]] == [
+        ("M1 " + NASTY, True), ("M2 ~tilde", False), ("M3 #hash", True), ("M4 :colon", True)]
+    assert parsed["n:tf"]["type"] == "true_false" and parsed["n:tf"]["correct"] is False
+    # short answers: Moodle's wildcard * is escaped as \* for the shortanswer type to compare literally
+    assert [o["text"] for o in parsed["n:short"]["options"]] == ["Ans " + NASTY + r" \*star\*", "Alpha"]
+    assert [o["text"] for o in parsed["n:num"]["options"]] == ["2017:1"]
+    assert [o["text"] for o in parsed["n:match"]["options"]] == [
+        "P1 " + NASTY + " -> R2 {}", "P2 ~ -> R1 " + NASTY, "P3 # -> R3 :", "-> Distractor = ~"]
+    assert [o["text"] for o in parsed["n:order"]["options"]] == [
+        "X " + NASTY + " -> Position 2", "Y {y} -> Position 1", "Z =z -> Position 3"]
+
+
+def test_weights_and_feedback_are_written_as_moodle_reads_them():
+    quiz, key = nasty_quiz()
+    text, _ = parse(quiz, key)
+    block = text.split("::n\\:multi::", 1)[1].split("\n}\n", 1)[0]
+    assert re.findall(r"^~%(-?[\d.]+)%", block, re.M) == ["33.33333", "-33.33333", "33.33333", "33.33333"]
+    assert "####<p>EXPLAIN-n\\:multi" in block and "Source\\: Ann Author, A Title &amp; &lt;More&gt; (2020)" in block
+    tf = text.split("::n\\:tf::", 1)[1].split("\n}\n", 1)[0]
+    assert "{\nF#" in tf and tf.count("#Right.") == 1
+    numeric = text.split("::n\\:num::", 1)[1].split("\n}\n", 1)[0]
+    assert "{#\n=2017:1#Right." in numeric
+
+
+def test_a_generated_quiz_parses_whole():
+    quiz, key = generated_quiz(n=5, variants=4)
+    text, parsed = parse(quiz, key)
+    assert sorted(parsed) == sorted(e.id for e in pool(quiz, key))
+    assert "\n\n\n" not in text and text.startswith("// afcourse quiz")
+    assert "holds the answer key" in text.split("\n")[0]
+
+
+@pytest.mark.parametrize("char", list("~=#{}:\\"))
+def test_escape_backslashes_every_special_character(char):
+    escaped = escape(f"a{char}b")
+    assert escaped == f"a\\{char}b"
+    (parsed,) = gift_parser.parse_gift_content(f"::t::{escaped}{{=x}}")
+    assert parsed["text"] == f"a{char}b"
+
+
+def test_line_breaks_in_texts_never_split_a_question():
+    quiz, key = nasty_quiz()
+    questions = [q.model_copy(update={"stem": "First line\n\nsecond line " + q.stem})
+                 for q in quiz.variants[0].questions]
+    quiz = quiz.model_copy(update={"variants": [quiz.variants[0].model_copy(update={"questions": questions})]})
+    keys = [k.model_copy(update={"explanation": "One.\n\nTwo."}) for k in key.keys]
+    text, parsed = parse(quiz, key.model_copy(update={"keys": keys}))
+    assert len(parsed) == len(questions)
+    assert all(stem(q).startswith("First line<br><br>second line") for q in parsed.values())
+    assert all(block.strip() for block in text.split("\n\n"))
