@@ -7,7 +7,7 @@ HOST_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
 
 def test_book_builds_without_warnings(built_book):
     pages = sorted(p.relative_to(built_book).as_posix() for p in built_book.rglob("*.html"))
-    for expected in ("intro.html", "sources.html", "timeline.html", "whos-who.html", "instructor-guide.html",
+    for expected in ("intro.html", "sources.html", "timeline.html", "map.html", "whos-who.html", "instructor-guide.html",
                      *(f"chapters/0{n}-{name}.html" for n, name in enumerate(
                          ["history", "interests", "moscow-format", "taliban", "us-relations", "after-2021"], 1))):
         assert expected in pages
