@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.book-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[book]'
+	$(BIN)/pip install --quiet -e '.[book,grading]'
 	touch $@
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[book,test]'
+	$(BIN)/pip install --quiet -e '.[book,grading,test]'
 	touch $@
 
 # Pages run from jupyter-cache, keyed on their own code. When the facts or quiz

@@ -5,7 +5,17 @@ Importing the package is cheap: the heavy parts (widgets, plots, Sphinx) load on
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_facts"]
+__all__ = ["__version__", "grade", "load_facts"]
+
+
+def grade(quiz_dir, submissions, out_dir=None, **options):
+    """Grade submissions against a quiz folder; write reports to ``out_dir`` if given.
+
+    Returns per-student results, item analysis and problems (see :func:`afcourse.grading.grade`).
+    """
+    from afcourse.grading import grade as _grade  # numpy, matplotlib: only when grading
+
+    return _grade(quiz_dir, submissions, out_dir, **options)
 
 
 def load_facts(directory=None):

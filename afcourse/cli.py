@@ -270,5 +270,43 @@ def export_command(
         typer.echo("This file holds the answer key: import it into your LMS, do not give it to students.")
 
 
+@app.command("grade")
+def grade_command(
+    quiz_dir: Path = typer.Argument(..., help="Quiz folder holding quiz.json and key.json."),
+    submissions: list[Path] = typer.Argument(..., help="Submission files (.json), JSON Lines (.jsonl) or folders."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write the gradebook, feedback and reports into."),
+    layout: str = typer.Option("default", "--layout", help="Gradebook columns: default, canvas or moodle."),
+    feedback: str = typer.Option("md", "--feedback", help="Per-student feedback files: md, html or none."),
+    hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer out of student feedback."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output folder."),
+) -> None:
+    """Grade submissions: OUT/gradebook.csv, feedback/, item-analysis.csv, problems.csv, report.html.
+
+    Bad input (broken JSON, other quiz, unknown variant or item, duplicates, missing answers, unsubmitted
+    work) is listed in problems.csv and the report; the rest is graded. Exit 1 when nothing could be graded.
+    """
+    from afcourse.grading import GradingError, grade
+
+    try:
+        result = grade(quiz_dir, submissions, out_dir, force=force, layout=layout, feedback=feedback,
+                       show_key=not hide_key)
+    except (GradingError, OutputExistsError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
+    for problem in result.problems[:20]:
+        typer.echo(f"problem: {problem}", err=True)
+    if len(result.problems) > 20:
+        typer.echo(f"... and {len(result.problems) - 20} more in {out_dir / 'problems.csv'}", err=True)
+    summary = result.summary
+    if not result.students:
+        typer.echo(f"No submission could be graded; see {out_dir / 'problems.csv'}.", err=True)
+        raise typer.Exit(1)
+    flagged = sum(1 for item in result.items if item.flags)
+    typer.echo(f"Graded {len(result.students)} student(s): mean {summary.mean:.1f}%, median {summary.median:.1f}%; "
+               f"{flagged} of {len(result.items)} item(s) flagged; {len(result.problems)} input problem(s).")
+    typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
+               + ("" if feedback == "none" else f", feedback/ ({feedback})"))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

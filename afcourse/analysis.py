@@ -1,0 +1,424 @@
+"""Item analysis of a graded class: which questions worked, and which did not.
+
+For each item, over the students whose variant held it:
+
+- **facility**: the mean share of the item's points earned (for an all-or-nothing item
+  this is the proportion of students who got it right); ``p_correct`` is the share
+  with full marks.
+- **discrimination**, three ways: the *point-biserial* correlation between the item
+  score and the student's total (as a share of their maximum); the *corrected
+  item-total* correlation, the same with the item itself taken out of the total (the
+  one used for flags, since an item always correlates a little with a total it is part
+  of); and the *upper-lower 27%* index, facility among the top 27% of students by total
+  minus facility among the bottom 27%.
+- **options**: how often each option was chosen (single choice, true/false, multiple
+  select), and the most frequent wrong answers for the other types.
+- **flags** for items that misbehave:
+
+  ``negative_discrimination``  corrected item-total r < 0: stronger students did worse
+  ``low_discrimination``       0 <= r < 0.2: the item barely separates strong from weak
+  ``unused_distractor``        a wrong option nobody chose (items with 3+ options)
+  ``distractor_beats_key``     a wrong option chosen more often than the key (multiple
+                               select: than the least chosen correct option)
+
+Correlations are ``None`` where they are undefined (fewer than two students, or
+everyone scored the same on the item or in total).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from afcourse.quizmodels import ChoiceKey, MatchKey, MultiKey, OrderKey, Question
+from afcourse.grading import RawResponse
+from afcourse.scoring import normalise
+
+LOW_DISCRIMINATION = 0.2
+UPPER_LOWER_SHARE = 0.27
+FEW_STUDENTS = 30
+"""Below this many students an item's statistics are shown but marked as unreliable."""
+
+FLAG_TEXT = {
+    "negative_discrimination": "negative discrimination: stronger students did worse on this item (check the key)",
+    "low_discrimination": "low discrimination: the item barely separates strong from weak students",
+    "unused_distractor": "a distractor nobody chose",
+    "distractor_beats_key": "a distractor chosen more often than the key",
+}
+
+
+@dataclass
+class OptionCount:
+    """How often one option was chosen."""
+
+    choice_id: str
+    text: str
+    is_key: bool
+    count: int
+    share: float
+
+
+@dataclass
+class ItemStats:
+    """The statistics of one item over the students who saw it."""
+
+    number: int
+    item_id: str
+    type: str
+    chapter: str
+    stem: str
+    n: int
+    max_points: float
+    facility: float | None
+    p_correct: float | None
+    p_partial: float | None
+    p_incorrect: float | None
+    p_unanswered: float | None
+    p_invalid: float | None
+    point_biserial: float | None
+    corrected_item_total: float | None
+    upper_lower: float | None
+    key_difficulty: float | None
+    options: list[OptionCount] = field(default_factory=list)
+    wrong_answers: list[tuple[str, int]] = field(default_factory=list)
+    flags: list[tuple[str, str]] = field(default_factory=list)
+    """(code, explanation) pairs, codes as in :data:`FLAG_TEXT`."""
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.number}"
+
+    @property
+    def flag_codes(self) -> list[str]:
+        return [code for code, _ in self.flags]
+
+
+@dataclass
+class ClassSummary:
+    """The score distribution of the class."""
+
+    n: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    minimum: float | None
+    maximum: float | None
+    percents: list[float]
+    alpha: float | None
+    alpha_variant: str | None
+    alpha_n: int
+    variants_used: int
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
+    if len(x) < 2:
+        return None
+    xd, yd = x - x.mean(), y - y.mean()
+    denom = float(np.sqrt((xd * xd).sum() * (yd * yd).sum()))
+    if denom <= 1e-12:
+        return None
+    return float((xd * yd).sum() / denom)
+
+
+def _share(count: int, n: int) -> float | None:
+    return count / n if n else None
+
+
+def _cronbach_alpha(matrix: np.ndarray) -> float | None:
+    n, k = matrix.shape
+    if n < 2 or k < 2:
+        return None
+    total_var = matrix.sum(axis=1).var(ddof=1)
+    if total_var <= 1e-12:
+        return None
+    return float(k / (k - 1) * (1 - matrix.var(axis=0, ddof=1).sum() / total_var))
+
+
+class _Column:
+    """What one item collects across the variant groups that hold it."""
+
+    __slots__ = ("question", "rows", "points", "scores")
+
+    def __init__(self, question: Question):
+        self.question = question
+        self.rows: list[np.ndarray] = []
+        self.points: list[np.ndarray] = []
+        self.scores: list = []
+
+
+_POINTS = attrgetter("points")
+_STATUS = attrgetter("status")
+
+
+def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
+    """Item statistics (in the quiz's item order) and the class summary of a GradeResult."""
+    students = result.students
+    questions = result.questions
+    keys = result.keys
+    total_points = np.array([s.points for s in students], dtype=float)
+    total_max = np.array([s.max_points for s in students], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total_share = np.where(total_max > 0, total_points / np.where(total_max > 0, total_max, 1), 0.0)
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, student in enumerate(students):
+        groups[student.variant_id].append(index)
+    columns = {item_id: _Column(questions[item_id]) for item_id in result.item_order}
+    alpha = alpha_variant = None
+    alpha_n = 0
+    for variant_id, rows in groups.items():
+        members = [students[i] for i in rows]
+        layout = members[0].questions
+        # one tuple of ItemScores per question (zip transposes in C: no Python loop per answer)
+        score_columns = list(zip(*[m.scores for m in members]))
+        matrix = np.zeros((len(rows), len(layout)))
+        for j, scores in enumerate(score_columns):
+            matrix[:, j] = np.fromiter(map(_POINTS, scores), float, len(scores))
+        row_index = np.array(rows)
+        if len(rows) > alpha_n and len(layout) > 1:  # reliability on the largest variant group
+            alpha, alpha_variant, alpha_n = _cronbach_alpha(matrix), variant_id, len(rows)
+        for j, question in enumerate(layout):
+            column = columns[question.id]
+            column.rows.append(row_index)
+            column.points.append(matrix[:, j])
+            column.scores.extend(score_columns[j])
+
+    forms = result.response_forms
+    items = [_item_stats(number, columns[item_id], keys[item_id], result.key.difficulty.get(item_id),
+                         total_points, total_max, total_share, forms)
+             for number, item_id in enumerate(result.item_order, 1)]
+    percents = (total_share * 100).round(2)
+    summary = ClassSummary(
+        n=len(students),
+        mean=float(percents.mean()) if len(students) else None,
+        median=float(np.median(percents)) if len(students) else None,
+        sd=float(percents.std(ddof=1)) if len(students) > 1 else None,
+        minimum=float(percents.min()) if len(students) else None,
+        maximum=float(percents.max()) if len(students) else None,
+        percents=percents.tolist(), alpha=alpha, alpha_variant=alpha_variant, alpha_n=alpha_n,
+        variants_used=len(groups))
+    return items, summary
+
+
+def _item_stats(number: int, column: _Column, answer_key, key_difficulty, total_points, total_max,
+                total_share, forms: dict) -> ItemStats:
+    q = column.question
+    if column.rows:
+        rows = np.concatenate(column.rows)
+        points = np.concatenate(column.points)
+    else:
+        rows, points = np.array([], dtype=int), np.array([], dtype=float)
+    n = len(rows)
+    share = points / q.points if q.points else np.zeros(n)
+    facility = float(share.mean()) if n else None
+    point_biserial = corrected = upper_lower = None
+    if n >= 2:
+        totals = total_share[rows]
+        point_biserial = _pearson(share, totals)
+        rest_max = total_max[rows] - q.points
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = np.where(rest_max > 0, (total_points[rows] - points) / np.where(rest_max > 0, rest_max, 1), 0.0)
+        corrected = _pearson(share, rest)
+        k = max(1, int(round(UPPER_LOWER_SHARE * n)))
+        order = np.argsort(totals, kind="stable")
+        upper_lower = float(share[order[-k:]].mean() - share[order[:k]].mean())
+    # each distinct ItemScore object stands for one distinct response (see Grader.response_forms)
+    tally = Counter(map(id, column.scores))
+    distinct = [(*forms.get(i, (_NOT_RECORDED, None)), count) for i, count in tally.items()]
+    st: Counter = Counter()
+    for _, item_score, count in distinct:
+        st[item_score.status if item_score is not None else "invalid"] += count
+    stats = ItemStats(
+        number=number, item_id=q.id, type=q.type, chapter=q.chapter, stem=q.stem, n=n, max_points=q.points,
+        facility=facility, p_correct=_share(st["correct"], n), p_partial=_share(st["partial"], n),
+        p_incorrect=_share(st["incorrect"], n), p_unanswered=_share(st["unanswered"], n),
+        p_invalid=_share(st["invalid"], n), point_biserial=point_biserial, corrected_item_total=corrected,
+        upper_lower=upper_lower, key_difficulty=key_difficulty)
+    key = answer_key.key
+    if q.type in ("single_choice", "true_false", "multiple_select"):
+        stats.options = _option_counts(q, key, distinct, n)
+    else:
+        stats.wrong_answers = _wrong_answers(q, key, distinct)
+    stats.flags = _flags(stats, key)
+    return stats
+
+
+_NOT_RECORDED = ("(not recorded)",)
+
+
+def _option_counts(q: Question, key, distinct: list, n: int) -> list[OptionCount]:
+    counts: Counter = Counter()
+    for form, _, count in distinct:
+        if isinstance(form, RawResponse):
+            form = form.value
+        if type(form) is str:
+            counts[form] += count
+        elif type(form) in (tuple, list) and q.type == "multiple_select":
+            for choice in set(x for x in form if type(x) is str):
+                counts[choice] += count
+    correct = {key.correct} if isinstance(key, ChoiceKey) else set(key.correct) if isinstance(key, MultiKey) else set()
+    return [OptionCount(c.id, c.text, c.id in correct, counts[c.id], counts[c.id] / n if n else 0.0)
+            for c in q.choices]
+
+
+def _display_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _wrong_answers(q: Question, key, distinct: list, top: int = 5) -> list[tuple[str, int]]:
+    """The most frequent answers below full marks of a text, numeric, ordering or matching item."""
+    texts = {c.id: c.text for c in q.choices}
+    prompts = {p.id: p.text for p in q.prompts}
+    counts: Counter = Counter()
+    spellings: dict[str, Counter] = {}
+    for form, item_score, count in distinct:
+        if item_score is None or item_score.status in ("correct", "unanswered"):
+            continue
+        if item_score.status == "invalid":
+            counts[f"(could not be read: {item_score.detail})"] += count
+            continue
+        if isinstance(form, RawResponse):
+            form = form.value
+        if q.type == "short_answer" and isinstance(form, str):
+            # answers that differ only in case, spacing or punctuation count as one, shown as most often typed
+            group = normalise(form) or form.strip()
+            counts[group] += count
+            spellings.setdefault(group, Counter())[form.strip()] += count
+        elif q.type == "numeric" and isinstance(form, (int, float, str)) and not isinstance(form, bool):
+            counts[_display_number(form) if isinstance(form, (int, float)) else form.strip()] += count
+        elif isinstance(key, OrderKey) and isinstance(form, (tuple, list)):
+            counts[" → ".join(texts.get(x, str(x)) if isinstance(x, str) else str(x) for x in form)] += count
+        elif isinstance(key, MatchKey) and isinstance(form, (frozenset, dict)):
+            for prompt, choice in sorted(form.items() if isinstance(form, dict) else form, key=str):
+                if key.pairs.get(prompt) != choice:
+                    counts[f"{prompts.get(prompt, prompt)} → {texts.get(choice, str(choice))}"] += count
+        else:
+            counts[f"(unreadable: {str(form)[:40]})"] += count
+    return [(spellings[text].most_common(1)[0][0] if text in spellings else text, count)
+            for text, count in counts.most_common(top)]
+
+
+def _flags(stats: ItemStats, key) -> list[tuple[str, str]]:
+    flags: list[tuple[str, str]] = []
+    r = stats.corrected_item_total
+    if r is not None and r < 0:
+        flags.append(("negative_discrimination", f"negative discrimination (corrected r = {r:.2f}): stronger "
+                      "students did worse on this item; check the key and the wording"))
+    elif r is not None and r < LOW_DISCRIMINATION:
+        flags.append(("low_discrimination", f"low discrimination (corrected r = {r:.2f}): the item barely "
+                      "separates strong from weak students"))
+    if stats.options and stats.n:
+        keyed = [o for o in stats.options if o.is_key]
+        wrong = [o for o in stats.options if not o.is_key]
+        if len(stats.options) >= 3:
+            unused = [o for o in wrong if o.count == 0]
+            if unused:
+                flags.append(("unused_distractor", "distractor(s) nobody chose: "
+                              + "; ".join(f"“{o.text}”" for o in unused)))
+        if keyed:
+            bar = min(o.count for o in keyed)
+            beaten = [o for o in wrong if o.count > bar]
+            if beaten:
+                what = "the key" if len(keyed) == 1 else "a correct option"
+                flags.append(("distractor_beats_key", "distractor(s) chosen more often than " + what + ": "
+                              + "; ".join(f"“{o.text}” ({o.count} vs {bar})" for o in beaten)))
+    return flags
+
+
+def spearman(x, y) -> float | None:
+    """Spearman rank correlation (average ranks for ties)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return _pearson(_ranks(x), _ranks(y))
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values), dtype=float)
+    sorted_values = values[order]
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and sorted_values[j + 1] == sorted_values[i]:
+            j += 1
+        ranks[order[i:j + 1]] = (i + j) / 2.0
+        i = j + 1
+    return ranks
+
+
+def item_table(items: list[ItemStats]) -> list[dict[str, Any]]:
+    """Plain dicts of the per-item statistics (one per item), e.g. for a DataFrame."""
+    return [{
+        "number": it.number, "item_id": it.item_id, "type": it.type, "chapter": it.chapter, "n": it.n,
+        "facility": it.facility, "p_correct": it.p_correct, "point_biserial": it.point_biserial,
+        "corrected_item_total": it.corrected_item_total, "upper_lower_27": it.upper_lower,
+        "key_difficulty": it.key_difficulty, "flags": it.flag_codes,
+    } for it in items]
+
+
+def simulate_class(quiz, key, n_students: int, *, seed: int = 0, omit: float = 0.0, spread: float = 1.0,
+                   slope: float = 1.0) -> tuple[list[dict], list[float]]:
+    """Simulated submissions (dicts) from students of known ability, under a Rasch model.
+
+    Student ability ``theta`` is drawn from N(0, ``spread``); an item whose key file
+    difficulty is ``d`` (the chance an average student gets it wrong) has Rasch
+    difficulty ``b = log(d / (1 - d))``, and a student answers it right with
+    probability ``1 / (1 + exp(-slope * (theta - b)))``, else picks a wrong answer of
+    the item's own kind (distractors weighted so that some attract more than others).
+    ``omit`` is the chance of leaving an item blank. Returns the submissions and the
+    abilities, in student order: for checking that an item analysis recovers what was
+    put in, and for benchmarks.
+    """
+    rng = np.random.default_rng(seed)
+    keys = {k.id: k.key for k in key.keys}
+    abilities = rng.normal(0.0, spread, n_students)
+    submissions = []
+    for i, theta in enumerate(abilities):
+        variant = quiz.variants[i % len(quiz.variants)]
+        responses: dict[str, Any] = {}
+        for q in variant.questions:
+            if omit and rng.random() < omit:
+                continue
+            d = min(max(key.difficulty.get(q.id, 0.5), 0.02), 0.98)
+            b = float(np.log(d / (1 - d)))
+            right = rng.random() < 1.0 / (1.0 + np.exp(-slope * (theta - b)))
+            responses[q.id] = _simulated_response(q, keys[q.id], right, rng)
+        submissions.append({"schema": "afcourse.submission/1", "quiz_id": quiz.quiz_id,
+                            "variant_id": variant.variant_id, "student": {"id": f"s{i + 1:06d}",
+                                                                          "name": f"Student {i + 1}"},
+                            "responses": responses, "status": "submitted",
+                            "saved_at": f"2025-03-01T10:{i // 60 % 60:02d}:{i % 60:02d}Z"})
+    return submissions, abilities.tolist()
+
+
+def _simulated_response(q: Question, key, right: bool, rng) -> Any:
+    ids = [c.id for c in q.choices]
+    if isinstance(key, ChoiceKey):
+        if right:
+            return key.correct
+        wrong = sorted(c for c in ids if c != key.correct)
+        weights = np.array([2.0 ** -j for j in range(len(wrong))])
+        return wrong[int(rng.choice(len(wrong), p=weights / weights.sum()))]
+    if isinstance(key, MultiKey):
+        if right:
+            return list(key.correct)
+        wrong = [c for c in ids if c not in key.correct]
+        return [wrong[int(rng.integers(len(wrong)))]] if wrong else list(key.correct[:-1])
+    from afcourse.quizmodels import NumericKey, TextKey
+
+    if isinstance(key, TextKey):
+        return key.accepted[0] if right else "no idea"
+    if isinstance(key, NumericKey):
+        return key.value if right else key.value + key.tolerance + float(rng.integers(1, 12))
+    if isinstance(key, OrderKey):
+        return list(key.order) if right else list(reversed(key.order))
+    if isinstance(key, MatchKey):
+        if right:
+            return dict(key.pairs)
+        prompts = list(key.pairs)
+        choices = [key.pairs[p] for p in prompts]
+        return {p: choices[(j + 1) % len(choices)] for j, p in enumerate(prompts)}
+    raise TypeError(f"cannot simulate {type(key).__name__}")
