@@ -308,5 +308,24 @@ def grade_command(
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
 
 
+@app.command("quiz-page")
+def quiz_page_command(
+    quiz: str = typer.Argument(..., help="A chapter id (its committed self-check set) or a quiz folder with key.json."),
+    out: Path = typer.Option(..., "--out", help="The HTML file to write."),
+    variant: Optional[str] = typer.Option(None, "--variant", help="Variant id (default: the first)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT."),
+) -> None:
+    """Write a self-check quiz as one self-contained HTML page (feedback in the browser; no server, no network)."""
+    from afcourse.quizui.loading import QuizLoadError
+    from afcourse.quizui.static import write_page
+
+    try:
+        path = write_page(quiz, out, force=force, variant=variant)
+    except (QuizLoadError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    typer.echo(f"Wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -59,3 +59,41 @@ def test_timeline_table_filters(built_book, browser):
     visible = [r for r in rows.all() if r.is_visible()]
     assert 1 <= len(visible) < total
     assert all("Stoletov" in r.inner_text() for r in visible)
+
+
+CHAPTERS = ["history", "interests", "moscow-format", "taliban", "us-relations", "after-2021"]
+
+
+def test_every_chapter_ends_with_its_own_working_quiz(built_book, browser):
+    import html as htmllib
+    import json
+
+    from conftest import ROOT
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for number, chapter in enumerate(CHAPTERS, 1):
+        path = built_book / "chapters" / f"0{number}-{chapter}.html"
+        text = path.read_text(encoding="utf-8")
+        assert text.count('<div class="afq"') == 1, chapter
+        assert "widget-state+json" not in text and "show_quiz" not in text, chapter
+        quiz = json.loads((ROOT / "quizzes" / chapter / "quiz.json").read_text(encoding="utf-8"))
+        first = quiz["variants"][0]["questions"][0]
+        assert htmllib.escape(first["stem"], quote=False)[:60] in text, chapter
+
+        page.goto(path.as_uri())
+        widget = page.locator("div.afq")
+        block = widget.locator(".afq-q").first
+        choices, fields, menus = (block.locator(s) for s in ("input[type=radio], input[type=checkbox]",
+                                                             "input[type=text], input[type=number]", "select"))
+        if choices.count():
+            choices.first.check()
+        elif fields.count():
+            fields.first.fill("1900")
+        for menu in menus.all():  # matching: any option but the placeholder
+            menu.select_option(index=1)
+        # an ordering question is answered as it stands
+        block.get_by_role("button", name="Check answer").click()
+        verdict = block.locator(".afq-verdict")
+        verdict.wait_for()
+        assert verdict.inner_text().startswith(("Correct", "Incorrect", "Partly")), chapter
+        assert "1 of" in widget.locator(".afq-score").inner_text()

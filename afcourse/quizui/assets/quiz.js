@@ -1,0 +1,426 @@
+/* afcourse self-check quiz: feedback in the page, no kernel, no network.
+ *
+ * The scoring below follows afcourse/scoring.py rule for rule (see its docstring):
+ * all-or-nothing choices; multiple select right-minus-wrong or all-or-nothing;
+ * short answers compared after the same normalisation, names also within a
+ * similarity ratio (the InDel ratio that rapidfuzz's fuzz.ratio computes); numbers
+ * parsed as Python's float() parses them, within the key's tolerance; ordering by the
+ * share of pairs in the right order; matching by the share of prompts matched.
+ * Known approximations (documented, outside what students type): Python's casefold is
+ * toLowerCase plus the few folds listed in FOLDS; "combining" characters are Unicode
+ * category Mn.
+ */
+(function () {
+  "use strict";
+  if (!window.afcourseQuiz) {
+    window.afcourseQuiz = (function () {
+      var WS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+      var PUNCT = new RegExp("[^\\p{L}\\p{N}" + WS + "]|_", "gu");
+      var SPACES = new RegExp("[" + WS + "]+", "g");
+      var EDGES = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
+      var FOLDS = { "\u00df": "ss", "\u03c2": "\u03c3" };
+      var ARTICLE = /^(the|a|an) /;
+
+      function pyStrip(text) { return text.replace(EDGES, ""); }
+
+      function normalise(text) {
+        var t = text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
+        t = t.replace(/[\u00df\u03c2]/g, function (ch) { return FOLDS[ch]; });
+        t = t.replace(PUNCT, " ");
+        t = pyStrip(t.replace(SPACES, " "));
+        return t.replace(ARTICLE, "");
+      }
+
+      /* Similarity 0-100 from the InDel distance (insertions and deletions only), as
+       * rapidfuzz.fuzz.ratio: 100 * (1 - (len1 + len2 - 2 * LCS) / (len1 + len2)). */
+      function ratio(a, b) {
+        var s = Array.from(a), t = Array.from(b);
+        var total = s.length + t.length;
+        if (total === 0) return 100;
+        var prev = new Array(t.length + 1).fill(0), cur;
+        for (var i = 1; i <= s.length; i++) {
+          cur = new Array(t.length + 1).fill(0);
+          for (var j = 1; j <= t.length; j++) {
+            cur[j] = s[i - 1] === t[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+          }
+          prev = cur;
+        }
+        var dist = total - 2 * prev[t.length];
+        return 100 * (1 - dist / total);
+      }
+
+      /* Python's round(x, d): exact ties go to the even digit. */
+      function pyRound(x, d) {
+        if (!isFinite(x)) return x;
+        var ax = Math.abs(x), full = ax.toFixed(100), dot = full.indexOf(".");
+        var up = Number(ax.toFixed(d)), r = up;
+        if (/^50*$/.test(full.slice(dot + 1 + d))) {
+          var kept = full.slice(0, dot + 1 + d).replace(/\.$/, "");
+          var last = kept.charAt(kept.length - 1);
+          if (Number(last) % 2 === 0) r = Number(kept);
+        }
+        return x < 0 ? -r : r;
+      }
+
+      function fmtPoints(x) {
+        return pyRound(x, 2).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+      }
+
+      /* Python's float() of a string: digits of any script, single underscores between digits, inf/nan. */
+      var FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+      var SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
+      function asciiDigits(text) {
+        return Array.from(text).map(function (ch) {
+          if (/[0-9]/.test(ch) || !/\p{Nd}/u.test(ch)) return ch;
+          /* Unicode keeps decimal digits in runs of ten code points, 0 to 9 */
+          var cp = ch.codePointAt(0), before = 0;
+          while (/\p{Nd}/u.test(String.fromCodePoint(cp - before - 1))) before++;
+          return String(before % 10);
+        }).join("");
+      }
+      function pyFloat(text) {
+        var t = asciiDigits(pyStrip(text));
+        var special = SPECIAL.exec(t);
+        if (special) {
+          if (special[2].toLowerCase() === "nan") return NaN;
+          return special[1] === "-" ? -Infinity : Infinity;
+        }
+        if (!FLOAT.test(t)) return null;
+        return Number(t.replace(/_/g, ""));
+      }
+      function pyRepr(text) {
+        var quote = text.indexOf("'") >= 0 && text.indexOf('"') < 0 ? '"' : "'";
+        var body = text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+        if (quote === "'") body = body.replace(/'/g, "\\'");
+        return quote + body + quote;
+      }
+
+      function Invalid(message) { this.message = message; }
+      function isList(v) { return Array.isArray(v); }
+      function isStr(v) { return typeof v === "string"; }
+      function isPlainObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+      function isEmpty(r) {
+        return r === null || r === undefined || r === "" || (isList(r) && r.length === 0) ||
+          (isPlainObject(r) && Object.keys(r).length === 0);
+      }
+      function choiceIds(q) { return (q.choices || []).map(function (c) { return c.id; }); }
+      function ids(response, q, what) {
+        if (!isList(response) || !response.every(isStr)) throw new Invalid("expected a list of " + what + " ids");
+        var known = choiceIds(q);
+        var unknown = response.filter(function (r) { return known.indexOf(r) < 0; });
+        if (unknown.length) throw new Invalid("unknown choice id(s): " + unknown.join(", "));
+        return response;
+      }
+      function unique(list) { return list.filter(function (v, i) { return list.indexOf(v) === i; }); }
+      function sortedCopy(list) { return list.slice().sort(); }
+
+      function fraction(q, key, response, rules) {
+        var right, wrong, detail, i, j;
+        if (key.kind === "choice") {
+          if (!isStr(response)) throw new Invalid("expected one choice id");
+          if (choiceIds(q).indexOf(response) < 0) throw new Invalid("unknown choice id: " + response);
+          return [response === key.correct ? 1 : 0, ""];
+        }
+        if (key.kind === "multi") {
+          var picked = unique(ids(response, q, "choice"));
+          right = picked.filter(function (p) { return key.correct.indexOf(p) >= 0; }).length;
+          wrong = picked.length - right;
+          detail = right + " of " + key.correct.length + " correct options chosen, " + wrong + " wrong";
+          if (rules.multiple_select === "all_or_nothing") {
+            var same = picked.length === unique(key.correct).length && right === picked.length;
+            return [same ? 1 : 0, detail];
+          }
+          return [Math.max(0, (right - wrong) / key.correct.length), detail];
+        }
+        if (key.kind === "text") {
+          if (!isStr(response)) throw new Invalid("expected text");
+          var given = normalise(response);
+          var accepted = key.accepted.map(normalise);
+          if (accepted.indexOf(given) >= 0) return [1, ""];
+          if (key.fuzzy && Array.from(given).length >= 4) {
+            var best = Math.max.apply(null, accepted.map(function (a) { return ratio(given, a); }));
+            if (best >= rules.fuzzy_threshold) return [1, "accepted with a small spelling difference"];
+          }
+          return [0, ""];
+        }
+        if (key.kind === "numeric") {
+          if (typeof response === "boolean" || (typeof response !== "number" && !isStr(response))) {
+            throw new Invalid("expected a number");
+          }
+          var value = typeof response === "number" ? response : pyFloat(response.replace(/,/g, ""));
+          if (value === null) throw new Invalid("not a number: " + pyRepr(response));
+          return [Math.abs(value - key.value) <= key.tolerance ? 1 : 0, ""];
+        }
+        if (key.kind === "order") {
+          var order = ids(response, q, "element");
+          if (JSON.stringify(sortedCopy(order)) !== JSON.stringify(sortedCopy(key.order))) {
+            throw new Invalid("an ordering must list every element exactly once");
+          }
+          var agree = 0, pairs = 0;
+          for (i = 0; i < key.order.length; i++) {
+            for (j = i + 1; j < key.order.length; j++) {
+              pairs++;
+              if (order.indexOf(key.order[i]) < order.indexOf(key.order[j])) agree++;
+            }
+          }
+          detail = agree + " of " + pairs + " pairs in the right order";
+          if (rules.ordering === "all_or_nothing") {
+            return [JSON.stringify(order) === JSON.stringify(key.order) ? 1 : 0, detail];
+          }
+          return [agree / pairs, detail];
+        }
+        if (key.kind === "match") {
+          if (!isPlainObject(response) || !Object.keys(response).every(function (k) { return isStr(response[k]); })) {
+            throw new Invalid("expected prompt id -> choice id pairs");
+          }
+          var unknownPrompts = Object.keys(response).filter(function (p) {
+            return !Object.prototype.hasOwnProperty.call(key.pairs, p);
+          }).sort();
+          if (unknownPrompts.length) throw new Invalid("unknown prompt id(s): " + unknownPrompts.join(", "));
+          var prompts = Object.keys(key.pairs);
+          right = prompts.filter(function (p) { return response[p] === key.pairs[p]; }).length;
+          detail = right + " of " + prompts.length + " matched";
+          if (rules.matching === "all_or_nothing") return [right === prompts.length ? 1 : 0, detail];
+          return [right / prompts.length, detail];
+        }
+        throw new Error("unknown key kind " + key.kind);
+      }
+
+      /* The same result as afcourse.scoring.score: {item_id, points, max_points, status, detail}. */
+      function score(q, key, response, rules) {
+        var full = q.points === undefined ? 1 : q.points;
+        var result = { item_id: q.id, points: 0, max_points: full, status: "unanswered", detail: "" };
+        if (isEmpty(response)) return result;
+        var f;
+        try {
+          f = fraction(q, key, response, rules || {});
+        } catch (exc) {
+          if (exc instanceof Invalid) { result.status = "invalid"; result.detail = exc.message; return result; }
+          throw exc;
+        }
+        result.status = f[0] >= 1 ? "correct" : f[0] <= 0 ? "incorrect" : "partial";
+        result.points = pyRound(full * f[0], 4);
+        result.detail = f[1];
+        return result;
+      }
+
+      function verdict(r) {
+        var of = fmtPoints(r.points) + " of " + fmtPoints(r.max_points) + " point" + (r.max_points === 1 ? "" : "s");
+        if (r.status === "correct") return "Correct (" + of + ").";
+        if (r.status === "partial") return "Partly correct (" + of + ").";
+        if (r.status === "incorrect") return "Incorrect (" + of + ").";
+        if (r.status === "unanswered") return "No answer yet: answer the question, then check it.";
+        return "This answer cannot be graded: " + r.detail + ".";
+      }
+      function counts(r) { return r.status === "correct" || r.status === "partial" || r.status === "incorrect"; }
+
+      /* ---- the page ---------------------------------------------------------------------- */
+      function el(tag, cls, text) {
+        var node = document.createElement(tag);
+        if (cls) node.className = cls;
+        if (text !== undefined) node.textContent = text;
+        return node;
+      }
+
+      function storage() {
+        try { var s = window.localStorage; s.getItem("x"); return s; } catch (e) { return null; }
+      }
+
+      function mount(root) {
+        if (root.getAttribute("data-afq-mounted")) return;
+        root.setAttribute("data-afq-mounted", "1");
+        var data = JSON.parse(root.querySelector("script.afq-data").textContent);
+        var store = storage();
+        var storeKey = "afcourse-quiz:" + window.location.pathname + ":" + data.quiz_id + ":" + data.variant_id;
+        var state = { responses: {}, checked: {} };
+        var results = {};
+        var byId = {};
+        data.questions.forEach(function (q) { byId[q.id] = q; });
+        var blocks = Array.prototype.slice.call(root.querySelectorAll("fieldset.afq-q"));
+        var scoreNode = root.querySelector(".afq-score");
+
+        function read(block) {
+          var q = byId[block.getAttribute("data-qid")];
+          var inputs;
+          switch (q.type) {
+            case "single_choice": case "true_false":
+              var on = block.querySelector("input:checked");
+              return on ? on.value : null;
+            case "multiple_select":
+              inputs = block.querySelectorAll("input:checked");
+              return Array.prototype.map.call(inputs, function (i) { return i.value; });
+            case "short_answer": case "numeric":
+              return block.querySelector("input.afq-input").value;
+            case "ordering":
+              return Array.prototype.map.call(block.querySelectorAll("li.afq-order-item"),
+                function (li) { return li.getAttribute("data-cid"); });
+            case "matching":
+              var pairs = {};
+              Array.prototype.forEach.call(block.querySelectorAll("select"), function (s) {
+                if (s.value) pairs[s.getAttribute("data-pid")] = s.value;
+              });
+              return pairs;
+          }
+          return null;
+        }
+
+        function write(block, value) {
+          var q = byId[block.getAttribute("data-qid")];
+          if (value === null || value === undefined) return;
+          if (q.type === "single_choice" || q.type === "true_false" || q.type === "multiple_select") {
+            var wanted = isList(value) ? value : [value];
+            Array.prototype.forEach.call(block.querySelectorAll("input"), function (i) {
+              i.checked = wanted.indexOf(i.value) >= 0;
+            });
+          } else if (q.type === "short_answer" || q.type === "numeric") {
+            block.querySelector("input.afq-input").value = String(value);
+          } else if (q.type === "ordering" && isList(value)) {
+            var list = block.querySelector("ol.afq-order");
+            value.forEach(function (cid) {
+              var li = list.querySelector('li[data-cid="' + CSS.escape(cid) + '"]');
+              if (li) list.appendChild(li);
+            });
+          } else if (q.type === "matching" && isPlainObject(value)) {
+            Array.prototype.forEach.call(block.querySelectorAll("select"), function (s) {
+              s.value = value[s.getAttribute("data-pid")] || "";
+            });
+          }
+        }
+
+        function save() {
+          if (!store) return;
+          try { store.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full or blocked: keep going */ }
+        }
+
+        function setLocked(block, locked) {
+          Array.prototype.forEach.call(block.querySelectorAll("input, select, button.afq-up, button.afq-down"),
+            function (c) { c.disabled = locked; });
+          block.querySelector("button.afq-check").hidden = locked;
+          block.querySelector("button.afq-retry").hidden = !locked;
+        }
+
+        function showScore() {
+          var points = 0, total = 0, checked = 0;
+          data.questions.forEach(function (q) {
+            total += q.points;
+            if (results[q.id] && counts(results[q.id])) { points += results[q.id].points; checked++; }
+          });
+          scoreNode.textContent = "Score: " + fmtPoints(pyRound(points, 4)) + " of " + fmtPoints(total) +
+            " points (" + checked + " of " + data.questions.length + " questions checked)";
+        }
+
+        function check(block, byUser) {
+          var qid = block.getAttribute("data-qid"), q = byId[qid], info = data.keys[qid];
+          var response = read(block);
+          state.responses[qid] = response;
+          var r = score(q, info.key, response, data.scoring);
+          var box = block.querySelector(".afq-feedback");
+          box.textContent = "";
+          box.className = "afq-feedback afq-" + r.status;
+          box.appendChild(el("p", "afq-verdict", verdict(r)));
+          if (counts(r)) {
+            if (r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
+            box.appendChild(el("p", "afq-explanation", info.explanation));
+            var cites = el("p", "afq-citation", (info.citations.length > 1 ? "Sources: " : "Source: ") +
+              info.citations.join("; ") + ".");
+            box.appendChild(cites);
+            results[qid] = r;
+            state.checked[qid] = true;
+            var hadFocus = block.contains(document.activeElement);
+            setLocked(block, true);
+            if (byUser && hadFocus) block.querySelector("button.afq-retry").focus();  /* the focus stays in the question */
+          } else {
+            delete results[qid];
+            delete state.checked[qid];
+          }
+          save();
+          showScore();
+          return r;
+        }
+
+        function retry(block, quiet) {
+          var qid = block.getAttribute("data-qid");
+          delete results[qid];
+          delete state.checked[qid];
+          var box = block.querySelector(".afq-feedback");
+          box.textContent = "";
+          box.className = "afq-feedback";
+          setLocked(block, false);
+          save();
+          showScore();
+          var first = block.querySelector("input, select, button.afq-up");
+          if (first && !quiet) first.focus();
+        }
+
+        function move(li, step) {
+          var list = li.parentNode;
+          if (step < 0 && li.previousElementSibling) list.insertBefore(li, li.previousElementSibling);
+          else if (step > 0 && li.nextElementSibling) list.insertBefore(li.nextElementSibling, li);
+        }
+
+        blocks.forEach(function (block) {
+          var qid = block.getAttribute("data-qid");
+          block.addEventListener("click", function (event) {
+            var button = event.target.closest("button");
+            if (!button || !block.contains(button)) return;
+            if (button.classList.contains("afq-check")) check(block, true);
+            else if (button.classList.contains("afq-retry")) retry(block);
+            else if (button.classList.contains("afq-up") || button.classList.contains("afq-down")) {
+              move(button.closest("li"), button.classList.contains("afq-up") ? -1 : 1);
+              button.focus();
+              state.responses[qid] = read(block);
+              save();
+            }
+          });
+          block.addEventListener("change", function () { state.responses[qid] = read(block); save(); });
+          block.addEventListener("input", function () { state.responses[qid] = read(block); save(); });
+          block.addEventListener("keydown", function (event) {
+            if (event.key === "Enter" && event.target.matches("input.afq-input")) { event.preventDefault(); check(block, true); }
+          });
+        });
+
+        root.querySelector("button.afq-reset").addEventListener("click", function () {
+          state = { responses: {}, checked: {} };
+          if (store) { try { store.removeItem(storeKey); } catch (e) { /* ignore */ } }
+          blocks.forEach(function (block) {
+            var q = byId[block.getAttribute("data-qid")];
+            retry(block, true);
+            Array.prototype.forEach.call(block.querySelectorAll("input"), function (i) {
+              if (i.type === "text") i.value = ""; else i.checked = false;
+            });
+            Array.prototype.forEach.call(block.querySelectorAll("select"), function (s) { s.value = ""; });
+            if (q.type === "ordering") write(block, choiceIds(q));
+          });
+          save();
+          showScore();
+        });
+
+        /* restore the reader's progress on this page */
+        var saved = null;
+        if (store) { try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; } }
+        if (saved && isPlainObject(saved.responses)) {
+          state = { responses: saved.responses, checked: isPlainObject(saved.checked) ? saved.checked : {} };
+          blocks.forEach(function (block) {
+            var qid = block.getAttribute("data-qid");
+            write(block, state.responses[qid]);
+            if (state.checked[qid]) check(block);
+          });
+        }
+        showScore();
+      }
+
+      function mountAll() {
+        Array.prototype.forEach.call(document.querySelectorAll("div.afq"), function (root) {
+          try { mount(root); } catch (e) { if (window.console) console.warn("afcourse quiz:", e); }
+        });
+      }
+
+      return { normalise: normalise, ratio: ratio, pyFloat: pyFloat, pyRound: pyRound, score: score,
+               verdict: verdict, fmtPoints: fmtPoints, mount: mount, mountAll: mountAll };
+    })();
+  }
+  window.afcourseQuiz.mountAll();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", window.afcourseQuiz.mountAll);
+  }
+})();

@@ -1,0 +1,109 @@
+"""One display object for every frontend: the widget where a kernel runs, static HTML elsewhere.
+
+:class:`QuizDisplay` answers Jupyter's ``_repr_mimebundle_`` with two views of the
+same quiz: ``application/vnd.jupyter.widget-view+json`` (the live ipywidgets quiz,
+graded by the kernel) and ``text/html`` (the self-contained static quiz). Live
+frontends (JupyterLab, Notebook 7, VS Code) show the widget. The book's HTML builder
+is told to prefer text/html (``nb_mime_priority_overrides`` in book/_config.yml), so
+the built page carries the static quiz and loads no widget manager.
+
+A graded (assessment) quiz has no key anywhere: its text/html is a notice that the
+quiz runs only in a live notebook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from afcourse.quizmodels import KeyFile, Student
+from afcourse.quizui.controller import QuizController
+from afcourse.quizui.loading import QuizLoadError, QuizSpec, load_assessment, load_self_check
+from afcourse.quizui.recording import RecordingError, SubmissionStore, default_path
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class QuizDisplay:
+    """A quiz ready to display; ``controller`` holds its state, ``widget()`` builds the live view once."""
+
+    def __init__(self, controller: QuizController):
+        self.controller = controller
+        self._widget = None
+        self._html: str | None = None
+
+    def widget(self):
+        """The ipywidgets view (built on first use; every display of this object shows the same one)."""
+        if self._widget is None:
+            from afcourse.quizui.widget import QuizWidget
+
+            self._widget = QuizWidget(self.controller)
+        return self._widget
+
+    def html(self) -> str:
+        """The static view: the self-check quiz as HTML+CSS+JS, or the graded quiz's notice."""
+        if self._html is None:
+            from afcourse.quizui.static import assessment_notice_html, static_html
+
+            bundle = self.controller.bundle
+            self._html = static_html(bundle) if self.controller.mode == "self-check" else assessment_notice_html(bundle)
+        return self._html
+
+    def __repr__(self) -> str:
+        c = self.controller
+        return f"<{c.bundle.quiz.title}: {len(c.questions)} questions, {c.mode}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"text/plain": repr(self), "text/html": self.html()}
+        try:
+            root = self.widget().root
+        except ImportError:  # no ipywidgets: the static quiz still shows
+            return data
+        data[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0, "model_id": root.model_id}
+        return data
+
+    def display(self) -> None:
+        """Show the quiz in the current notebook cell (for code that does not end with the object)."""
+        from IPython.display import display
+
+        display(self)
+
+
+def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-check", student_id: str | None = None,
+              name: str | None = None, save_to: str | Path | None = None, variant: str | int | None = None,
+              quizzes_dir: str | Path | None = None, facts_dir: str | Path | None = None) -> QuizDisplay:
+    """A quiz to show in a notebook: put the call last in a cell, or call ``.display()`` on the result.
+
+    ``quiz`` is a chapter id (its committed self-check set in ``quizzes/<chapter>/``, or
+    the default set made on the fly when that folder is absent), a quiz folder or
+    ``quiz.json`` path, or a :class:`QuizFile` (with its :class:`KeyFile` as ``key`` for
+    self-check).
+
+    ``mode="self-check"`` (default) grades each answer on request and shows the
+    explanation and its sources. ``mode="assessment"`` reads quiz.json only (never the
+    key), saves every answer to ``save_to`` (default
+    ``submission-<quiz>-<student>.json`` in the working folder) as an
+    ``afcourse.submission/1`` file, restores the saved answers when shown again, and
+    has a Submit button; submitted answers are final.
+    """
+    if mode == "self-check":
+        if student_id or save_to:
+            raise ValueError("student_id and save_to are for mode='assessment'; a self-check quiz records nothing")
+        bundle = load_self_check(quiz, key, variant=variant, quizzes_dir=quizzes_dir, facts_dir=facts_dir)
+        return QuizDisplay(QuizController(bundle, mode="self-check"))
+    if mode != "assessment":
+        raise ValueError(f"mode must be 'self-check' or 'assessment', not {mode!r}")
+    if key is not None:
+        raise ValueError("a graded quiz is built from quiz.json only: do not pass its key")
+    if not student_id or not str(student_id).strip():
+        raise ValueError("mode='assessment' needs student_id=... so that the answers can be recorded")
+    student = Student(id=str(student_id).strip(), name=name)
+    bundle = load_assessment(quiz, variant=variant, student_id=student.id, quizzes_dir=quizzes_dir, facts_dir=facts_dir)
+    path = Path(save_to) if save_to is not None else default_path(bundle.quiz.quiz_id, student.id)
+    store = SubmissionStore(path, bundle.quiz.quiz_id, student)
+    saved = store.load()
+    if saved is not None and saved.variant_id != bundle.variant.variant_id:
+        bundle = load_assessment(quiz, variant=saved.variant_id, quizzes_dir=quizzes_dir, facts_dir=facts_dir)
+    return QuizDisplay(QuizController(bundle, mode="assessment", store=store))
+
+
+__all__ = ["QuizDisplay", "show_quiz", "QuizLoadError", "RecordingError"]

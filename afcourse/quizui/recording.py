@@ -1,0 +1,77 @@
+"""Recording a student's answers: the Submission file, saved atomically after every answer.
+
+The file is a :class:`afcourse.quizmodels.Submission` (schema ``afcourse.submission/1``)
+and holds responses only, never the key. Each save replaces the whole file through
+a temporary file and a rename (:func:`afcourse.fileio.write_atomic`), so a crash or a
+kernel restart leaves the last complete save on disk, and showing the quiz again
+restores it. A file at the chosen path that is not this student's submission for
+this quiz is never overwritten: the store refuses and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from afcourse.fileio import write_atomic
+from afcourse.quizmodels import Response, Student, Submission
+
+
+class RecordingError(RuntimeError):
+    """The submission file cannot be read or written; the message says what to do."""
+
+
+def default_path(quiz_id: str, student_id: str, folder: str | Path = ".") -> Path:
+    """``submission-<quiz id>-<student id>.json`` in ``folder`` (characters unsafe in file names replaced)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{quiz_id}-{student_id}").strip("._") or "anonymous"
+    return Path(folder) / f"submission-{safe}.json"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SubmissionStore:
+    """One student's submission file for one quiz."""
+
+    def __init__(self, path: str | Path, quiz_id: str, student: Student):
+        self.path = Path(path)
+        self.quiz_id = quiz_id
+        self.student = student
+
+    def load(self) -> Submission | None:
+        """The saved submission, or None when there is none yet.
+
+        Raises :class:`RecordingError` when the file is unreadable, is not a submission,
+        or belongs to another quiz or student: it is left as it is.
+        """
+        if not self.path.exists():
+            return None
+        try:
+            text = self.path.read_text(encoding="utf-8")
+            saved = Submission.model_validate_json(text)
+        except (OSError, ValueError) as exc:
+            first = str(exc).splitlines()[0]
+            raise RecordingError(f"{self.path} exists but is not a readable submission ({first}); it was left "
+                                 "untouched: move it away or choose another save_to path") from None
+        if saved.quiz_id != self.quiz_id:
+            raise RecordingError(f"{self.path} holds answers to quiz {saved.quiz_id!r}, not {self.quiz_id!r}; "
+                                 "choose another save_to path")
+        if saved.student.id != self.student.id:
+            raise RecordingError(f"{self.path} holds the answers of student {saved.student.id!r}, not "
+                                 f"{self.student.id!r}; choose another save_to path")
+        return saved
+
+    def save(self, variant_id: str, responses: dict[str, Response], status: str) -> Submission:
+        """Write the whole submission atomically and return it."""
+        submission = Submission(quiz_id=self.quiz_id, variant_id=variant_id, student=self.student,
+                                responses=dict(responses), status=status, saved_at=now_iso())
+        text = json.dumps(submission.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False) + "\n"
+        try:
+            write_atomic(self.path, text, force=True)
+        except OSError as exc:
+            raise RecordingError(f"could not save your answers to {self.path}: {exc.strerror or exc}; "
+                                 "they are kept in this session, so fix the problem and answer again to save") from None
+        return submission

@@ -1,0 +1,253 @@
+"""The live quiz as ipywidgets: a thin layer over :class:`QuizController`.
+
+Each control forwards its value to the controller, and each button calls one
+controller method and shows what it returns; no grading or recording happens here.
+Controls are the ordinary ipywidgets inputs (radio buttons, checkboxes, text boxes,
+dropdowns, buttons), so they are reachable with the keyboard and carry their labels:
+options and checkboxes are labelled by their text, text boxes and dropdowns by a
+description, and the ordering buttons say what they move. Ordering uses Up and Down
+buttons (no drag and drop).
+
+Text boxes send their value when the student presses Enter or leaves the box (clicking
+*Check answer* does that), not on every keystroke: a click is then always graded on the
+whole answer, and a graded quiz saves one finished answer rather than every prefix.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from afcourse.quizmodels import Question
+from afcourse.quizui.controller import Feedback, QuizController, QuizStateError
+
+PLACEHOLDER = ""  # the "Choose..." entry of a matching dropdown
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def feedback_html(feedback: Feedback | None, message: str = "") -> str:
+    """The feedback block under a question (escaped), or a short message, or nothing."""
+    if feedback is None:
+        return f'<div class="afq-w-message" style="color:#b35900">{_e(message)}</div>' if message else ""
+    colour = {"correct": "#1a7f37", "partial": "#b08800", "incorrect": "#cf222e"}.get(feedback.status, "#888")
+    parts = [f'<p style="margin:0.2em 0;font-weight:600">{_e(feedback.verdict)}</p>']
+    if feedback.detail:
+        parts.append(f'<p style="margin:0.2em 0">{_e(feedback.detail[:1].upper() + feedback.detail[1:])}.</p>')
+    if feedback.explanation:
+        parts.append(f'<p style="margin:0.2em 0">{_e(feedback.explanation)}</p>')
+    if feedback.citations:
+        label = "Sources" if len(feedback.citations) > 1 else "Source"
+        parts.append(f'<p style="margin:0.2em 0;font-size:0.9em">{label}: {_e("; ".join(feedback.citations))}.</p>')
+    return (f'<div class="afq-w-feedback afq-w-{feedback.status}" role="status" '
+            f'style="border-left:4px solid {colour};padding:0.3em 0.75em;margin:0.3em 0">{"".join(parts)}</div>')
+
+
+def _number_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class QuestionView:
+    """The widgets of one question."""
+
+    def __init__(self, quiz: "QuizWidget", question: Question, number: int, total: int):
+        self.quiz, self.question, self.qid = quiz, question, question.id
+        c = quiz.controller
+        value = c.response(self.qid)
+        self.inputs: list[w.Widget] = []
+        header = w.HTML(f'<div style="font-size:0.85em;opacity:0.75">Question {number} of {total}</div>'
+                        f'<div class="afq-w-stem" style="font-weight:600">{_e(question.stem)}</div>')
+        kind = question.type
+        if kind in ("single_choice", "true_false"):
+            self.control = w.RadioButtons(options=[(ch.text, ch.id) for ch in question.choices], value=value,
+                                          tooltip=question.stem, layout=w.Layout(width="auto"))
+            self.inputs = [self.control]
+            self.control.observe(lambda change: self._answer(change["new"]), names="value")
+        elif kind == "multiple_select":
+            picked = set(value or [])
+            self.boxes = [w.Checkbox(value=ch.id in picked, description=ch.text, indent=False,
+                                     layout=w.Layout(width="auto")) for ch in question.choices]
+            self.control = w.VBox(self.boxes)
+            self.inputs = list(self.boxes)
+            for box in self.boxes:
+                box.observe(lambda change: self._answer(self._picked()), names="value")
+        elif kind in ("short_answer", "numeric"):
+            unit = f" ({question.unit})" if kind == "numeric" and question.unit else ""
+            text = _number_text(value) if kind == "numeric" else (value or "")
+            self.control = w.Text(value=text, description=f"Your answer{unit}",
+                                  placeholder="a number" if kind == "numeric" else "type your answer",
+                                  continuous_update=False, style={"description_width": "initial"},
+                                  layout=w.Layout(width="28em"))
+            self.inputs = [self.control]
+            self.control.observe(lambda change: self._answer(change["new"]), names="value")
+        elif kind == "ordering":
+            # one row per position; the buttons of a row move whichever element is shown in it, so the
+            # focus stays on the button just pressed
+            self.texts = {ch.id: ch.text for ch in question.choices}
+            self.rows = []
+            for position in range(len(question.choices)):
+                label = w.HTML(layout=w.Layout(width="auto", flex="1 1 auto"))
+                up = w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="auto"))
+                down = w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="auto"))
+                up.on_click(lambda _b, i=position: self._move(i, -1))
+                down.on_click(lambda _b, i=position: self._move(i, +1))
+                row = w.HBox([label, up, down], layout=w.Layout(align_items="center", border="1px solid #ccc",
+                                                                padding="0 0.4em", margin="0.1em 0", width="36em"))
+                row.add_class("afq-w-order-row")
+                self.rows.append((row, label, up, down))
+                self.inputs += [up, down]
+            self.control = w.VBox([row for row, *_ in self.rows])
+            self._layout_order(refresh=False)
+        elif kind == "matching":
+            options = [("Choose\u2026", PLACEHOLDER)] + [(ch.text, ch.id) for ch in question.choices]
+            pairs = value or {}
+            self.dropdowns = {}
+            label_width = f"{min(24, max(6, 0.6 * max(len(p.text) for p in question.prompts))):.1f}em"
+            for prompt in question.prompts:
+                dropdown = w.Dropdown(options=options, value=pairs.get(prompt.id, PLACEHOLDER), description=prompt.text,
+                                      style={"description_width": label_width}, layout=w.Layout(width="40em"))
+                dropdown.observe(lambda change: self._answer(self._pairs()), names="value")
+                self.dropdowns[prompt.id] = dropdown
+            self.control = w.VBox(list(self.dropdowns.values()))
+            self.inputs = list(self.dropdowns.values())
+        else:  # pragma: no cover
+            raise ValueError(f"unknown question type {kind!r}")
+        self.feedback = w.HTML()
+        children = [header, self.control]
+        if c.mode == "self-check":
+            self.check_button = w.Button(description="Check answer", button_style="primary",
+                                         tooltip=f"Check your answer to question {number}")
+            self.retry_button = w.Button(description="Try again", tooltip=f"Answer question {number} again")
+            self.check_button.on_click(lambda _b: self.check())
+            self.retry_button.on_click(lambda _b: self.try_again())
+            children += [w.HBox([self.check_button, self.retry_button]), self.feedback]
+        else:
+            children.append(self.feedback)
+        self.box = w.VBox(children, layout=w.Layout(border_top="1px solid #ddd", padding="0.5em 0", margin="0.2em 0"))
+        self.box.add_class("afq-w-question")
+        self.box.add_class(f"afq-w-q{number}")
+        self.box.add_class(f"afq-w-{kind.replace('_', '-')}")
+        if self.qid in c.results:
+            self.feedback.value = feedback_html(c.results[self.qid])
+        self.refresh()
+
+    # ---- reading the controls ---------------------------------------------------------------
+    def _picked(self) -> list[str]:
+        return [ch.id for ch, box in zip(self.question.choices, self.boxes) if box.value]
+
+    def _pairs(self) -> dict[str, str]:
+        return {pid: d.value for pid, d in self.dropdowns.items() if d.value != PLACEHOLDER}
+
+    # ---- actions ----------------------------------------------------------------------------
+    def _answer(self, value) -> None:
+        if self.quiz.updating:
+            return
+        try:
+            self.quiz.controller.answer(self.qid, value)
+        except (QuizStateError, ValueError) as exc:
+            self.feedback.value = feedback_html(None, str(exc))
+            return
+        self.feedback.value = ""
+        self.quiz.refresh_summary()
+
+    def _move(self, position: int, step: int) -> None:
+        order = list(self.quiz.controller.response(self.qid))
+        target = position + step
+        if not 0 <= target < len(order):
+            return
+        order[position], order[target] = order[target], order[position]
+        self._answer(order)
+        self._layout_order()
+
+    def _layout_order(self, refresh: bool = True) -> None:
+        order = self.quiz.controller.response(self.qid)
+        for position, (cid, (_row, label, up, down)) in enumerate(zip(order, self.rows), start=1):
+            text = self.texts[cid]
+            label.value = f'<span><b>{position}.</b> {_e(text)}</span>'
+            up.tooltip, down.tooltip = f"Move up: {text}", f"Move down: {text}"
+        if refresh:
+            self.refresh()
+
+    def check(self) -> Feedback:
+        feedback = self.quiz.controller.check(self.qid)
+        self.feedback.value = feedback_html(feedback)
+        self.refresh()
+        self.quiz.refresh_summary()
+        return feedback
+
+    def try_again(self) -> None:
+        self.quiz.controller.try_again(self.qid)
+        self.feedback.value = ""
+        self.refresh()
+        self.quiz.refresh_summary()
+
+    def refresh(self) -> None:
+        """Enable or disable the controls for the question's state."""
+        c = self.quiz.controller
+        locked = c.is_locked(self.qid)
+        for control in self.inputs:
+            control.disabled = locked
+        if self.question.type == "ordering" and not locked:
+            self.rows[0][2].disabled = True  # nothing above the first row
+            self.rows[-1][3].disabled = True  # nothing below the last
+        if c.mode == "self-check":
+            self.check_button.disabled = locked
+            self.retry_button.disabled = not locked or c.submitted
+
+
+class QuizWidget:
+    """The whole quiz: title, questions, and the score (self-check) or the save status and Submit (assessment)."""
+
+    def __init__(self, controller: QuizController):
+        self.controller = controller
+        self.updating = False
+        c = controller
+        questions = c.questions
+        title = w.HTML(f'<div class="afq-w-title" style="font-weight:600;font-size:1.15em">{_e(c.bundle.quiz.title)}</div>')
+        self.views = {q.id: QuestionView(self, q, i, len(questions)) for i, q in enumerate(questions, start=1)}
+        self.summary = w.HTML()
+        self.summary.add_class("afq-w-summary")
+        footer: list[w.Widget] = [self.summary]
+        if c.mode == "assessment":
+            who = c.store.student.name or c.store.student.id
+            intro = w.HTML(f'<div style="font-size:0.9em">Graded quiz for <b>{_e(who)}</b>. Every answer is saved '
+                           'as you go; nothing is graded here. Press <b>Submit</b> when you are done: submitted '
+                           'answers are final.</div>')
+            self.submit_button = w.Button(description="Submit", button_style="success", icon="check",
+                                          tooltip="Submit your answers (they cannot be changed afterwards)")
+            self.submit_button.on_click(lambda _b: self.submit())
+            footer = [self.submit_button, self.summary]
+            head = [title, intro]
+        else:
+            head = [title]
+        self.root = w.VBox(head + [v.box for v in self.views.values()] + [w.HBox(footer, layout=w.Layout(align_items="center"))],
+                           layout=w.Layout(border="1px solid #bbb", padding="0.5em 1em", max_width="52em"))
+        self.root.add_class("afq-widget")
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        c = self.controller
+        if c.mode == "self-check":
+            self.summary.value = f'<div class="afq-w-score" role="status" style="font-weight:600">{_e(c.score_text())}</div>'
+            return
+        colour = "#cf222e" if c.save_error else "#1a7f37" if c.submitted else "inherit"
+        self.summary.value = (f'<div class="afq-w-status" role="status" style="color:{colour};margin-left:0.75em">'
+                              f'{_e(c.status_text())}</div>')
+        self.submit_button.disabled = c.submitted
+        self.submit_button.description = "Submitted" if c.submitted else "Submit"
+
+    def submit(self) -> None:
+        try:
+            self.controller.submit()
+        except Exception:  # the controller has recorded the reason for the status line
+            pass
+        for view in self.views.values():
+            view.refresh()
+        self.refresh_summary()

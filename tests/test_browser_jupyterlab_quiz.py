@@ -1,0 +1,314 @@
+"""The live quiz in JupyterLab: run a notebook, answer in the widget, get feedback and a submission file.
+
+Starts JupyterLab on 127.0.0.1 with a token in a scratch folder (its own config,
+data, runtime and settings folders), opens test notebooks in headless Chromium, runs
+them from the Run menu, and answers the quiz with the mouse and keyboard:
+
+- self-check: every question of the seven types, with the kernel's feedback (verdict,
+  explanation, source) and the running score;
+- assessment: answers saved as they are given, restored after "Restart Kernel and
+  Run All Cells", then submitted; the file is a valid ``afcourse.submission/1``
+  submission, and neither the saved notebook nor the page holds any key value.
+
+Screenshots go to test-artifacts/. The server is shut down through its API at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ARTIFACTS, ROOT
+from test_quizui_support import (FINAL_SCORE, NOTEBOOKS, PLAN, VERDICT, copy_quiz,
+                                 find_key_leaks, load_test_quiz)
+
+from afcourse.quizmodels import Submission
+
+START_TIMEOUT = 120  # seconds for the server to answer
+RUN_TIMEOUT = 180_000  # milliseconds for a kernel to start and a cell to run
+UI_TIMEOUT = 60_000  # milliseconds for the widget to reflect a kernel reply
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api(base: str, token: str, path: str, method: str = "GET"):
+    request = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving a folder with the test notebooks and quizzes."""
+    home = tmp_path_factory.mktemp("lab")
+    work = home / "work"
+    work.mkdir()
+    for name in ("selfcheck.ipynb", "assessment.ipynb"):
+        (work / name).write_bytes((NOTEBOOKS / name).read_bytes())
+    copy_quiz(work, "quiz-allkinds", with_key=True)
+    copy_quiz(work, "quiz-student", with_key=False)  # what a student gets: quiz.json alone
+    config = home / "config"
+    (config / "labconfig").mkdir(parents=True)
+    # no news prompt over the notebook
+    (config / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}), encoding="utf-8")
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"),
+               JUPYTER_PLATFORM_DIRS="1",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    log = (home / "lab.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+         "--ServerApp.terminals_enabled=False", "--LabApp.news_url=", "--LabApp.expose_app_in_browser=True",
+         "--LabApp.extension_manager=readonly", *(["--allow-root"] if os.geteuid() == 0 else []),
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail("JupyterLab exited early:\n" + (home / "lab.log").read_text()[-3000:])
+            try:
+                if api(base, token, "/api/status")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not answer in time:\n" + (home / "lab.log").read_text()[-3000:])
+            time.sleep(0.5)
+        yield {"base": base, "token": token, "work": work, "log": home / "lab.log"}
+    finally:
+        try:
+            api(base, token, "/api/shutdown", method="POST")  # stops the kernels too
+            process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=UI_TIMEOUT)
+    context = browser.new_context(viewport={"width": 1300, "height": 3400})  # tall: the whole quiz in view
+    outside = []
+
+    def guard(route):  # nothing but the local server and inline data
+        url = route.request.url
+        if url.startswith((lab["base"], "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT)
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not outside, outside
+
+
+def open_and_run(page, lab, notebook: str):
+    """Open a notebook and run all its cells; returns the quiz widget's locator."""
+    from playwright.sync_api import expect
+
+    workspace = notebook.replace(".", "-")  # a fresh workspace: only this notebook open
+    page.goto(f"{lab['base']}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={lab['token']}",
+              timeout=RUN_TIMEOUT)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    expect(panel.locator(".jp-Notebook")).to_be_visible(timeout=RUN_TIMEOUT)
+    # the kernel must be up before "Run All" (the toolbar shows its name, and the status turns idle)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget && "
+                           "window.jupyterapp.shell.currentWidget.sessionContext && "
+                           "window.jupyterapp.shell.currentWidget.sessionContext.session && "
+                           "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel && "
+                           "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+                           timeout=RUN_TIMEOUT)
+    run_menu(page, "Run", "Run All Cells")
+    quiz = panel.locator(".afq-widget")
+    expect(quiz).to_be_visible(timeout=RUN_TIMEOUT)
+    return quiz
+
+
+def run_menu(page, menu: str, item: str):
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def answer_in_widget(quiz, number: int, step, labels):
+    box = quiz.locator(f".afq-w-q{number}")
+    if step.type in ("single_choice", "true_false"):
+        box.get_by_label(labels, exact=True).check()
+    elif step.type == "multiple_select":
+        for label in labels:
+            box.get_by_label(label, exact=True).check()
+    elif step.type in ("short_answer", "numeric"):
+        field = box.locator("input[type=text]")
+        field.fill(labels)
+        field.press("Enter")  # the value goes to the kernel on Enter or when the box loses focus
+    elif step.type == "ordering":
+        from playwright.sync_api import expect
+
+        rows = box.locator(".afq-w-order-row")
+        for text, direction in step.moves:  # the button's tooltip names the element it moves
+            texts = rows.all_inner_texts()
+            position = next(i for i, row in enumerate(texts) if text in row)
+            button = box.get_by_title(f"Move {direction}: {text}")
+            button.focus()
+            button.press("Enter")  # with the keyboard
+            target = position - 1 if direction == "up" else position + 1
+            expect(rows.nth(target)).to_contain_text(f"{target + 1}. {text}")  # the kernel has moved it
+    elif step.type == "matching":
+        for prompt, choice in labels.items():
+            box.get_by_label(prompt, exact=True).select_option(label=choice)
+    return box
+
+
+def test_self_check_in_jupyterlab(page, lab):
+    from playwright.sync_api import expect
+
+    _, key = load_test_quiz()
+    explanations = {k.id: k.explanation for k in key.keys}
+    ARTIFACTS.mkdir(exist_ok=True)
+    quiz = open_and_run(page, lab, "selfcheck.ipynb")
+    expect(quiz.locator(".afq-w-score")).to_have_text("Score: 0 of 8 points (0 of 8 questions checked)")
+    for number, step in enumerate(PLAN, start=1):
+        box = answer_in_widget(quiz, number, step, step.labels)
+        if step.type == "ordering":
+            expect(box.locator(".afq-w-order-row").first).to_contain_text("1. The first test meeting")
+        box.get_by_role("button", name="Check answer").click()
+        feedback = box.locator(".afq-w-feedback")
+        expect(feedback).to_contain_text(VERDICT[step.status])
+        expect(feedback).to_contain_text(explanations[step.item_id])
+        expect(feedback).to_contain_text("How Russia Views Afghanistan Today")
+        if step.detail:
+            expect(feedback).to_contain_text(step.detail[:1].upper() + step.detail[1:])
+        expect(box.get_by_role("button", name="Check answer")).to_be_disabled()
+    expect(quiz.locator(".afq-w-score")).to_have_text("Score: 3.33 of 8 points (8 of 8 questions checked)")
+    # try again, then a right answer typed with a thousands separator
+    numeric = quiz.locator(".afq-w-q1")
+    numeric.get_by_role("button", name="Try again").click()
+    field = numeric.locator("input[type=text]")
+    expect(field).to_be_enabled()
+    field.fill(PLAN[0].retry_label)
+    numeric.get_by_role("button", name="Check answer").click()
+    expect(numeric.locator(".afq-w-feedback")).to_contain_text("Correct (1 of 1 point).")
+    expect(quiz.locator(".afq-w-score")).to_have_text(FINAL_SCORE)
+    # keyboard: Tab reaches the controls, Space ticks a checkbox
+    box = quiz.locator(".afq-w-q8")
+    box.get_by_role("button", name="Try again").click()
+    expect(box.get_by_role("button", name="Check answer")).to_be_enabled()  # updated after every checkbox
+    for label in ("Russia", "Ukraine", "Uzbekistan", "Belarus", "Armenia"):
+        expect(box.get_by_label(label, exact=True)).to_be_enabled()
+    box.get_by_label("Ukraine", exact=True).focus()
+    page.keyboard.press("Space")
+    expect(box.get_by_label("Ukraine", exact=True)).not_to_be_checked()
+    for _ in range(3):  # Uzbekistan, Belarus, Armenia
+        page.keyboard.press("Tab")
+    expect(box.get_by_label("Armenia", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(box.get_by_label("Armenia", exact=True)).to_be_checked()
+    box.get_by_role("button", name="Check answer").click()
+    expect(box.locator(".afq-w-feedback")).to_contain_text("Correct (1 of 1 point).")
+    expect(quiz.locator(".afq-w-score")).to_have_text("Score: 5 of 8 points (8 of 8 questions checked)")
+    page.screenshot(path=str(ARTIFACTS / "jupyterlab-selfcheck.png"))
+    assert not page.errors, page.errors
+
+
+def test_assessment_in_jupyterlab_records_a_submission(page, lab):
+    from playwright.sync_api import expect
+
+    quiz_file, key = load_test_quiz()
+    submission_path = lab["work"] / "submission.json"
+    quiz = open_and_run(page, lab, "assessment.ipynb")
+    status = quiz.locator(".afq-w-status")
+    expect(status).to_contain_text("Saved to submission.json")
+    expect(quiz.get_by_role("button", name="Check answer")).to_have_count(0)
+    for number, step in enumerate(PLAN, start=1):
+        answer_in_widget(quiz, number, step, step.labels)
+        answered = len(set(range(1, number + 1)) | {2})  # the ordering (question 2) always has an answer
+        expect(status).to_contain_text(f"({answered} of 8 answered)")
+    saved = Submission.model_validate_json(submission_path.read_text(encoding="utf-8"))
+    assert saved.status == "in_progress" and saved.student.id == "s-042"
+    assert saved.responses["p-echo:role-short"] == "Edward Ecko"
+
+    # a kernel restart loses nothing: run again and the widget shows the saved answers
+    quiz.evaluate("node => node.setAttribute('data-stale', 'yes')")  # to tell the new output from the old
+    run_menu(page, "Kernel", "Restart Kernel and Run All Cells")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    quiz = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .afq-widget:not([data-stale])")
+    expect(quiz).to_be_visible(timeout=RUN_TIMEOUT)
+    expect(quiz.locator(".afq-w-q4").get_by_label("Russia", exact=True)).to_be_checked(timeout=RUN_TIMEOUT)
+    expect(quiz.locator(".afq-w-q6 input[type=text]")).to_have_value("Edward Ecko")
+    expect(quiz.locator(".afq-w-q1 input[type=text]")).to_have_value("2018")
+    for prompt in ("Nurlan Aliyev (2020)", "GlobalSecurity.org (2021)"):
+        select = quiz.locator(".afq-w-q3").get_by_label(prompt, exact=True)
+        assert select.evaluate("s => s.options[s.selectedIndex].text") == "2007"
+    expect(quiz.locator(".afq-w-q2 .afq-w-order-row").first).to_contain_text("1. The first test meeting")
+    quiz.get_by_role("button", name="Submit").click()
+    status = quiz.locator(".afq-w-status")
+    expect(status).to_contain_text("Submitted (8 of 8 answered)")
+    expect(quiz.get_by_role("button", name="Submitted")).to_be_disabled()
+    expect(quiz.locator(".afq-w-q6 input[type=text]")).to_be_disabled()
+    page.screenshot(path=str(ARTIFACTS / "jupyterlab-assessment-submitted.png"))
+
+    submitted = Submission.model_validate_json(submission_path.read_text(encoding="utf-8"))
+    assert submitted.status == "submitted" and submitted.quiz_id == quiz_file.quiz_id
+    assert submitted.variant_id == "v001" and submitted.student.name == "Test Student"
+    assert submitted.responses == {
+        "e-fourth:year-numeric": 2018.0,
+        "events-ordering:b658392791": PLAN[1].response,
+        "d-began:versions-matching": PLAN[2].response,
+        "e-first:participant-choice": "c90a6d53",
+        "e-fourth:date-tf": "cb5bea41",
+        "p-echo:role-short": "Edward Ecko",
+        "p-beta:role-choice:0": "c5a6353e",
+        "o-club:members-multi": ["c90a6d53", "c5c86f5a", "c0b77881"],
+    }
+    # grading it with the key gives what the plan says (the key stays with the instructor)
+    from afcourse.scoring import score
+
+    keys = {k.id: k.key for k in key.keys}
+    questions = {q.id: q for q in quiz_file.variants[0].questions}
+    statuses = {i: score(questions[i], keys[i], r, quiz_file.scoring).status for i, r in submitted.responses.items()}
+    assert statuses == {s.item_id: s.status for s in PLAN}
+
+    # save the notebook; neither it nor the page the student sees holds a key value
+    notebook = lab["work"] / "assessment.ipynb"
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")  # resolves once saved
+    deadline = time.monotonic() + 60
+    while "widget-view" not in notebook.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the notebook was not saved with its outputs"
+        time.sleep(0.5)
+    saved_notebook = notebook.read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-view+json" in saved_notebook
+    assert find_key_leaks(saved_notebook, quiz_file, key) == []
+    # the notebook as the student sees it (the page's stylesheets hold license years such as "(c) 2019")
+    shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").evaluate("node => node.outerHTML")
+    assert "afq-widget" in shown
+    assert find_key_leaks(shown, quiz_file, key) == []
+    assert not page.errors, page.errors
