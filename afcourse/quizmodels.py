@@ -106,6 +106,7 @@ class AnswerKey(_Model):
     """The instructor's side of an item: key, explanation, citations and provenance."""
 
     id: str
+    item_id: str | None = Field(None, description="key files only: the bank item the question was made from")
     key: Key
     explanation: str
     citations: list[Citation]
@@ -134,13 +135,16 @@ class Variant(_Model):
 
 
 class QuizFile(_Model):
-    """The student-facing quiz set (quiz.json): questions only."""
+    """The student-facing quiz set (quiz.json): questions only.
+
+    Nothing here points to the key: question ids are opaque and the seed, which
+    regenerates the whole set with its key, stays in the key file.
+    """
 
     schema_: Literal["afcourse.quiz/1"] = Field(QUIZ_SCHEMA, alias="schema")
     quiz_id: str
     title: str
     chapters: list[str]
-    seed: str
     scoring: ScoringRules = Field(default_factory=lambda: ScoringRules())
     variants: list[Variant]
 
@@ -152,8 +156,9 @@ class KeyFile(_Model):
 
     schema_: Literal["afcourse.key/1"] = Field(KEY_SCHEMA, alias="schema")
     quiz_id: str
+    seed: str = Field(description="regenerates the quiz set and this key: keep it from students")
     keys: list[AnswerKey]
-    difficulty: dict[str, float] = Field(default_factory=dict, description="item id -> estimated difficulty")
+    difficulty: dict[str, float] = Field(default_factory=dict, description="question id -> estimated difficulty")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -105,7 +105,9 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     if len(candidates) < n:
         raise QuizSetError(f"the bank has {len(candidates)} matching items for {', '.join(chapters)}; {n} were asked for")
     seed = str(seed)
-    quiz_id = f"{'+'.join(chapters)}-{n}q-seed{seed}" + (f"-{variants}v" if variants > 1 else "")
+    # The seed regenerates the key, so the student-facing id carries only a hash of it.
+    quiz_id = f"{'+'.join(chapters)}-{n}q-" + stable_hash(f"{seed}|{n}|{variants}", 8) + (
+        f"-{variants}v" if variants > 1 else "")
     made: list[Variant] = []
     used: dict[str, Item] = {}
     seen_sets: set[frozenset] = set()
@@ -118,12 +120,19 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
         seen_sets.add(frozenset(it.id for it in picked))
         rng.shuffle(picked)
         used.update((it.id, it) for it in picked)
-        made.append(Variant(variant_id=f"v{v + 1:03d}", questions=[shuffled_question(it.question, rng) for it in picked]))
-    quiz = QuizFile(quiz_id=quiz_id, title=title or _title(chapters), chapters=chapters, seed=seed,
+        made.append(Variant(variant_id=f"v{v + 1:03d}", questions=[
+            shuffled_question(it.question, rng).model_copy(update={"id": question_id(quiz_id, it)}) for it in picked]))
+    quiz = QuizFile(quiz_id=quiz_id, title=title or _title(chapters), chapters=chapters,
                     scoring=scoring or ScoringRules(), variants=made)
-    key = KeyFile(quiz_id=quiz_id, keys=[used[i].answer for i in sorted(used)],
-                  difficulty={i: used[i].difficulty for i in sorted(used)})
+    keys = sorted((it.answer.model_copy(update={"id": question_id(quiz_id, it), "item_id": it.id})
+                   for it in used.values()), key=lambda k: k.id)
+    key = KeyFile(quiz_id=quiz_id, seed=seed, keys=keys, difficulty={k.id: used[k.item_id].difficulty for k in keys})
     return quiz, key
+
+
+def question_id(quiz_id: str, item: Item) -> str:
+    """The id a bank item gets in one quiz set: opaque, since bank ids name their answers."""
+    return "q" + stable_hash(f"{quiz_id}|{item.id}", 10)
 
 
 def _title(chapters: list[str]) -> str:

@@ -273,13 +273,13 @@ def problems_csv(problems) -> str:
 
 def item_analysis_csv(result) -> str:
     """One row per item: facility, the three discrimination indices, options and flags."""
-    rows = [["number", "item_id", "type", "chapter", "n", "max_points", "facility", "p_correct", "p_partial",
-             "p_incorrect", "p_unanswered", "p_invalid", "point_biserial", "corrected_item_total",
+    rows = [["number", "item_id", "bank_item", "type", "chapter", "n", "max_points", "facility", "p_correct",
+             "p_partial", "p_incorrect", "p_unanswered", "p_invalid", "point_biserial", "corrected_item_total",
              "upper_lower_27", "key_difficulty", "flags", "options", "frequent_wrong_answers", "stem"]]
     for it in result.items:
         options = "; ".join(f"{o.text}{' [key]' if o.is_key else ''}: {o.count}" for o in it.options)
         wrong = "; ".join(f"{text}: {count}" for text, count in it.wrong_answers)
-        rows.append([it.number, it.item_id, it.type, it.chapter, it.n, number(it.max_points), number(it.facility),
+        rows.append([it.number, it.item_id, it.bank_item or "", it.type, it.chapter, it.n, number(it.max_points), number(it.facility),
                      number(it.p_correct), number(it.p_partial), number(it.p_incorrect), number(it.p_unanswered),
                      number(it.p_invalid), number(it.point_biserial), number(it.corrected_item_total),
                      number(it.upper_lower), number(it.key_difficulty), " ".join(it.flag_codes),
@@ -536,6 +536,10 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
+def _bank_item(item) -> str:
+    return f" (bank item {esc(item.bank_item)})" if item.bank_item else ""
+
+
 def _flag_badges(item) -> str:
     if not item.flags:
         return '<span class="ok">ok</span>'
@@ -607,7 +611,7 @@ def report_html(result, plots: bool = True) -> str:
     out.append("<h2>Items</h2>")
     if flagged:
         out.append('<ul class="notes">' + "".join(
-            f'<li><a href="#{it.label}"><b>{it.label}</b></a> ({esc(it.item_id)}): '
+            f'<li><a href="#{it.label}"><b>{it.label}</b></a> ({esc(it.bank_item or it.item_id)}): '
             + "; ".join(esc(text) for _, text in it.flags) + "</li>"
             for it in flagged) + "</ul>")
     else:
@@ -634,7 +638,7 @@ def report_html(result, plots: bool = True) -> str:
     questions = result.questions
     for it in items:
         out.append(f'<div class="item" id="{it.label}"><h3>{it.label}. {esc(it.stem)}</h3>'
-                   f'<div class="meta">{esc(it.item_id)} · {esc(it.type.replace("_", " "))} · {it.n} student(s) · '
+                   f'<div class="meta">{esc(it.item_id)}{_bank_item(it)} · {esc(it.type.replace("_", " "))} · {it.n} student(s) · '
                    f"facility {_pct(it.facility)} · right {_pct(it.p_correct)}, partly {_pct(it.p_partial)}, "
                    f"unanswered {_pct(it.p_unanswered)} · corrected r {_fixed(it.corrected_item_total)}</div>")
         for _, text in it.flags:

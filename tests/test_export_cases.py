@@ -61,18 +61,18 @@ def nasty_quiz() -> tuple[QuizFile, KeyFile]:
     """Two variants holding every item, the second in reverse order."""
     items = nasty_items()
     questions = [it.question for it in items]
-    quiz = QuizFile(quiz_id="nasty+quiz", title="Quiz " + NASTY, chapters=["ch-one", "ch-two"], seed="7",
+    quiz = QuizFile(quiz_id="nasty+quiz", title="Quiz " + NASTY, chapters=["ch-one", "ch-two"],
                     variants=[Variant(variant_id="v001", questions=questions),
                               Variant(variant_id="v002", questions=list(reversed(questions)))])
-    return quiz, KeyFile(quiz_id=quiz.quiz_id, keys=[it.answer for it in items])
+    return quiz, KeyFile(quiz_id=quiz.quiz_id, seed="7", keys=[it.answer for it in items])
 
 
-def generated_quiz(n: int = 4, variants: int = 3, same_points: bool = False) -> tuple[QuizFile, KeyFile]:
+def generated_quiz(n: int = 4, variants: int = 3, same_points: bool = False, seed: str = "42") -> tuple[QuizFile, KeyFile]:
     """A seeded quiz set made by afcourse.quizset from the hand-built items (shuffled options, a pool)."""
     items = nasty_items()
     if same_points:
         items = [it.model_copy(update={"question": it.question.model_copy(update={"points": 1.0})}) for it in items]
-    return make_quiz_set(items, chapters=["ch-one", "ch-two"], n=n, seed="42", variants=variants,
+    return make_quiz_set(items, chapters=["ch-one", "ch-two"], n=n, seed=seed, variants=variants,
                          title="Generated " + NASTY)
 
 

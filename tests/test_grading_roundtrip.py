@@ -5,6 +5,7 @@ a working item analysis must find the easy and the hard items again, see positiv
 discrimination, and flag the items we break on purpose.
 """
 
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -85,9 +86,11 @@ def test_broken_items_are_flagged(tmp_path):
     """A wrong key, a distractor nobody picks: the analysis must point at both."""
     quiz, key, submissions, _ = quiz_and_class()
     singles = [q for q in quiz.variants[0].questions if q.type == "single_choice" and len(q.choices) >= 4]
+    singles.sort(key=lambda q: abs(key.difficulty[q.id] - 0.5))  # middling items show the effect most clearly
     (miskeyed, unused), keys = singles[:2], {k.id: k for k in key.keys}
     true_key = keys[miskeyed.id].key.correct
-    wrong_key = next(c.id for c in miskeyed.choices if c.id != true_key)
+    picks = Counter(sub["responses"].get(miskeyed.id) for sub in submissions)
+    wrong_key = max((c.id for c in miskeyed.choices if c.id != true_key), key=lambda c: (picks[c], c))
     # the instructor's key names a distractor: students who knew the answer now "fail" the item
     bad_keys = [k.model_copy(update={"key": ChoiceKey(correct=wrong_key)}) if k.id == miskeyed.id else k
                 for k in key.keys]

@@ -30,10 +30,15 @@ def check_valid(quiz, key, n):
         facts = [f for q in variant.questions for f in keys[q.id].fact_ids]
         assert len(facts) == len(set(facts)), "two items on one fact"
         for q in variant.questions:
-            original = by_id[q.id].question
-            assert sorted(c.id for c in q.choices) == sorted(c.id for c in original.choices)
+            item = by_id[keys[q.id].item_id]
+            assert q.stem == item.question.stem and keys[q.id].key == item.answer.key
+            assert sorted(c.id for c in q.choices) == sorted(c.id for c in item.question.choices)
             assert q.chapter in quiz.chapters
-    assert "explanation" not in dump(quiz) and '"correct"' not in dump(quiz)
+    text = dump(quiz)
+    assert "explanation" not in text and '"correct"' not in text
+    # bank ids name their answers (e.g. who said it) and the seed regenerates the key: neither is in the quiz
+    assert not [k.item_id for k in key.keys if k.item_id in text]
+    assert '"seed"' not in text and f"seed{key.seed}" not in text
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

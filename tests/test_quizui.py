@@ -52,7 +52,7 @@ def test_chapter_without_committed_set_is_generated_with_the_default_seed(tmp_pa
     base = load_facts(MINIFACTS)
     quiz, key = default_quiz_set(build_bank(base), "taliban", f"Self-check: {base.chapters['taliban'].title}")
     assert bundle.quiz == quiz and bundle.key == key
-    assert bundle.quiz.seed == "taliban-self-check"
+    assert bundle.key.seed == "taliban-self-check"
 
 
 def test_unknown_chapter_and_missing_key_say_what_to_do(tmp_path):
@@ -312,9 +312,9 @@ def test_widget_escapes_text():
     nasty = "<img src=x onerror=alert(1)> & \"quotes\""
     q = Question(id="q1", type="single_choice", stem=nasty, chapter="history",
                  choices=[Choice(id="a", text="<b>bold</b>"), Choice(id="b", text="plain")])
-    quiz = QuizFile(quiz_id="esc", title=nasty, chapters=["history"], seed="1",
+    quiz = QuizFile(quiz_id="esc", title=nasty, chapters=["history"],
                     variants=[Variant(variant_id="v001", questions=[q])])
-    key = KeyFile(quiz_id="esc", keys=[{"id": "q1", "key": {"kind": "choice", "correct": "a"}, "explanation": nasty,
+    key = KeyFile(quiz_id="esc", seed="1", keys=[{"id": "q1", "key": {"kind": "choice", "correct": "a"}, "explanation": nasty,
                                        "citations": [{"source": "aliyev-2020", "paragraph": 3}], "fact_ids": []}])
     display = show_quiz(quiz, key)
     w = display.widget()
@@ -363,9 +363,9 @@ def test_static_html_is_self_contained_and_escaped():
 
     nasty = "</script><script>alert(1)</script> & \u2028"
     q = Question(id="q1", type="short_answer", stem=nasty, chapter="history")
-    quiz = QuizFile(quiz_id="esc", title="T", chapters=["history"], seed="1",
+    quiz = QuizFile(quiz_id="esc", title="T", chapters=["history"],
                     variants=[Variant(variant_id="v001", questions=[q])])
-    key = KeyFile(quiz_id="esc", keys=[{"id": "q1", "key": {"kind": "text", "accepted": [nasty]}, "explanation": nasty,
+    key = KeyFile(quiz_id="esc", seed="1", keys=[{"id": "q1", "key": {"kind": "text", "accepted": [nasty]}, "explanation": nasty,
                                        "citations": [{"source": "aliyev-2020", "paragraph": 3}], "fact_ids": []}])
     bundle = load_self_check(quiz, key)
     page = static_html(bundle)

@@ -104,7 +104,7 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
         by_id = {e.id: e for e in entries}
         tables = [(v.variant_id, [KeyRow(i, short_key(q, by_id[q.id].answer.key), q.id)
                                   for i, q in enumerate(v.questions, 1)]) for v in chosen]
-        files[KEY + ext] = (_html_key if fmt == "html" else _md_key)(quiz, entries, tables, sources)
+        files[KEY + ext] = (_html_key if fmt == "html" else _md_key)(quiz, key.seed, entries, tables, sources)
     return files
 
 
@@ -234,7 +234,7 @@ KEY_TEMPLATE = """<!DOCTYPE html>
 <header>
 <h1>Answer key: {{ quiz.title }}</h1>
 <p class="warning">Instructor copy: it holds every answer. Do not hand it out.</p>
-<p class="meta">Quiz <span class="item-id">{{ quiz.quiz_id }}</span> · seed {{ quiz.seed }}
+<p class="meta">Quiz <span class="item-id">{{ quiz.quiz_id }}</span> · seed {{ seed }}
  · {{ tables|length }} variant{{ "" if tables|length == 1 else "s" }} · {{ entries|length }} distinct items</p>
 </header>
 <h2>Answers by variant</h2>
@@ -298,8 +298,9 @@ def _html_student(quiz: QuizFile, variant) -> str:
     return _template(STUDENT_TEMPLATE).render(quiz=quiz, variant=variant, css=CSS, points=_points(variant.questions))
 
 
-def _html_key(quiz: QuizFile, entries: list[Entry], tables, sources) -> str:
-    return _template(KEY_TEMPLATE).render(quiz=quiz, entries=entries, tables=tables, css=CSS, sources=sources or {})
+def _html_key(quiz: QuizFile, seed: str, entries: list[Entry], tables, sources) -> str:
+    return _template(KEY_TEMPLATE).render(quiz=quiz, seed=seed, entries=entries, tables=tables, css=CSS,
+                                          sources=sources or {})
 
 
 # ---------------------------------------------------------------- Markdown
@@ -349,10 +350,10 @@ def _md_student(quiz: QuizFile, variant) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _md_key(quiz: QuizFile, entries: list[Entry], tables, sources) -> str:
+def _md_key(quiz: QuizFile, seed: str, entries: list[Entry], tables, sources) -> str:
     lines = [f"# Answer key: {md(quiz.title)}", "",
              "**Instructor copy: it holds every answer. Do not hand it out.**", "",
-             f"Quiz `{quiz.quiz_id.replace('`', '')}` · seed {md(quiz.seed)} · {len(tables)} variant(s) · "
+             f"Quiz `{quiz.quiz_id.replace('`', '')}` · seed {md(seed)} · {len(tables)} variant(s) · "
              f"{len(entries)} distinct items", "", "## Answers by variant", "",
              "Letters are as printed on that variant's copy. The item id matches grades back to the item.", ""]
     for variant_id, rows in tables:
