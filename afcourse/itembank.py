@@ -22,6 +22,7 @@ from afcourse.quizmodels import (AnswerKey, Choice, ChoiceKey, Item, MatchKey, M
 from afcourse import truth
 
 N_OPTIONS = 4
+ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact
 SUBSTITUTE = "substitute"
 GROUP_SIZE = 4
 STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "insisted",
@@ -45,6 +46,21 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _active_years(base: FactBase) -> dict[str, set[int]]:
+    """Person id -> the years the facts show them active: dated roles, statements, events attended."""
+    years: dict[str, set[int]] = {}
+    for fact in base:
+        if fact.kind == "person":
+            dates = [d for r in fact.roles for d in (r.start, r.end, r.as_of) if d]
+            years.setdefault(fact.id, set()).update(d.year for d in dates)
+        elif fact.kind in ("statement", "quotation") and fact.date:
+            years.setdefault(fact.speaker, set()).add(fact.date.year)
+        elif fact.kind == "event" and fact.date:
+            for participant in fact.participants:
+                years.setdefault(participant, set()).add(fact.date.year)
+    return years
+
+
 class _Builder:
     """Shared context for the templates: the fact base and item assembly."""
 
@@ -54,9 +70,18 @@ class _Builder:
         self.authors = {s.author_id: s.id for s in base.sources.values()}
         self.latest_year = max(s.date.year for s in base.sources.values())  # no distractor after the sources
         self.people = [p for p in base.of_kind("person") if p.id not in self.authors]
+        self.active_years = _active_years(base)
         referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
                                                  getattr(f, "speaker", None), getattr(f, "country", None)] if r}
         self.active_countries = [c for c in self.countries if c in referenced]
+
+    def contemporaries(self, people: list, year: int | None) -> list:
+        """The people active within :data:`ERA_YEARS` of ``year`` (all of them when the date is
+        unknown or too few are): a 19th-century envoy is no plausible speaker in 2018."""
+        if year is None:
+            return people
+        near = [p for p in people if any(abs(y - year) <= ERA_YEARS for y in self.active_years.get(p.id, ()))]
+        return near if len(near) >= N_OPTIONS else people
 
     def rng(self, item_id: str) -> random.Random:
         return random.Random(int(stable_hash(item_id, 16), 16))
@@ -325,7 +350,9 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
         described = f"the sources describe as \u201c{role.title}\u201d{_role_when(role)}"
         stem = f"Which of these people do {described}?"
         explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
-        others = [p for p in b.people if p.id != fact.id and not truth.holds_similar_role(p, role.title)]
+        dated = role.start or role.as_of or role.end
+        others = [p for p in b.contemporaries(b.people, dated.year if dated else None)
+                  if p.id != fact.id and not truth.holds_similar_role(p, role.title)]
         same_country = [p for p in others if p.country == fact.country]
         pool = same_country if len(same_country) >= N_OPTIONS - 1 else others
         chosen = b.single_choice(item_id=f"{fact.id}:role-choice:{n}", template="person-role-choice", stem=stem,
@@ -499,8 +526,9 @@ def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
     kind = b.base.entity_kind(fact.speaker)
     if kind == "person":
         home = b.base.facts[fact.speaker].country
-        same = [p.id for p in b.people if home and p.country == home]
-        candidates = same if len(same) > N_OPTIONS else [p.id for p in b.people]
+        people = b.contemporaries(b.people, fact.date.year if fact.date else None)
+        same = [p.id for p in people if home and p.country == home]
+        candidates = same if len(same) > N_OPTIONS else [p.id for p in people]
     elif kind == "country":
         after_ussr = fact.date is None or fact.date.year > 1991
         candidates = [c for c in b.active_countries if not (after_ussr and c == "soviet-union")]
@@ -565,8 +593,8 @@ def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
     if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
         return []
     home = b.base.facts[fact.speaker].country
-    return [(p.id, p.name) for p in b.people if p.country not in (None, home)
-            and not truth.said_something_similar(b.base, p.id, fact)]
+    return [(p.id, p.name) for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
+            if p.country not in (None, home) and not truth.said_something_similar(b.base, p.id, fact)]
 
 
 def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:

@@ -101,3 +101,22 @@ def test_every_type_is_generated(bank):
     types = Counter(item.question.type for item in bank.values())
     assert set(types) == {"single_choice", "multiple_select", "true_false", "short_answer", "numeric",
                           "ordering", "matching"}
+
+
+def test_people_offered_as_options_were_active_in_the_facts_era():
+    """A distractor from another century is a give-away: people offered were active within ERA_YEARS."""
+    from afcourse.itembank import ERA_YEARS, _active_years
+
+    base = load_facts()
+    active = _active_years(base)
+    people = {p.id for p in base.of_kind("person")}
+    checked = 0
+    for item in build_bank(base):
+        fact = base.facts[item.answer.fact_ids[0]]
+        if item.template not in ("statement-speaker-choice", "quotation-speaker-choice") or not fact.date:
+            continue
+        offered = [value for value in item.values.values() if value in people]
+        for person in offered:
+            assert any(abs(y - fact.date.year) <= ERA_YEARS for y in active.get(person, ())), (item.id, person)
+        checked += len(offered) > 1
+    assert checked >= 30  # 41 such items when this was written
