@@ -62,6 +62,7 @@ from afcourse.quizmodels import (
     QuizFile,
     Response,
     Submission,
+    validation_summary,
 )
 from afcourse.scoring import ItemScore, score
 
@@ -196,17 +197,12 @@ def load_quiz(quiz_dir: str | Path) -> tuple[QuizFile, KeyFile]:
     """Read ``quiz.json`` and ``key.json`` from ``quiz_dir``; both are needed to grade."""
     from afcourse.quizset import QuizSetError, read_quiz_set
 
-    quiz_dir = Path(quiz_dir)
-    if not (quiz_dir / "quiz.json").is_file():
-        raise GradingError(f"{quiz_dir / 'quiz.json'} not found: give the folder holding quiz.json and key.json")
     try:
         quiz, key = read_quiz_set(quiz_dir)
-    except ValidationError as exc:
-        raise GradingError(f"{quiz_dir}: the quiz or key file is not valid: {_validation_message(exc)}") from None
-    except (QuizSetError, OSError, UnicodeDecodeError) as exc:
+    except QuizSetError as exc:
         raise GradingError(str(exc)) from None
     if key is None:
-        raise GradingError(f"{quiz_dir / 'key.json'} not found: grading needs the instructor's key")
+        raise GradingError(f"{Path(quiz_dir) / 'key.json'} not found: grading needs the instructor's key")
     return quiz, key
 
 
@@ -477,7 +473,7 @@ def _record_slow(data: Any, source: str, line: int | None) -> _Record | Problem:
         except ValidationError as exc:
             student = data.get("student")
             sid = student.get("id") if isinstance(student, dict) and isinstance(student.get("id"), str) else None
-            return Problem("malformed", f"not a valid submission: {_validation_message(exc)}", source=source,
+            return Problem("malformed", f"not a valid submission: {validation_summary(exc)}", source=source,
                            line=line, student_id=sid or None)
         responses = {}
         for k, v in raw.items():
@@ -489,15 +485,6 @@ def _record_slow(data: Any, source: str, line: int | None) -> _Record | Problem:
 def _json_kind(data: Any) -> str:
     return {list: "a JSON array", str: "a JSON string", type(None): "null", bool: "true/false",
             int: "a number", float: "a number"}.get(type(data), type(data).__name__)
-
-
-def _validation_message(exc: ValidationError, limit: int = 3) -> str:
-    parts = []
-    for err in exc.errors()[:limit]:
-        loc = ".".join(str(p) for p in err["loc"])
-        parts.append(f"field '{loc}': {err['msg']}" if loc else err["msg"])
-    more = len(exc.errors()) - limit
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _parse_error(exc: Exception) -> str:

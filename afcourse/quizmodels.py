@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from afcourse.factmodels import Citation
 
@@ -185,3 +185,12 @@ class Submission(_Model):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+
+def validation_summary(exc: ValidationError, limit: int = 3) -> str:
+    """The first ``limit`` problems of a pydantic error, each as "field 'a.b': message"."""
+    parts = []
+    for err in exc.errors()[:limit]:
+        loc = ".".join(str(p) for p in err["loc"])
+        parts.append(f"field '{loc}': {err['msg']}" if loc else err["msg"])
+    more = len(exc.errors()) - limit
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")

@@ -13,9 +13,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from pydantic import ValidationError
+
 from afcourse.fileio import OutputExistsError, write_atomic
 from afcourse.itembank import stable_hash
-from afcourse.quizmodels import ITEM_TYPES, Item, KeyFile, Question, QuizFile, ScoringRules, Variant
+from afcourse.quizmodels import (ITEM_TYPES, Item, KeyFile, Question, QuizFile, ScoringRules, Variant,
+                                 validation_summary)
 
 MAX_REDRAWS = 20
 
@@ -157,11 +160,22 @@ def write_quiz_set(quiz: QuizFile, key: KeyFile, out_dir: str | Path, *, force: 
 
 
 def read_quiz_set(quiz_dir: str | Path) -> tuple[QuizFile, KeyFile | None]:
-    """Read a quiz folder; the key is None when only the student file is there."""
+    """Read a quiz folder; the key is None when only the student file is there.
+
+    Raises :class:`QuizSetError` with a message for the user when there is no quiz.json,
+    a file is unreadable or not a valid quiz or key file, or the key is another quiz's.
+    """
     quiz_dir = Path(quiz_dir)
-    quiz = QuizFile.model_validate_json((quiz_dir / "quiz.json").read_text(encoding="utf-8"))
-    key_path = quiz_dir / "key.json"
-    key = KeyFile.model_validate_json(key_path.read_text(encoding="utf-8")) if key_path.exists() else None
+    quiz_path, key_path = quiz_dir / "quiz.json", quiz_dir / "key.json"
+    if not quiz_path.is_file():
+        raise QuizSetError(f"{quiz_dir} holds no quiz.json (make one with `afcourse generate`)")
+    try:
+        quiz = QuizFile.model_validate_json(quiz_path.read_text(encoding="utf-8"))
+        key = KeyFile.model_validate_json(key_path.read_text(encoding="utf-8")) if key_path.exists() else None
+    except ValidationError as exc:
+        raise QuizSetError(f"{quiz_dir}: not a valid quiz set: {validation_summary(exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuizSetError(f"{quiz_dir}: cannot read the quiz set: {exc}") from None
     if key is not None and key.quiz_id != quiz.quiz_id:
         raise QuizSetError(f"{key_path} belongs to quiz {key.quiz_id!r}, not {quiz.quiz_id!r}")
     return quiz, key
