@@ -108,23 +108,27 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     if len(candidates) < n:
         raise QuizSetError(f"the bank has {len(candidates)} matching items for {', '.join(chapters)}; {n} were asked for")
     seed = str(seed)
-    # The seed regenerates the key, so the student-facing id carries only a hash of it.
-    quiz_id = f"{'+'.join(chapters)}-{n}q-" + stable_hash(f"{seed}|{n}|{variants}", 8) + (
-        f"-{variants}v" if variants > 1 else "")
-    made: list[Variant] = []
-    used: dict[str, Item] = {}
+    label = f"{'+'.join(chapters)}-{n}q" + (f"-{variants}v" if variants > 1 else "")
+    drawn: list[list[tuple[Item, Question]]] = []
     seen_sets: set[frozenset] = set()
     for v in range(variants):
         for attempt in range(MAX_REDRAWS):
-            rng = _rng(seed, quiz_id, v, attempt)
+            rng = _rng(seed, label, v, attempt)
             picked = select_items(candidates, n, rng, type_mix, allow_same_fact)
             if frozenset(it.id for it in picked) not in seen_sets or attempt == MAX_REDRAWS - 1:
                 break
         seen_sets.add(frozenset(it.id for it in picked))
         rng.shuffle(picked)
-        used.update((it.id, it) for it in picked)
-        made.append(Variant(variant_id=f"v{v + 1:03d}", questions=[
-            shuffled_question(it.question, rng).model_copy(update={"id": question_id(quiz_id, it)}) for it in picked]))
+        drawn.append([(it, shuffled_question(it.question, rng)) for it in picked])
+    # The id names the exact content (two different sets never share one) and, since the seed
+    # regenerates the key, shows only a hash of it.
+    content = "|".join(f"{it.id}:{','.join(c.id for c in q.choices)}:{','.join(p.id for p in q.prompts)}"
+                       for picked in drawn for it, q in picked)
+    quiz_id = label + "-" + stable_hash(f"{seed}|{content}", 8)
+    used = {it.id: it for picked in drawn for it, _ in picked}
+    made = [Variant(variant_id=f"v{v + 1:03d}", questions=[q.model_copy(update={"id": question_id(quiz_id, it)})
+                                                           for it, q in picked])
+            for v, picked in enumerate(drawn)]
     quiz = QuizFile(quiz_id=quiz_id, title=title or _title(chapters), chapters=chapters,
                     scoring=scoring or ScoringRules(), variants=made)
     keys = sorted((it.answer.model_copy(update={"id": question_id(quiz_id, it), "item_id": it.id})

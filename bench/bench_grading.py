@@ -51,11 +51,24 @@ from afcourse.quizset import make_quiz_set, write_quiz_set  # noqa: E402
 from test_grading_kit import synthetic_bank  # noqa: E402
 
 
+# A fixed share of each item type, so that the workload stays the same when the generator changes.
+TYPE_SHARES = {"single_choice": 6, "true_false": 4, "multiple_select": 2, "short_answer": 2, "numeric": 2,
+               "ordering": 2, "matching": 2}
+
+
+def type_mix(items: int) -> dict[str, int]:
+    """Item counts by type in the proportions of TYPE_SHARES, adding up to ``items``."""
+    total = sum(TYPE_SHARES.values())
+    mix = {kind: items * share // total for kind, share in TYPE_SHARES.items()}
+    mix["single_choice"] += items - sum(mix.values())
+    return {kind: count for kind, count in mix.items() if count}
+
+
 def make_data(students: int, items: int, work: Path) -> tuple[Path, Path]:
     quiz_dir = work / "quiz"
-    data = work / f"class-{students}x{items}.jsonl"
     bank = synthetic_bank(max(40, 2 * items))
-    quiz, key = make_quiz_set(bank, chapters=["synthetic"], n=items, seed="bench", variants=4)
+    quiz, key = make_quiz_set(bank, chapters=["synthetic"], n=items, seed="bench", variants=4, type_mix=type_mix(items))
+    data = work / f"class-{quiz.quiz_id}-{students}.jsonl"  # a new quiz id (generator change) makes a new class
     write_quiz_set(quiz, key, quiz_dir, force=True)
     if not data.exists():
         subs, _ = simulate_class(quiz, key, students, seed=7, omit=0.02)

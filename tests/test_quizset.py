@@ -89,3 +89,13 @@ def test_write_read_and_refuse_overwrite(tmp_path):
         write_quiz_set(quiz, key, tmp_path)
     (tmp_path / "key.json").unlink()
     assert read_quiz_set(tmp_path) == (quiz, None)
+
+
+def test_different_sets_never_share_a_quiz_id():
+    """Submissions are matched to a quiz by its id: other content must mean another id."""
+    plain, _ = make_quiz_set(bank(), chapters=["taliban"], n=4, seed="s", variants=2)
+    mixed, _ = make_quiz_set(bank(), chapters=["taliban"], n=4, seed="s", variants=2,
+                             type_mix={"true_false": 2, "single_choice": 2})
+    again, _ = make_quiz_set(bank(), chapters=["taliban"], n=4, seed="s", variants=2)
+    assert plain.quiz_id == again.quiz_id != mixed.quiz_id
+    assert plain.quiz_id.startswith("taliban-4q-2v-")
