@@ -42,6 +42,9 @@ LOW_DISCRIMINATION = 0.2
 UPPER_LOWER_SHARE = 0.27
 FEW_STUDENTS = 30
 """Below this many students an item's statistics are shown but marked as unreliable."""
+FEW_ANSWERS = 10
+"""An item answered by fewer students than this is not flagged: with many variants each
+item is seen by few, and a flag on two or three answers would be noise."""
 
 FLAG_TEXT = {
     "negative_discrimination": "negative discrimination: stronger students did worse on this item (check the key)",
@@ -306,6 +309,8 @@ def _wrong_answers(q: Question, key, distinct: list, top: int = 5) -> list[tuple
 
 def _flags(stats: ItemStats, key) -> list[tuple[str, str]]:
     flags: list[tuple[str, str]] = []
+    if stats.n < FEW_ANSWERS:
+        return flags
     r = stats.corrected_item_total
     if r is not None and r < 0:
         flags.append(("negative_discrimination", f"negative discrimination (corrected r = {r:.2f}): stronger "

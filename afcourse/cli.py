@@ -301,9 +301,14 @@ def grade_command(
     if not result.students:
         typer.echo(f"No submission could be graded; see {out_dir / 'problems.csv'}.", err=True)
         raise typer.Exit(1)
+    from afcourse.analysis import FEW_ANSWERS
+
     flagged = sum(1 for item in result.items if item.flags)
+    unjudged = sum(1 for item in result.items if item.n < FEW_ANSWERS)
     typer.echo(f"Graded {len(result.students)} student(s): mean {summary.mean:.1f}%, median {summary.median:.1f}%; "
                f"{flagged} of {len(result.items)} item(s) flagged; {len(result.problems)} input problem(s).")
+    if unjudged:
+        typer.echo(f"{unjudged} item(s) had fewer than {FEW_ANSWERS} answers each: too few to flag.")
     typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
 

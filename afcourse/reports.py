@@ -549,7 +549,7 @@ def _flag_badges(item) -> str:
 
 def report_html(result, plots: bool = True) -> str:
     """The instructor's report: summary, problems, plots, item table and option counts."""
-    from afcourse.analysis import FEW_STUDENTS
+    from afcourse.analysis import FEW_ANSWERS, FEW_STUDENTS
 
     quiz, summary, items = result.quiz, result.summary, result.items
     problems = result.problems
@@ -593,6 +593,10 @@ def report_html(result, plots: bool = True) -> str:
     if 0 < summary.n < FEW_STUDENTS:
         out.append(f'<p class="note">Only {summary.n} students: item statistics are shown but are unreliable '
                    f"below about {FEW_STUDENTS}.</p>")
+    unjudged = sum(1 for it in items if it.n < FEW_ANSWERS)
+    if unjudged:
+        out.append(f'<p class="note">{unjudged} of {len(items)} item(s) were answered by fewer than {FEW_ANSWERS} '
+                   "students (each variant's items are seen only by its students): they are not flagged.</p>")
 
     if plots and summary.n:
         hist = base64.b64encode(score_histogram_png(summary.percents, summary)).decode("ascii")
