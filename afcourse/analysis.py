@@ -238,7 +238,8 @@ def _item_stats(number: int, column: _Column, answer_key, key_difficulty, total_
     for _, item_score, count in distinct:
         st[item_score.status if item_score is not None else "invalid"] += count
     stats = ItemStats(
-        number=number, item_id=q.id, bank_item=answer_key.item_id, type=q.type, chapter=q.chapter, stem=q.stem, n=n, max_points=q.points,
+        number=number, item_id=q.id, bank_item=answer_key.item_id, type=q.type, chapter=q.chapter, stem=q.stem,
+        n=n, max_points=q.points,
         facility=facility, p_correct=_share(st["correct"], n), p_partial=_share(st["partial"], n),
         p_incorrect=_share(st["incorrect"], n), p_unanswered=_share(st["unanswered"], n),
         p_invalid=_share(st["invalid"], n), point_biserial=point_biserial, corrected_item_total=corrected,
@@ -359,7 +360,8 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 def item_table(items: list[ItemStats]) -> list[dict[str, Any]]:
     """Plain dicts of the per-item statistics (one per item), e.g. for a DataFrame."""
     return [{
-        "number": it.number, "item_id": it.item_id, "bank_item": it.bank_item, "type": it.type, "chapter": it.chapter, "n": it.n,
+        "number": it.number, "item_id": it.item_id, "bank_item": it.bank_item, "type": it.type, "chapter": it.chapter,
+        "n": it.n,
         "facility": it.facility, "p_correct": it.p_correct, "point_biserial": it.point_biserial,
         "corrected_item_total": it.corrected_item_total, "upper_lower_27": it.upper_lower,
         "key_difficulty": it.key_difficulty, "flags": it.flag_codes,
