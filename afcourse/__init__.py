@@ -5,6 +5,8 @@ Importing the package is cheap: the heavy parts (widgets, plots, Sphinx) load on
 
 __version__ = "0.1.0"
 
+from afcourse.quizui import show_quiz  # noqa: E402  (a lazy wrapper: ipywidgets loads only when a quiz is shown)
+
 __all__ = ["__version__", "grade", "load_facts", "show_quiz"]
 
 
@@ -16,13 +18,6 @@ def grade(quiz_dir, submissions, out_dir=None, **options):
     from afcourse.grading import grade as _grade  # numpy, matplotlib: only when grading
 
     return _grade(quiz_dir, submissions, out_dir, **options)
-
-
-def show_quiz(*args, **kwargs):
-    """Show a chapter's or a quiz folder's quiz in a notebook (see :func:`afcourse.quizui.display.show_quiz`)."""
-    from afcourse.quizui.display import show_quiz as _show  # imports ipywidgets only when a quiz is shown
-
-    return _show(*args, **kwargs)
 
 
 def load_facts(directory=None):

@@ -577,14 +577,19 @@ def statement_items(b: _Builder, fact) -> Iterator[Item]:
                      stem=f"{stem} (A surname is enough.)", facts=[fact],
                      key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
                      explanation=fact.statement)
+    yield from _speaker_true_false(b, fact, speaker, "statement-speaker-tf",
+                                   lambda name: f"{capitalise(name)}{when} {verb} that {fact.gist}.", fact.statement)
+
+
+def _speaker_true_false(b: _Builder, fact, speaker: str, template: str, saying: Callable[[str], str],
+                        explanation: str) -> Iterator[Item]:
+    """True/false on who said it: ``saying(name)`` with the speaker, or with someone from the other camp."""
     rivals = _other_camp(b, fact)
     if rivals:
         item_id = f"{fact.id}:speaker-tf"
         other = b.rng(item_id).choice(rivals)
-        yield b.true_false(item_id=item_id, template="statement-speaker-tf", facts=[fact],
-                           true_text=f"{capitalise(speaker)}{when} {verb} that {fact.gist}.",
-                           false_text=f"{capitalise(other[1])}{when} {verb} that {fact.gist}.",
-                           substitute=other[0], explanation=fact.statement)
+        yield b.true_false(item_id=item_id, template=template, facts=[fact], true_text=saying(speaker),
+                           false_text=saying(other[1]), substitute=other[0], explanation=explanation)
 
 
 def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
@@ -632,14 +637,9 @@ def quotation_items(b: _Builder, fact) -> Iterator[Item]:
                              explanation=f"{fact.statement} Context: {fact.context}", bonus=0.1)
     if chosen:
         yield chosen
-    rivals = _other_camp(b, fact)
-    if rivals:
-        item_id = f"{fact.id}:speaker-tf"
-        other = b.rng(item_id).choice(rivals)
-        yield b.true_false(item_id=item_id, template="quotation-speaker-tf", facts=[fact],
-                           true_text=f"These words are {speaker}'s{when}: \u201c{fact.quote}\u201d",
-                           false_text=f"These words are {other[1]}'s{when}: \u201c{fact.quote}\u201d",
-                           substitute=other[0], explanation=f"{fact.statement} Context: {fact.context}")
+    yield from _speaker_true_false(b, fact, speaker, "quotation-speaker-tf",
+                                   lambda name: f"These words are {name}'s{when}: \u201c{fact.quote}\u201d",
+                                   f"{fact.statement} Context: {fact.context}")
 
 
 # --- disagreements ----------------------------------------------------------------------------------------------
