@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afcourse.factbase import FactBaseError, load_facts, summary
-from afcourse.fileio import OutputExistsError, write_atomic
+from afcourse.facts.factbase import FactBaseError, load_facts, summary
+from afcourse.common.fileio import OutputExistsError, write_atomic
 
 app = typer.Typer(help="Facts, quizzes, exports and grading for the afcourse module.", no_args_is_help=True)
 facts_app = typer.Typer(help="Inspect and export the fact base.", no_args_is_help=True)
@@ -62,7 +62,7 @@ def facts_check(
     contested = sum(1 for f in base if f.contested)
     out.print(f"{len(base)} valid facts ({contested} contested or attributed) from {len(counts['source'])} sources.")
     if seeds is not None:
-        from afcourse.seedcheck import check_against_seeds
+        from afcourse.facts.seedcheck import check_against_seeds
 
         problems = check_against_seeds(base, seeds)
         for problem in problems:
@@ -105,7 +105,7 @@ def bank_command(
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Export the item bank as JSON (id, type, stem, options, key, fact_ids, explanation, citations, chapter)."""
-    from afcourse.itembank import build_bank
+    from afcourse.bank.generate import build_bank
 
     base = _load_or_exit(None)
     _check_chapters(base, chapter)
@@ -138,8 +138,8 @@ def _check_chapters(base, chapters: Optional[list[str]]) -> None:
 @app.command("lint")
 def lint_command() -> None:
     """Build the whole item bank and check every item; exit 1 on any problem."""
-    from afcourse.itembank import build_bank
-    from afcourse.lint import lint_items
+    from afcourse.bank.generate import build_bank
+    from afcourse.bank.lint import lint_items
 
     base = _load_or_exit(None)
     items = build_bank(base)
@@ -168,8 +168,8 @@ def generate_command(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing quiz set."),
 ) -> None:
     """Generate a seeded quiz set: DIR/quiz.json (students) and DIR/key.json (instructor)."""
-    from afcourse.itembank import build_bank
-    from afcourse.quizset import QuizSetError, make_quiz_set, write_quiz_set
+    from afcourse.bank.generate import build_bank
+    from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
     base = _load_or_exit(None)
     _check_chapters(base, chapter)
@@ -187,7 +187,7 @@ def generate_command(
 
 
 def _parse_mix(text: str) -> dict[str, int]:
-    from afcourse.quizset import QuizSetError
+    from afcourse.quiz.sets import QuizSetError
 
     mix: dict[str, int] = {}
     for part in text.split(","):
@@ -204,8 +204,8 @@ def generate_defaults_command(
     force: bool = typer.Option(False, "--force", help="Overwrite the existing sets."),
 ) -> None:
     """Regenerate the committed self-check set of every chapter (OUT/<chapter>/quiz.json and key.json)."""
-    from afcourse.itembank import build_bank
-    from afcourse.quizset import default_quiz_set, write_quiz_set
+    from afcourse.bank.generate import build_bank
+    from afcourse.quiz.sets import default_quiz_set, write_quiz_set
 
     base = _load_or_exit(None)
     bank = build_bank(base)
@@ -225,7 +225,7 @@ def schema_command(
     force: bool = typer.Option(False, "--force", help="Overwrite existing schema files."),
 ) -> None:
     """JSON Schema for quiz, key and submission files, exported from the models."""
-    from afcourse.quizmodels import KeyFile, QuizFile, Submission
+    from afcourse.quiz.models import KeyFile, QuizFile, Submission
 
     schemas = {name: model.model_json_schema(by_alias=True)
                for name, model in (("quiz", QuizFile), ("key", KeyFile), ("submission", Submission))}
@@ -285,7 +285,8 @@ def grade_command(
     Bad input (broken JSON, other quiz, unknown variant or item, duplicates, missing answers, unsubmitted
     work) is listed in problems.csv and the report; the rest is graded. Exit 1 when nothing could be graded.
     """
-    from afcourse.grading import GradingError, grade
+    from afcourse.grading.results import GradingError
+    from afcourse.grading.pipeline import grade
 
     try:
         result = grade(quiz_dir, submissions, out_dir, force=force, layout=layout, feedback=feedback,
@@ -301,7 +302,7 @@ def grade_command(
     if not result.students:
         typer.echo(f"No submission could be graded; see {out_dir / 'problems.csv'}.", err=True)
         raise typer.Exit(1)
-    from afcourse.analysis import FEW_ANSWERS
+    from afcourse.grading.analysis import FEW_ANSWERS
 
     flagged = sum(1 for item in result.items if item.flags)
     unjudged = sum(1 for item in result.items if item.n < FEW_ANSWERS)

@@ -30,10 +30,10 @@ from pathlib import Path
 
 from afcourse.exports import export_quiz, source_labels
 from afcourse.exports.common import num, pool
-from afcourse.factbase import load_facts
-from afcourse.itembank import build_bank
-from afcourse.quizmodels import KeyFile, QuizFile
-from afcourse.quizset import make_quiz_set
+from afcourse.facts.factbase import load_facts
+from afcourse.bank.generate import build_bank
+from afcourse.quiz.models import KeyFile, QuizFile
+from afcourse.quiz.sets import make_quiz_set
 
 FORMATS = ("moodle", "qti", "gift", "html", "markdown")
 T2Q_TYPES = {"single_choice", "true_false", "multiple_select", "numeric", "short_answer"}

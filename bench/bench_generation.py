@@ -10,8 +10,8 @@ import statistics
 import time
 
 from afcourse import load_facts
-from afcourse.itembank import build_bank
-from afcourse.quizset import dump, make_quiz_set
+from afcourse.bank.generate import build_bank
+from afcourse.quiz.sets import dump, make_quiz_set
 
 
 def timed(function, repeat: int) -> list[float]:

@@ -3,13 +3,13 @@
     PYTHONPATH=. python bench/bench_grading.py [--students 100000] [--items 20] [--profile]
 
 Pinned to one core (sched_setaffinity) with numpy's threads limited to one. The
-submissions come from a Rasch-model class (afcourse.analysis.simulate_class) over a
+submissions come from a Rasch-model class (afcourse.grading.simulate.simulate_class) over a
 hand-made item bank of every item type, with 2% of answers left blank, and are written
 once to a JSON Lines file (cached under /tmp between runs; writing it is not timed).
 Each phase is timed end to end from that file:
 
   parse      read the file and parse every line (orjson), nothing else
-  grade      parse + check + score every response (afcourse.grading.grade_submissions,
+  grade      parse + check + score every response (afcourse.grading.pipeline.grade_submissions,
              no item analysis): the grading throughput
   analyse    grade + item analysis
   reports    afcourse.grade(...) with --out: grade, analyse, and write gradebook, item
@@ -45,9 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from afcourse.analysis import simulate_class  # noqa: E402
-from afcourse.grading import _loads, grade, grade_submissions  # noqa: E402
-from afcourse.quizset import make_quiz_set, write_quiz_set  # noqa: E402
+from afcourse.grading.simulate import simulate_class  # noqa: E402
+from afcourse.grading.submissions import _loads  # noqa: E402
+from afcourse.grading.pipeline import grade, grade_submissions
+from afcourse.quiz.sets import make_quiz_set, write_quiz_set  # noqa: E402
 from test_grading_kit import synthetic_bank  # noqa: E402
 
 
@@ -112,7 +113,7 @@ def run_otter(python: str, quiz_dir: Path, data: Path, sample: int, work: Path) 
     """Grade ``sample`` submissions of variant v001 with otter-grader; return timing and totals."""
     import nbformat
 
-    from afcourse.quizset import read_quiz_set
+    from afcourse.quiz.sets import read_quiz_set
 
     quiz, key = read_quiz_set(quiz_dir)
     keys = {k.id: k.key for k in key.keys}
@@ -183,7 +184,7 @@ def main() -> None:
     parser.add_argument("--no-orjson", action="store_true", help="parse with the standard json module instead")
     args = parser.parse_args()
     if args.no_orjson:
-        import afcourse.grading as grading
+        import afcourse.grading.submissions as grading
 
         grading._loads, grading._JSONError = json.loads, (json.JSONDecodeError, ValueError)
         globals()["_loads"] = json.loads
@@ -195,7 +196,7 @@ def main() -> None:
     print(f"{args.students:,} submissions of {args.items} items, {size / 1e6:.1f} MB JSON Lines, "
           f"python {sys.version.split()[0]}, pinned to 1 core; load average before: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-    from afcourse.quizset import read_quiz_set
+    from afcourse.quiz.sets import read_quiz_set
 
     quiz, key = read_quiz_set(quiz_dir)
     n = args.students

@@ -29,7 +29,7 @@ from conftest import ARTIFACTS, ROOT
 from test_quizui_support import (FINAL_SCORE, NOTEBOOKS, PLAN, VERDICT, copy_quiz,
                                  find_key_leaks, load_test_quiz)
 
-from afcourse.quizmodels import Submission
+from afcourse.quiz.models import Submission
 
 START_TIMEOUT = 120  # seconds for the server to answer
 RUN_TIMEOUT = 180_000  # milliseconds for a kernel to start and a cell to run
@@ -290,7 +290,7 @@ def test_assessment_in_jupyterlab_records_a_submission(page, lab):
         "o-club:members-multi": ["c90a6d53", "c5c86f5a", "c0b77881"],
     }
     # grading it with the key gives what the plan says (the key stays with the instructor)
-    from afcourse.scoring import score
+    from afcourse.quiz.scoring import score
 
     keys = {k.id: k.key for k in key.keys}
     questions = {q.id: q for q in quiz_file.variants[0].questions}

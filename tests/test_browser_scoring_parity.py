@@ -1,4 +1,4 @@
-"""The static page's JavaScript grades exactly as afcourse.scoring does: same cases, run in Chromium."""
+"""The static page's JavaScript grades exactly as afcourse.quiz.scoring does: same cases, run in Chromium."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import random
 import pytest
 from test_quizui_support import load_test_quiz
 
-from afcourse.quizmodels import ScoringRules
+from afcourse.quiz.models import ScoringRules
 from afcourse.quizui.static import asset
-from afcourse.scoring import normalise, score
+from afcourse.common.text import normalise
+from afcourse.quiz.scoring import score
 
 @pytest.fixture(scope="module")
 def page(browser):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from afcourse.cli import app
-from afcourse.quizmodels import KeyFile, QuizFile, Submission
+from afcourse.quiz.models import KeyFile, QuizFile, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -12,11 +12,11 @@ import pytest
 
 from afcourse.exports import ExportError, export_quiz, render
 from afcourse.exports.common import MOODLE_PERCENTS, moodle_percent, pool
-from afcourse.factmodels import Citation
-from afcourse.fileio import OutputExistsError
-from afcourse.quizmodels import (AnswerKey, ChoiceKey, Choice, Item, KeyFile, MatchKey, MultiKey, NumericKey, OrderKey,
-                                 Question, QuizFile, TextKey, Variant)
-from afcourse.quizset import make_quiz_set
+from afcourse.facts.models import Citation
+from afcourse.common.fileio import OutputExistsError
+from afcourse.bank.models import AnswerKey, ChoiceKey, Choice, Item, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.quiz.models import KeyFile, QuizFile, Variant
+from afcourse.quiz.sets import make_quiz_set
 
 NASTY = 'A & B <i>x</i> "q" \'s\' {c} = ~ # : \\ 100% -> ok C:\\new\\{'
 SOURCES = {"src-a": "Ann Author, A Title & <More> (2020)"}
@@ -68,7 +68,7 @@ def nasty_quiz() -> tuple[QuizFile, KeyFile]:
 
 
 def generated_quiz(n: int = 4, variants: int = 3, same_points: bool = False, seed: str = "42") -> tuple[QuizFile, KeyFile]:
-    """A seeded quiz set made by afcourse.quizset from the hand-built items (shuffled options, a pool)."""
+    """A seeded quiz set made by afcourse.quiz.sets from the hand-built items (shuffled options, a pool)."""
     items = nasty_items()
     if same_points:
         items = [it.model_copy(update={"question": it.question.model_copy(update={"points": 1.0})}) for it in items]

@@ -7,7 +7,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from afcourse.cli import app
-from afcourse.quizset import write_quiz_set
+from afcourse.quiz.sets import write_quiz_set
 from test_export_cases import generated_quiz
 
 runner = CliRunner()

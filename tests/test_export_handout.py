@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from afcourse.exports import ExportError, export_quiz, render
 from afcourse.exports.common import pool
 from afcourse.exports.handout import letter
-from afcourse.quizmodels import Variant
+from afcourse.quiz.models import Variant
 from test_export_cases import NASTY, SOURCES, generated_quiz, nasty_quiz
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from afcourse.factbase import FactBaseError, load_facts
+from afcourse.facts.factbase import FactBaseError, load_facts
 
 GOOD_EVENT = """\
   - id: first-round

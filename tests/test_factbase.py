@@ -3,10 +3,10 @@
 from collections import Counter
 
 from afcourse import load_facts
-from afcourse.factbase import summary
-from afcourse.itembank import build_bank
-from afcourse.lint import lint_items
-from afcourse.seedcheck import check_against_seeds, paragraphs
+from afcourse.facts.factbase import summary
+from afcourse.bank.generate import build_bank
+from afcourse.bank.lint import lint_items
+from afcourse.facts.seedcheck import check_against_seeds, paragraphs
 
 
 def test_fact_base_is_large_and_cites_every_source():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from afcourse.fileio import OutputExistsError, write_atomic
+from afcourse.common.fileio import OutputExistsError, write_atomic
 
 
 def test_write_then_refuse_then_force(tmp_path):

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 import afcourse
-from afcourse.fileio import OutputExistsError
-from afcourse.grading import GradingError, grade, grade_submissions
-from afcourse.quizmodels import Student, Submission
-from afcourse.quizset import dump, write_quiz_set
+from afcourse.common.fileio import OutputExistsError
+from afcourse.grading.results import GradingError
+from afcourse.grading.pipeline import grade, grade_submissions
+from afcourse.quiz.models import Student, Submission
+from afcourse.quiz.sets import dump, write_quiz_set
 from test_grading_kit import scoring_quiz, write_jsonl
 
 RIGHT = {"sc": "y0", "tf": "true", "ms": ["m0", "m1", "m2"], "sa": "Zamir Kabulov", "nu": 1989,
@@ -252,7 +253,7 @@ def test_force_updates_and_removes_only_our_stale_files(quiz_dir, tmp_path):
 
 
 def test_interrupted_write_leaves_no_output_folder(quiz_dir, tmp_path, monkeypatch):
-    import afcourse.reports as reports
+    import afcourse.grading.reports.writing as reports
 
     calls = []
 
@@ -288,7 +289,7 @@ def test_in_memory_grading_needs_no_files():
 
 def test_the_standard_json_module_reports_the_same_problems(quiz_dir, tmp_path, monkeypatch):
     """Without orjson (an optional speed-up) grading falls back to json with the same results."""
-    import afcourse.grading as grading
+    import afcourse.grading.submissions as grading
 
     text = json.dumps(sub("a")) + "\n{not json}\n" + json.dumps(sub("b"))[:40]
     (tmp_path / "subs.jsonl").write_text(text, encoding="utf-8")

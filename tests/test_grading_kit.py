@@ -9,23 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from afcourse.factmodels import Citation
-from afcourse.quizmodels import (
-    AnswerKey,
-    ChoiceKey,
-    Choice,
-    Item,
-    KeyFile,
-    MatchKey,
-    MultiKey,
-    NumericKey,
-    OrderKey,
-    Question,
-    QuizFile,
-    ScoringRules,
-    TextKey,
-    Variant,
-)
+from afcourse.facts.models import Citation
+from afcourse.bank.models import AnswerKey, ChoiceKey, Choice, Item, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.quiz.models import KeyFile, QuizFile, ScoringRules, Variant
 
 SOURCES = ("krivosheev-2021", "aliyev-2020", "gurganus-2018", "globalsecurity-2021")
 

@@ -11,10 +11,11 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from afcourse.analysis import simulate_class, spearman
-from afcourse.grading import grade
-from afcourse.quizmodels import ChoiceKey
-from afcourse.quizset import make_quiz_set, write_quiz_set
+from afcourse.grading.simulate import simulate_class
+from afcourse.grading.analysis import spearman
+from afcourse.grading.pipeline import grade
+from afcourse.bank.models import ChoiceKey
+from afcourse.quiz.sets import make_quiz_set, write_quiz_set
 from test_grading_kit import synthetic_bank, write_jsonl
 
 STUDENTS = 300
@@ -123,8 +124,8 @@ def test_round_trip_on_the_bank_built_from_the_synthetic_fact_base(tmp_path):
     """The same check on items the generator made from tests/data/minifacts (real item kinds and keys)."""
     from pathlib import Path
 
-    from afcourse.factbase import load_facts
-    from afcourse.itembank import build_bank
+    from afcourse.facts.factbase import load_facts
+    from afcourse.bank.generate import build_bank
 
     base = load_facts(Path(__file__).parent / "data" / "minifacts")
     quiz, key = make_quiz_set(build_bank(base), chapters=list(base.chapters), n=20, seed="roundtrip",

@@ -5,9 +5,9 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from afcourse.grading import grade_submissions
-from afcourse.quizmodels import ScoringRules, Submission
-from afcourse.scoring import score
+from afcourse.grading.pipeline import grade_submissions
+from afcourse.quiz.models import ScoringRules, Submission
+from afcourse.quiz.scoring import score
 from test_grading_kit import scoring_quiz, write_jsonl
 
 ALL_OR_NOTHING = {"multiple_select": "all_or_nothing", "ordering": "all_or_nothing", "matching": "all_or_nothing"}

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from afcourse.factbase import load_facts
-from afcourse.itembank import build_bank, choice_id
-from afcourse.lint import lint_items
+from afcourse.facts.factbase import load_facts
+from afcourse.bank.generate import build_bank, choice_id
+from afcourse.bank.lint import lint_items
 
 MINI = Path(__file__).parent / "data" / "minifacts"
 
@@ -105,7 +105,7 @@ def test_every_type_is_generated(bank):
 
 def test_people_offered_as_options_were_active_in_the_facts_era():
     """A distractor from another century is a give-away: people offered were active within ERA_YEARS."""
-    from afcourse.itembank import ERA_YEARS, _active_years
+    from afcourse.bank.generate import ERA_YEARS, _active_years
 
     base = load_facts()
     active = _active_years(base)

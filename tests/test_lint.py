@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from afcourse.factbase import load_facts
-from afcourse.itembank import build_bank, choice_id
-from afcourse.lint import lint_items
-from afcourse.quizmodels import Choice, ChoiceKey, MultiKey, TextKey
+from afcourse.facts.factbase import load_facts
+from afcourse.bank.generate import build_bank, choice_id
+from afcourse.bank.lint import lint_items
+from afcourse.bank.models import Choice, ChoiceKey, MultiKey, TextKey
 
 MINI = Path(__file__).parent / "data" / "minifacts"
 

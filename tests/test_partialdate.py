@@ -5,7 +5,7 @@ import datetime
 import pytest
 from hypothesis import given, strategies as st
 
-from afcourse.partialdate import PartialDate
+from afcourse.facts.partialdate import PartialDate
 
 
 @given(st.dates(min_value=datetime.date(1000, 1, 1), max_value=datetime.date(9999, 12, 31)))

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from afcourse import load_facts
-from afcourse.itembank import build_bank
-from afcourse.quizset import QuizSetError, dump, make_quiz_set, read_quiz_set, write_quiz_set
-from afcourse.fileio import OutputExistsError
+from afcourse.bank.generate import build_bank
+from afcourse.quiz.sets import QuizSetError, dump, make_quiz_set, read_quiz_set, write_quiz_set
+from afcourse.common.fileio import OutputExistsError
 
 
 @lru_cache(maxsize=1)

@@ -13,12 +13,13 @@ import pytest
 from conftest import ROOT
 from test_quizui_support import FINAL_SCORE, PLAN, QUIZ_DIR, VERDICT, copy_quiz, find_key_leaks, load_test_quiz
 
-from afcourse.quizmodels import Choice, KeyFile, Question, QuizFile, Submission, Variant
+from afcourse.bank.models import Choice, Question
+from afcourse.quiz.models import KeyFile, QuizFile, Submission, Variant
 from afcourse.quizui.controller import QuizController, QuizStateError, clean_response, fmt_points
 from afcourse.quizui.display import WIDGET_VIEW, QuizDisplay, show_quiz
 from afcourse.quizui.loading import QuizLoadError, load_self_check, pick_variant
 from afcourse.quizui.recording import RecordingError, SubmissionStore
-from afcourse.scoring import score
+from afcourse.quiz.scoring import score
 
 MINIFACTS = ROOT / "tests" / "data" / "minifacts"
 
@@ -41,10 +42,10 @@ def test_chapter_id_uses_the_committed_set(tmp_path):
 
 
 def test_chapter_without_committed_set_is_generated_with_the_default_seed(tmp_path, monkeypatch):
-    from afcourse import quizset
-    from afcourse.factbase import load_facts
-    from afcourse.itembank import build_bank
-    from afcourse.quizset import default_quiz_set
+    from afcourse.quiz import sets as quizset
+    from afcourse.facts.factbase import load_facts
+    from afcourse.bank.generate import build_bank
+    from afcourse.quiz.sets import default_quiz_set
 
     monkeypatch.setattr(quizset, "DEFAULT_ITEMS", 4)  # the small test fact base has few facts per chapter
 
@@ -382,7 +383,7 @@ COMMITTED = sorted(p.parent.name for p in (ROOT / "quizzes").glob("*/quiz.json")
 
 
 def test_every_chapter_has_a_committed_self_check_set():
-    from afcourse.factbase import load_facts
+    from afcourse.facts.factbase import load_facts
 
     assert COMMITTED, "no committed quiz set in quizzes/"
     assert set(COMMITTED) <= set(load_facts(MINIFACTS).chapters)  # ids are chapter ids

@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from test_quizui_support import NOTEBOOKS, copy_quiz, find_key_leaks, load_test_quiz
 
-from afcourse.quizmodels import Submission
+from afcourse.quiz.models import Submission
 
 
 def execute(notebook_name: str, folder, monkeypatch) -> tuple[str, str]:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from afcourse.quizmodels import ChoiceKey, KeyFile, MatchKey, MultiKey, NumericKey, OrderKey, QuizFile, TextKey
+from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
+from afcourse.quiz.models import KeyFile, QuizFile
 
 NOTEBOOKS = ROOT / "tests" / "data" / "notebooks"
 QUIZ_DIR = NOTEBOOKS / "quiz-allkinds"

@@ -10,9 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from afcourse.cli import app
-from afcourse.grading import grade
-from afcourse.quizset import write_quiz_set
-from afcourse.reports import answer_text, csv_text, feedback_filename, md
+from afcourse.grading.pipeline import grade
+from afcourse.quiz.sets import write_quiz_set
+from afcourse.grading.reports.answers import answer_text
+from afcourse.grading.reports.text import csv_text, md
+from afcourse.grading.reports.feedback import feedback_filename
 from test_grading_kit import scoring_quiz, write_jsonl
 
 EVIL = "<script>alert('x')</script>"

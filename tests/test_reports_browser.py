@@ -1,7 +1,7 @@
 """report.html and HTML feedback in a real browser: offline, plots shown, student scripts inert."""
 
-from afcourse.grading import grade
-from afcourse.quizset import write_quiz_set
+from afcourse.grading.pipeline import grade
+from afcourse.quiz.sets import write_quiz_set
 from test_grading_kit import scoring_quiz
 
 EVIL = "<script>alert('pwned')</script><img src=x onerror=alert(2)>"

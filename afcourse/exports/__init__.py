@@ -23,14 +23,13 @@ Markdown need neither.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from afcourse.exports.common import ExportError, source_labels
-from afcourse.fileio import OutputExistsError, write_atomic
-from afcourse.quizmodels import KeyFile, QuizFile
+from afcourse.exports.common import ExportError, safe_name, source_labels
+from afcourse.common.fileio import OutputExistsError, write_atomic
+from afcourse.quiz.models import KeyFile, QuizFile
 
 __all__ = ["FORMATS", "ExportError", "ExportResult", "export_quiz", "export_quiz_dir", "render",
            "shipped_source_labels", "source_labels"]
@@ -80,12 +79,6 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
         raise ExportError(f"the {fmt} export needs {exc.name}: reinstall afcourse (pip install afcourse)") from exc
 
 
-def safe_name(text: str) -> str:
-    """A file name from an id: letters, digits, ``.``, ``_`` and ``-`` kept, the rest ``_``."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", text).strip(".") or "quiz"
-    return name[:120]
-
-
 def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, *,
                 sources: Mapping[str, str] | None = None, variants: Iterable[str] | None = None,
                 force: bool = False) -> ExportResult:
@@ -118,7 +111,7 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
 
 def shipped_source_labels() -> tuple[dict[str, str] | None, str | None]:
     """Source names from the fact base shipped with the package, or (None, why) if it does not load."""
-    from afcourse.factbase import FactBaseError, load_facts
+    from afcourse.facts.factbase import FactBaseError, load_facts
 
     try:
         return source_labels(load_facts(None)), None
@@ -134,7 +127,7 @@ def export_quiz_dir(fmt: str, quiz_dir: str | Path, out: str | Path, *,
     ``sources="shipped"`` names the sources in citations from the package's fact base (source ids
     if it does not load); pass a mapping of your own, or None for ids.
     """
-    from afcourse.quizset import QuizSetError, read_quiz_set
+    from afcourse.quiz.sets import QuizSetError, read_quiz_set
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")

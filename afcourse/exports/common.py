@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from afcourse.quizmodels import (AnswerKey, ChoiceKey, Choice, KeyFile, MatchKey, MultiKey, NumericKey, OrderKey,
-                                 Question, QuizFile, TextKey)
+from afcourse.bank.models import AnswerKey, ChoiceKey, Choice, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.quiz.models import KeyFile, QuizFile
 
 KEY_KINDS = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
              "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
@@ -20,6 +20,12 @@ KEY_KINDS = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_sele
 #: written the way Moodle writes them. An import with any other fraction is refused.
 MOODLE_PERCENTS = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30", "25",
                    "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5", "0")
+
+
+def safe_name(text: str) -> str:
+    """A file name from an id: letters, digits, ``.``, ``_`` and ``-`` kept, the rest ``_``."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", text).strip(".") or "quiz"
+    return name[:120]
 
 
 CATEGORY_ROOT = "$course$/afcourse"

@@ -23,7 +23,7 @@ from typing import Mapping
 
 from afcourse.exports.common import (Entry, category_path, correct_answer, feedback_html, html_text, is_true,
                                      matching_parts, moodle_percent, num, pool)
-from afcourse.quizmodels import KeyFile, QuizFile
+from afcourse.quiz.models import KeyFile, QuizFile
 
 _SPECIAL = re.compile(r"([\\~=#{}:])")
 

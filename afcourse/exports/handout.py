@@ -19,9 +19,10 @@ import string
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from afcourse.exports.common import (Entry, ExportError, choice_text, citation_text, correct_answer, num, pool)
-from afcourse.quizmodels import (ChoiceKey, KeyFile, MatchKey, MultiKey, NumericKey, OrderKey, Question, QuizFile,
-                                 TextKey)
+from afcourse.exports.common import (Entry, ExportError, choice_text, citation_text, correct_answer, num, pool,
+                                      safe_name)
+from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.quiz.models import KeyFile, QuizFile
 
 STUDENT = "student-{}"
 KEY = "answer-key"
@@ -80,7 +81,6 @@ def short_key(q: Question, key) -> str:
 def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None,
            variants: Iterable[str] | None = None) -> dict[str, str]:
     """File name -> text: ``student-<variant>`` for each chosen variant, and ``answer-key`` if the key is given."""
-    from afcourse.exports import safe_name
 
     chosen = list(quiz.variants)
     if variants is not None:

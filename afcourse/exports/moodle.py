@@ -33,8 +33,8 @@ from lxml import etree
 
 from afcourse.exports.common import (Entry, ExportError, category_path, correct_answer, feedback_html, html_text,
                                      is_true, matching_parts, moodle_percent, num, pool, xml_comment, xml_safe)
-from afcourse.quizmodels import KeyFile, QuizFile
-from afcourse.scoring import normalise
+from afcourse.quiz.models import KeyFile, QuizFile
+from afcourse.common.text import normalise
 
 
 def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> bytes:

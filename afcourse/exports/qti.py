@@ -40,7 +40,7 @@ from lxml import etree
 
 from afcourse.exports.common import (Entry, correct_answer, feedback_html, html_text, matching_parts, num, pool,
                                      xml_safe)
-from afcourse.quizmodels import KeyFile, QuizFile
+from afcourse.quiz.models import KeyFile, QuizFile
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"

@@ -1,7 +1,7 @@
 """The state of one quiz on screen, in plain Python (no widgets).
 
 :class:`QuizController` holds the responses, grades them with
-:func:`afcourse.scoring.score` (the instructor's own function), keeps the running
+:func:`afcourse.quiz.scoring.score` (the instructor's own function), keeps the running
 score, and records a graded quiz through a :class:`SubmissionStore`. The ipywidgets
 layer (:mod:`afcourse.quizui.widget`) only forwards clicks and shows what the
 controller returns, so everything here is tested without a browser or a kernel.
@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from afcourse.quizmodels import AnswerKey, Question, Response, Student, Submission
+from afcourse.bank.models import AnswerKey, Question
+from afcourse.quiz.models import Response, Student, Submission
 from afcourse.quizui.loading import QuizBundle, SourceName
 from afcourse.quizui.recording import RecordingError, SubmissionStore
 
@@ -183,8 +184,8 @@ class QuizController:
         return self.responses[item_id]
 
     def check(self, item_id: str) -> Feedback:
-        """Grade one question with :func:`afcourse.scoring.score` (self-check mode only)."""
-        from afcourse.scoring import score
+        """Grade one question with :func:`afcourse.quiz.scoring.score` (self-check mode only)."""
+        from afcourse.quiz.scoring import score
 
         if self.mode != "self-check":
             raise QuizStateError("a graded quiz is not checked here: submit it, and your instructor grades it")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from afcourse.quizmodels import KeyFile, Student
+from afcourse.quiz.models import KeyFile, Student
 from afcourse.quizui.controller import QuizController
 from afcourse.quizui.loading import QuizLoadError, QuizSpec, load_assessment, load_self_check
 from afcourse.quizui.recording import RecordingError, SubmissionStore, default_path

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from afcourse.quizmodels import KeyFile, QuizFile, Variant
+from afcourse.quiz.models import KeyFile, QuizFile, Variant
 
 QuizSpec = Union[str, Path, QuizFile]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -59,7 +59,7 @@ def source_names(facts_dir: str | Path | None = None) -> dict[str, SourceName]:
     """
     import yaml
 
-    from afcourse.factbase import default_directory
+    from afcourse.facts.factbase import default_directory
 
     path = Path(facts_dir or default_directory()) / "sources.yaml"
     try:
@@ -162,9 +162,9 @@ def load_self_check(spec: QuizSpec, key: KeyFile | None = None, *, variant: str 
 
 def _generate_default(chapter: str, facts_dir: str | Path | None) -> tuple[QuizFile, KeyFile]:
     """The chapter's default self-check set, made from the facts (as ``afcourse generate-defaults`` does)."""
-    from afcourse.factbase import FactBaseError, load_facts
-    from afcourse.itembank import build_bank
-    from afcourse.quizset import QuizSetError, default_quiz_set
+    from afcourse.facts.factbase import FactBaseError, load_facts
+    from afcourse.bank.generate import build_bank
+    from afcourse.quiz.sets import QuizSetError, default_quiz_set
 
     try:
         base = load_facts(facts_dir)

@@ -1,8 +1,8 @@
 """Recording a student's answers: the Submission file, saved atomically after every answer.
 
-The file is a :class:`afcourse.quizmodels.Submission` (schema ``afcourse.submission/1``)
+The file is a :class:`afcourse.quiz.models.Submission` (schema ``afcourse.submission/1``)
 and holds responses only, never the key. Each save replaces the whole file through
-a temporary file and a rename (:func:`afcourse.fileio.write_atomic`), so a crash or a
+a temporary file and a rename (:func:`afcourse.common.fileio.write_atomic`), so a crash or a
 kernel restart leaves the last complete save on disk, and showing the quiz again
 restores it. A file at the chosen path that is not this student's submission for
 this quiz is never overwritten: the store refuses and says why.
@@ -15,8 +15,8 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from afcourse.fileio import write_atomic
-from afcourse.quizmodels import Response, Student, Submission
+from afcourse.common.fileio import write_atomic
+from afcourse.quiz.models import Response, Student, Submission
 
 
 class RecordingError(RuntimeError):

@@ -7,7 +7,7 @@ and the script (``assets/quiz.js``). Nothing is fetched, so the page works from
 JSON (that is what lets the page give feedback); a graded quiz never gets here with a
 key: :func:`assessment_notice_html` shows only a notice.
 
-The script grades with the rules of :mod:`afcourse.scoring` (same partial credit,
+The script grades with the rules of :mod:`afcourse.quiz.scoring` (same partial credit,
 normalisation, numeric parsing, and the same InDel similarity that rapidfuzz's
 ``fuzz.ratio`` computes for names); ``tests/test_browser_scoring_parity.py`` runs
 both on the same cases. Progress is kept in the browser's localStorage, per page.
@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from afcourse.quizmodels import Question
+from afcourse.bank.models import Question
 from afcourse.quizui.controller import format_citation
 from afcourse.quizui.loading import QuizBundle
 
@@ -158,7 +158,7 @@ def standalone_page(bundle: QuizBundle) -> str:
 def write_page(quiz: str | Path, out: str | Path, *, force: bool = False, variant: str | int | None = None,
                facts_dir: str | Path | None = None) -> Path:
     """Write the self-check quiz of ``quiz`` (chapter id or quiz folder) as one self-contained HTML file."""
-    from afcourse.fileio import write_atomic
+    from afcourse.common.fileio import write_atomic
     from afcourse.quizui.loading import load_self_check
 
     return write_atomic(out, standalone_page(load_self_check(quiz, variant=variant, facts_dir=facts_dir)), force=force)

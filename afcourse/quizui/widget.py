@@ -19,7 +19,7 @@ import html
 
 import ipywidgets as w
 
-from afcourse.quizmodels import Question
+from afcourse.bank.models import Question
 from afcourse.quizui.controller import Feedback, QuizController, QuizStateError
 
 PLACEHOLDER = ""  # the "Choose..." entry of a matching dropdown

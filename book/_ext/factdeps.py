@@ -15,7 +15,7 @@ _MARKERS = ("afcourse", "factpages")
 
 
 def _dependencies(app):
-    from afcourse.factbase import default_directory
+    from afcourse.facts.factbase import default_directory
 
     facts = Path(default_directory())
     paths = [facts, *sorted(facts.glob("*.yaml")), Path(app.srcdir) / "_ext" / "factpages.py"]

@@ -186,7 +186,7 @@
         throw new Error("unknown key kind " + key.kind);
       }
 
-      /* The same result as afcourse.scoring.score: {item_id, points, max_points, status, detail}. */
+      /* The same result as afcourse.quiz.scoring.score: {item_id, points, max_points, status, detail}. */
       function score(q, key, response, rules) {
         var full = q.points === undefined ? 1 : q.points;
         var result = { item_id: q.id, points: 0, max_points: full, status: "unanswered", detail: "" };

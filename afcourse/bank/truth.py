@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from afcourse.factbase import FactBase
-from afcourse.scoring import normalise
+from afcourse.facts.factbase import FactBase
+from afcourse.common.text import normalise
 
 SIMILAR_TITLE = 80
 SIMILAR_GIST = 55

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from afcourse.factmodels import Chapter, Country, Fact, Source
+from afcourse.facts.models import Chapter, Country, Fact, Source
 
 REGISTRY_FILES = {"sources.yaml": ("sources", Source), "countries.yaml": ("countries", Country), "chapters.yaml": ("chapters", Chapter)}
 _FACT_ADAPTER: TypeAdapter = TypeAdapter(Fact)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from afcourse.partialdate import PartialDate
+from afcourse.facts.partialdate import PartialDate
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 """A lower-case, hyphenated identifier such as ``zamir-kabulov``."""

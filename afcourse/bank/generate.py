@@ -2,7 +2,7 @@
 
 Each template turns one kind of fact (or a group of facts) into items whose options
 are of one kind: years for a year, people for a person, states for a state. Every
-distractor is checked with :mod:`afcourse.truth` so that none is also right.
+distractor is checked with :mod:`afcourse.bank.truth` so that none is also right.
 Contested facts (allegations, opinions, disputed points) are only ever asked as
 attribution: who said it, or which source gives it.
 """
@@ -15,11 +15,10 @@ import random
 from itertools import combinations
 from typing import Callable, Iterable, Iterator
 
-from afcourse.factbase import FactBase
-from afcourse.factmodels import Citation
-from afcourse.quizmodels import (AnswerKey, Choice, ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, Question,
-                                 TextKey)
-from afcourse import truth
+from afcourse.facts.factbase import FactBase
+from afcourse.facts.models import Citation
+from afcourse.bank.models import AnswerKey, Choice, ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.bank import truth
 
 N_OPTIONS = 4
 ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact

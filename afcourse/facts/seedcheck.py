@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from afcourse.factbase import FactBase
+from afcourse.facts.factbase import FactBase
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from afcourse import truth
-from afcourse.factbase import FactBase
-from afcourse.itembank import SUBSTITUTE
-from afcourse.quizmodels import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
-from afcourse.scoring import normalise
+from afcourse.bank import truth
+from afcourse.facts.factbase import FactBase
+from afcourse.bank.generate import SUBSTITUTE
+from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
+from afcourse.common.text import normalise
 
 ATTRIBUTION_TEMPLATES = {"statement-speaker-choice", "statement-speaker-tf", "quotation-speaker-choice",
                          "statement-speaker-short", "statements-speaker-matching", "statement-source-choice",

@@ -3,7 +3,7 @@
 The same function grades a live notebook quiz and an instructor's whole class, so a
 student never sees one score in the notebook and another in the gradebook.
 
-Rules (:class:`afcourse.quizmodels.ScoringRules`, set per quiz):
+Rules (:class:`afcourse.quiz.models.ScoringRules`, set per quiz):
 
 - single choice and true/false: all or nothing.
 - multiple select, ``"right_minus_wrong"`` (default): (correct picks - wrong picks) /
@@ -21,15 +21,15 @@ Rules (:class:`afcourse.quizmodels.ScoringRules`, set per quiz):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from itertools import combinations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
-from afcourse.quizmodels import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, Response, ScoringRules, TextKey
+from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.common.text import normalise
+from afcourse.quiz.models import Response, ScoringRules
 
 Status = Literal["correct", "partial", "incorrect", "unanswered", "invalid"]
 
@@ -43,18 +43,6 @@ class ItemScore(BaseModel):
     max_points: float
     status: Status
     detail: str = ""
-
-
-_ARTICLE = re.compile(r"^(the|a|an) ")
-
-
-def normalise(text: str) -> str:
-    """Fold case, diacritics, punctuation, spacing and a leading article for comparison."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    text = " ".join(text.split())
-    return _ARTICLE.sub("", text)
 
 
 def score(question: Question, key, response: Response, rules: ScoringRules = ScoringRules()) -> ItemScore:

@@ -15,10 +15,11 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
-from afcourse.fileio import OutputExistsError, write_atomic
-from afcourse.itembank import stable_hash
-from afcourse.quizmodels import (ITEM_TYPES, Item, KeyFile, Question, QuizFile, ScoringRules, Variant,
-                                 validation_summary)
+from afcourse.common.fileio import OutputExistsError, write_atomic
+from afcourse.bank.generate import stable_hash
+from afcourse.bank.models import ITEM_TYPES, Item, Question
+from afcourse.quiz.models import KeyFile, QuizFile, ScoringRules, Variant
+from afcourse.common.validation import validation_summary
 
 MAX_REDRAWS = 20
 

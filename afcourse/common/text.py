@@ -1,0 +1,18 @@
+"""How answers and names are compared: one normal form for text, shared by every stage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+_ARTICLE = re.compile(r"^(the|a|an) ")
+
+
+def normalise(text: str) -> str:
+    """Fold case, diacritics, punctuation, spacing and a leading article for comparison."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = " ".join(text.split())
+    return _ARTICLE.sub("", text)

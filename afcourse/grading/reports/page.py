@@ -1,0 +1,229 @@
+"""report.html: what an instructor reads after grading a class."""
+
+from __future__ import annotations
+
+import base64
+
+from afcourse.grading.reports.answers import key_text
+from afcourse.grading.reports.plots import (
+    LABEL_ALL_ITEMS,
+    facility_discrimination_png,
+    score_histogram_png,
+)
+from afcourse.grading.reports.text import esc, fixed
+
+_REPORT_CSS = """
+:root{--ink:#1d2330;--muted:#5b6475;--line:#d6dbe3;--bad:#c0392b;--warn:#b7791f;--good:#2e8540;--key:#2e8540}
+*{box-sizing:border-box}body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);
+margin:0;padding:1.5rem 2rem 3rem;line-height:1.4;max-width:80rem}
+h1{font-size:1.5rem;margin:0 0 .2rem}h2{font-size:1.15rem;margin:2rem 0 .6rem;border-bottom:1px solid var(--line);
+padding-bottom:.3rem}.sub{color:var(--muted);margin:0 0 1rem}
+.cards{display:flex;flex-wrap:wrap;gap:.7rem;margin-bottom:.7rem}.card{border:1px solid var(--line);border-radius:8px;padding:.5rem .9rem;
+min-width:8.5rem}.card b{display:block;font-size:1.35rem}.card span{color:var(--muted);font-size:.85rem}
+.plots{display:grid;grid-template-columns:repeat(auto-fit,minmax(24rem,1fr));gap:1rem}
+.plots figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:.4rem}
+.plots img{display:block;width:100%;height:auto}figcaption{font-size:.85rem;color:var(--muted);padding:.2rem .4rem}
+.note{background:#fff4d6;padding:.5rem .8rem;border-radius:6px}.item .why{color:var(--bad);font-size:.85rem;margin:.2rem 0 .4rem}
+a{color:#2b5aa8}
+table{border-collapse:collapse;font-size:.88rem;width:100%}th,td{border-bottom:1px solid var(--line);
+padding:.3rem .45rem;text-align:left;vertical-align:top}th{background:#f3f5f8;position:sticky;top:0}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.neg{color:var(--bad);font-weight:600}.flag{display:inline-block;border-radius:4px;padding:0 .35rem;margin:.1rem;
+font-size:.78rem;background:#fde8e6;color:var(--bad);white-space:nowrap}.flag.soft{background:#fdf3dc;color:var(--warn)}
+.ok{color:var(--good)}.stem{max-width:30rem}
+.item{border:1px solid var(--line);border-radius:8px;padding:.6rem .9rem;margin:.8rem 0}
+.item h3{font-size:.98rem;margin:0 0 .4rem}.item .meta{color:var(--muted);font-size:.83rem;margin-bottom:.4rem}
+.opt{display:grid;grid-template-columns:minmax(12rem,26rem) 14rem 5.5rem;gap:.6rem;align-items:center;
+font-size:.88rem;padding:.1rem 0}.bar{height:.8rem;background:#c9d6ea;border-radius:3px}
+.opt.key .bar{background:var(--key)}.opt.key .txt::after{content:" ✔ key";color:var(--key);font-weight:600}
+.opt.zero .txt{color:var(--muted)}.notes li{margin:.2rem 0}.problems td.msg{max-width:44rem}
+details summary{cursor:pointer}details summary h3{display:inline}h3{font-size:1rem;margin:1rem 0 .4rem}
+dl.defs dt{font-weight:600}dl.defs dd{margin:0 0 .5rem 1rem;color:var(--muted)}
+"""
+
+_SOFT_FLAGS = {"low_discrimination", "unused_distractor"}
+"""The scatter plot names every item up to this many, else only the flagged ones."""
+_FLAG_LABEL = {"negative_discrimination": "negative discrimination", "low_discrimination": "low discrimination",
+               "unused_distractor": "unused distractor", "distractor_beats_key": "distractor beats key"}
+
+MAX_PROBLEM_ROWS = 500
+"""report.html lists at most this many problems; problems.csv always lists them all."""
+
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _bank_item(item) -> str:
+    return f" (bank item {esc(item.bank_item)})" if item.bank_item else ""
+
+
+def _flag_badges(item) -> str:
+    if not item.flags:
+        return '<span class="ok">ok</span>'
+    return "".join(f'<span class="flag{" soft" if code in _SOFT_FLAGS else ""}" title="{esc(text)}">'
+                   f"{esc(_FLAG_LABEL.get(code, code))}</span>" for code, text in item.flags)
+
+
+def report_html(result, plots: bool = True) -> str:
+    """The instructor's report: summary, problems, plots, item table and option counts."""
+    from afcourse.grading.analysis import FEW_ANSWERS, FEW_STUDENTS
+
+    quiz, summary, items = result.quiz, result.summary, result.items
+    problems = result.problems
+    kinds: dict[str, int] = {}
+    for p in problems:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    flagged = [it for it in items if it.flags]
+    by_flag: dict[str, int] = {}
+    for it in flagged:
+        for code in it.flag_codes:
+            by_flag[code] = by_flag.get(code, 0) + 1
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>Grading report: {esc(quiz.title)}</title><style>{_REPORT_CSS}</style></head><body>",
+           f"<h1>Grading report: {esc(quiz.title)}</h1>",
+           f'<p class="sub">Quiz <code>{esc(quiz.quiz_id)}</code> · {len(quiz.variants)} variant(s) · '
+           f"{len(items)} item(s) · scoring: multiple select {esc(quiz.scoring.multiple_select)}, ordering "
+           f"{esc(quiz.scoring.ordering)}, matching {esc(quiz.scoring.matching)}</p>"]
+
+    def card(value: str, label: str) -> str:
+        return f'<div class="card"><b>{value}</b><span>{esc(label)}</span></div>'
+
+    alpha_label = "reliability, Cronbach's α" + (f" ({summary.alpha_variant})" if summary.variants_used > 1
+                                                 and summary.alpha_variant else "")
+    out.append('<div class="cards">' + "".join([
+        card(str(summary.n), "students graded"),
+        card(fixed(summary.mean, 1) + ("%" if summary.mean is not None else ""), "mean score"),
+        card(fixed(summary.median, 1) + ("%" if summary.median is not None else ""), "median score"),
+        card(fixed(summary.sd, 1), "std. deviation (% points)"),
+        card(fixed(summary.alpha, 2), alpha_label),
+        card(f"{len(flagged)} of {len(items)}", "items flagged"),
+        card(f'<a href="#problems">{len(problems)}</a>', "input problem(s)"),
+    ]) + "</div>")
+    if by_flag:
+        out.append('<p class="sub">Flags: ' + ", ".join(f"{esc(_FLAG_LABEL.get(code, code))} {count}"
+                                                        for code, count in sorted(by_flag.items())) + ".</p>")
+    if problems:
+        out.append('<p class="note">Input problems: ' + ", ".join(
+            f"{esc(kind.replace('_', ' '))} {count}" for kind, count in sorted(kinds.items()))
+            + ' (<a href="#problems">details</a>; every one is in <code>problems.csv</code>).</p>')
+    if 0 < summary.n < FEW_STUDENTS:
+        out.append(f'<p class="note">Only {summary.n} students: item statistics are shown but are unreliable '
+                   f"below about {FEW_STUDENTS}.</p>")
+    unjudged = sum(1 for it in items if it.n < FEW_ANSWERS)
+    if unjudged:
+        out.append(f'<p class="note">{unjudged} of {len(items)} item(s) were answered by fewer than {FEW_ANSWERS} '
+                   "students (each variant's items are seen only by its students): they are not flagged.</p>")
+
+    if plots and summary.n:
+        hist = base64.b64encode(score_histogram_png(summary.percents, summary)).decode("ascii")
+        scatter = base64.b64encode(facility_discrimination_png(items)).decode("ascii")
+        out += ['<h2>Scores and items at a glance</h2><div class="plots">',
+                f'<figure><img alt="Histogram of student scores" src="data:image/png;base64,{hist}">'
+                "<figcaption>How the class scored. A pile-up at the right means the quiz was easy for this class; "
+                "a long left tail shows who may need help.</figcaption></figure>",
+                f'<figure><img alt="Scatter plot of item facility against discrimination" '
+                f'src="data:image/png;base64,{scatter}"><figcaption>Each dot is an item. Items that separate '
+                "strong from weak students sit above the dashed line (r = 0.2); red ones (negative discrimination, "
+                "or a distractor chosen more than the key) need a look, orange ones have a milder flag."
+                + ("" if len(items) <= LABEL_ALL_ITEMS else " Only flagged items are labelled.")
+                + "</figcaption></figure></div>"]
+
+    out.append("<h2>Items</h2>")
+    if flagged:
+        out.append('<ul class="notes">' + "".join(
+            f'<li><a href="#{it.label}"><b>{it.label}</b></a> ({esc(it.bank_item or it.item_id)}): '
+            + "; ".join(esc(text) for _, text in it.flags) + "</li>"
+            for it in flagged) + "</ul>")
+    else:
+        out.append('<p class="ok">No item is flagged.</p>')
+    out.append('<table class="items"><thead><tr><th>#</th><th>question</th><th>type</th><th>n</th>'
+               '<th title="share of points earned">facility</th><th title="point-biserial r">r<sub>pb</sub></th>'
+               '<th title="corrected item-total r">r<sub>corr</sub></th><th title="upper 27% minus lower 27%">'
+               'U−L 27%</th><th title="the generator\'s estimate of difficulty">key diff.</th><th>flags</th>'
+               "</tr></thead><tbody>")
+    for it in items:
+        def cell(value, digits=2):
+            cls = "num neg" if value is not None and value < 0 else "num"
+            return f'<td class="{cls}">{fixed(value, digits)}</td>'
+
+        out.append(f'<tr><td><a href="#{it.label}">{it.label}</a></td><td class="stem">{esc(it.stem)}</td>'
+                   f"<td>{esc(it.type.replace('_', ' '))}</td><td class=\"num\">{it.n}</td>"
+                   f'<td class="num">{_pct(it.facility)}</td>{cell(it.point_biserial)}'
+                   f"{cell(it.corrected_item_total)}{cell(it.upper_lower)}"
+                   f'<td class="num">{fixed(it.key_difficulty)}</td><td>{_flag_badges(it)}</td></tr>')
+    out.append("</tbody></table>")
+
+    out.append("<h2>Answers chosen, item by item</h2>")
+    keys = result.keys
+    questions = result.questions
+    for it in items:
+        out.append(f'<div class="item" id="{it.label}"><h3>{it.label}. {esc(it.stem)}</h3>'
+                   f'<div class="meta">{esc(it.item_id)}{_bank_item(it)} · {esc(it.type.replace("_", " "))} · {it.n} student(s) · '
+                   f"facility {_pct(it.facility)} · right {_pct(it.p_correct)}, partly {_pct(it.p_partial)}, "
+                   f"unanswered {_pct(it.p_unanswered)} · corrected r {fixed(it.corrected_item_total)}</div>")
+        for _, text in it.flags:
+            out.append(f'<div class="why">⚑ {esc(text)}</div>')
+        if it.options:
+            for o in sorted(it.options, key=lambda o: (not o.is_key, -o.count)):
+                cls = "opt" + (" key" if o.is_key else "") + (" zero" if o.count == 0 else "")
+                out.append(f'<div class="{cls}"><span class="txt">{esc(o.text)}</span>'
+                           f'<span><span class="bar" style="display:block;width:{max(1.0, 100 * o.share):.1f}%">'
+                           f'</span></span><span class="num">{o.count} ({_pct(o.share)})</span></div>')
+        else:
+            question = questions[it.item_id]
+            out.append(f"<div>Right answer: <b>{esc(key_text(question, keys[it.item_id].key))}</b></div>")
+            if it.wrong_answers:
+                out.append("<div>Most frequent answers below full marks:</div><ul>" + "".join(
+                    f"<li>{esc(text)} <span class=\"num\">({count})</span></li>" for text, count in it.wrong_answers)
+                    + "</ul>")
+        out.append("</div>")
+
+    out.append(f'<h2 id="problems">Input problems ({len(problems)})</h2>')
+    if problems:
+        out.append("<p>" + ", ".join(f"{esc(kind.replace('_', ' '))}: {count}" for kind, count in sorted(kinds.items()))
+                   + ". Every problem is listed in <code>problems.csv</code>"
+                   + (f"; the first {MAX_PROBLEM_ROWS} are shown here." if len(problems) > MAX_PROBLEM_ROWS else ".")
+                   + "</p>")
+        groups = [
+            ("Not graded", [p for p in problems if p.action != "graded"], False),
+            ("Graded, but worth a look", [p for p in problems if p.action == "graded" and p.kind != "missing_answer"],
+             False),
+            ("Graded with items left blank (scored 0)", [p for p in problems if p.kind == "missing_answer"], True),
+        ]
+        budget = MAX_PROBLEM_ROWS
+        for title, group, folded in groups:
+            if not group:
+                continue
+            shown, budget = group[:max(budget, 0)], budget - len(group)
+            head = f"<h3>{esc(title)}: {len(group)}</h3>"
+            table = ['<table class="problems"><thead><tr><th>kind</th><th>action</th><th>where</th><th>student</th>'
+                     "<th>what</th></tr></thead><tbody>"]
+            for p in shown:
+                table.append(f"<tr><td>{esc(p.kind.replace('_', ' '))}</td><td>{esc(p.action)}</td>"
+                             f"<td>{esc(p.where)}</td><td>{esc(p.student_id or '')}</td>"
+                             f'<td class="msg">{esc(p.message)}</td></tr>')
+            table.append("</tbody></table>")
+            if len(shown) < len(group):
+                table.append(f"<p>… {len(group) - len(shown)} more in <code>problems.csv</code>.</p>")
+            if folded:
+                out.append(f"<details><summary>{head}</summary>{''.join(table)}</details>")
+            else:
+                out.append(head + "".join(table))
+    else:
+        out.append('<p class="ok">None: every submission was read and graded as given.</p>')
+
+    out.append('<h2>What the numbers mean</h2><dl class="defs">'
+               "<dt>facility</dt><dd>the share of the item's points the class earned (for a right-or-wrong item, "
+               "the share who got it right).</dd>"
+               "<dt>r<sub>pb</sub> (point-biserial)</dt><dd>correlation of the item score with the student's "
+               "total: do students who do well overall get this item right?</dd>"
+               "<dt>r<sub>corr</sub> (corrected item-total)</dt><dd>the same with the item taken out of the total; "
+               "below 0.2 is weak, below 0 means stronger students did worse (often a wrong or ambiguous key).</dd>"
+               "<dt>U−L 27%</dt><dd>facility in the top 27% of students minus facility in the bottom 27%.</dd>"
+               "<dt>key diff.</dt><dd>the difficulty the generator estimated (probability of a wrong answer) "
+               "— compare with 1 − facility.</dd></dl>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
