@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from afcourse import load_facts
+from afcourse.bank.coherence import answer_forms, conflict
 from afcourse.bank.generate import build_bank
 from afcourse.quiz.sets import QuizSetError, dump, make_quiz_set, read_quiz_set, write_quiz_set
 from afcourse.common.fileio import OutputExistsError
@@ -29,6 +30,9 @@ def check_valid(quiz, key, n):
         assert len(variant.questions) == n
         facts = [f for q in variant.questions for f in keys[q.id].fact_ids]
         assert len(facts) == len(set(facts)), "two items on one fact"
+        items = [by_id[keys[q.id].item_id] for q in variant.questions]
+        clashes = [conflict(a, b) for i, a in enumerate(items) for b in items[i + 1:]]
+        assert not [c for c in clashes if c], "two items clash"
         for q in variant.questions:
             item = by_id[keys[q.id].item_id]
             assert q.stem == item.question.stem and keys[q.id].key == item.answer.key
@@ -99,3 +103,28 @@ def test_different_sets_never_share_a_quiz_id():
     again, _ = make_quiz_set(bank(), chapters=["taliban"], n=4, seed="s", variants=2)
     assert plain.quiz_id == again.quiz_id != mixed.quiz_id
     assert plain.quiz_id.startswith("taliban-4q-2v-")
+
+
+def test_committed_chapter_sets_never_ask_one_answer_twice():
+    """Chapter 3 once asked two questions whose answer was 2016; no committed set does now."""
+    by_id = items_by_id()
+    for chapter in load_facts().chapters:
+        quiz, key = read_quiz_set(f"quizzes/{chapter}")
+        forms = [answer_forms(by_id[k.item_id]) for k in key.keys]
+        flat = [f for group in forms for f in group]
+        assert len(flat) == len(set(flat)), chapter
+
+
+def test_conflict_names_a_shared_fact_or_a_shared_answer():
+    by_fact: dict[str, list] = {}
+    for item in bank():
+        by_fact.setdefault(item.answer.fact_ids[0], []).append(item)
+    same_fact = next(group for group in by_fact.values() if len(group) > 1)
+    assert conflict(same_fact[0], same_fact[1]).startswith("both ask about")
+    years = [it for it in bank() if it.template == "event-year-choice"]
+    a, b = next((a, b) for i, a in enumerate(years) for b in years[i + 1:]
+                if answer_forms(a) == answer_forms(b) and not set(a.answer.fact_ids) & set(b.answer.fact_ids))
+    assert conflict(a, b) == f"both have the answer {sorted(answer_forms(a))[0]!r}"
+    other = next(it for it in years if not answer_forms(it) & answer_forms(a)
+                 and not set(it.answer.fact_ids) & set(a.answer.fact_ids))
+    assert conflict(a, other) is None

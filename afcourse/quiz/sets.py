@@ -16,6 +16,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from afcourse.common.fileio import OutputExistsError, write_atomic
+from afcourse.bank.coherence import answer_forms
 from afcourse.bank.generate import stable_hash
 from afcourse.bank.models import ITEM_TYPES, Item, Question
 from afcourse.quiz.models import KeyFile, QuizFile, ScoringRules, Variant
@@ -38,19 +39,25 @@ def by_difficulty(items: list[Item]) -> list[Item]:
 
 
 def select_items(pool: list[Item], n: int, rng: random.Random, type_mix: dict[str, int] | None = None,
-                 allow_same_fact: bool = False) -> list[Item]:
-    """Pick ``n`` items spread over the difficulty range, one per fact unless allowed.
+                 allow_same_fact: bool = False, answers: dict[str, frozenset[str]] | None = None) -> list[Item]:
+    """Pick ``n`` items spread over the difficulty range: one per fact unless allowed, no answer twice.
 
     ``pool`` is sorted by :func:`by_difficulty` and cut into ``n`` strata; one item is
     drawn from each, so every variant drawn this way has a comparable difficulty profile.
+    ``answers`` (item id -> :func:`~afcourse.bank.coherence.answer_forms`) may be passed
+    in when the same pool is drawn from many times.
     """
     quota = Counter(type_mix or {})
+    answers = answers if answers is not None else {it.id: answer_forms(it) for it in pool}
     chosen: list[Item] = []
     chosen_ids: set[str] = set()
     used_facts: set[str] = set()
+    used_answers: set[str] = set()
 
     def fits(item: Item) -> bool:
         if item.id in chosen_ids or (not allow_same_fact and used_facts.intersection(item.answer.fact_ids)):
+            return False
+        if used_answers.intersection(answers[item.id]):
             return False
         return not quota or quota[item.question.type] > 0
 
@@ -68,10 +75,11 @@ def select_items(pool: list[Item], n: int, rng: random.Random, type_mix: dict[st
         chosen.append(pick)
         chosen_ids.add(pick.id)
         used_facts.update(pick.answer.fact_ids)
+        used_answers.update(answers[pick.id])
         if quota:
             quota[pick.question.type] -= 1
     if len(chosen) < n:
-        why = "the type mix asked for" if type_mix else "one item per fact"
+        why = "the type mix asked for" if type_mix else "one item per fact and no answer twice"
         raise QuizSetError(f"only {len(chosen)} of {n} items could be chosen with {why}; "
                            f"ask for fewer items, more chapters{'' if allow_same_fact else ', or allow several items per fact'}")
     return chosen
@@ -110,12 +118,13 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
         raise QuizSetError(f"the bank has {len(candidates)} matching items for {', '.join(chapters)}; {n} were asked for")
     seed = str(seed)
     label = f"{'+'.join(chapters)}-{n}q" + (f"-{variants}v" if variants > 1 else "")
+    answers = {it.id: answer_forms(it) for it in candidates}
     drawn: list[list[tuple[Item, Question]]] = []
     seen_sets: set[frozenset] = set()
     for v in range(variants):
         for attempt in range(MAX_REDRAWS):
             rng = _rng(seed, label, v, attempt)
-            picked = select_items(candidates, n, rng, type_mix, allow_same_fact)
+            picked = select_items(candidates, n, rng, type_mix, allow_same_fact, answers)
             if frozenset(it.id for it in picked) not in seen_sets or attempt == MAX_REDRAWS - 1:
                 break
         seen_sets.add(frozenset(it.id for it in picked))
