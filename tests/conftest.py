@@ -67,3 +67,26 @@ def browser():
         launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (from npm, installed by ``make test``), to inject into a page with Playwright."""
+    if not AXE_JS.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is not installed (make test installs it with npm ci)")
+        pytest.skip("axe-core not installed: run `make node`")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page, axe_source: str, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations of the given impacts, each with its nodes."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in impacts]
