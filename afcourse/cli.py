@@ -156,34 +156,91 @@ def lint_command() -> None:
 @app.command("generate")
 def generate_command(
     chapter: list[str] = typer.Option(..., "--chapter", "-c", help="Chapter id (repeatable)."),
-    n: int = typer.Option(10, "--n", help="Items per quiz."),
-    seed: str = typer.Option(..., "--seed", help="Any text or number; the same seed gives the same quiz."),
+    n: int = typer.Option(10, "--n", help="Questions per quiz (slots)."),
+    seed: str = typer.Option(..., "--seed", help="Any text or number; with the salt, the same seed gives the same quiz."),
     variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
     types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
     mix: Optional[str] = typer.Option(None, "--mix", help="Exact type mix, e.g. single_choice=5,true_false=3,numeric=2."),
     max_difficulty: float = typer.Option(1.0, "--max-difficulty", min=0, max=1),
     min_difficulty: float = typer.Option(0.0, "--min-difficulty", min=0, max=1),
-    same_fact: bool = typer.Option(False, "--allow-same-fact", help="Allow two items on one fact."),
+    same_fact: bool = typer.Option(False, "--allow-same-fact", help="Allow two questions on one fact."),
+    title: Optional[str] = typer.Option(None, "--title", help="The quiz title students see (default: 'Quiz: <chapters>')."),
+    salt: Optional[str] = typer.Option(None, "--salt", help="Secret salt for ids and shuffles (default: random, kept "
+                                       "in key.json); pass the key's salt and seed to regenerate a set exactly."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids): "
+                                          "deal the variants out evenly and record it in OUT/roster.json."),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="Measured difficulties from "
+                                               "`afcourse calibrate` to use instead of the estimates."),
     out_dir: Path = typer.Option(..., "--out", help="Folder to write quiz.json and key.json into."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing quiz set."),
 ) -> None:
-    """Generate a seeded quiz set: DIR/quiz.json (students) and DIR/key.json (instructor)."""
-    from afcourse.bank.generate import build_bank
+    """Generate a quiz set: DIR/quiz.json (students) and DIR/key.json (instructor); DIR/roster.json with --roster."""
     from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
-    base = _load_or_exit(None)
-    _check_chapters(base, chapter)
+    base_chapters, bank = _bank_or_exit()
+    _check_chapter_ids(base_chapters, chapter)
     try:
         type_mix = _parse_mix(mix) if mix else None
-        title = "Self-check quiz: " + "; ".join(base.chapters[c].title for c in sorted(set(chapter)))
-        quiz, key = make_quiz_set(build_bank(base, chapter), chapters=chapter, n=n, seed=seed, variants=variants,
+        measured = _read_calibration(calibration) if calibration else None
+        students = None
+        if roster is not None:
+            from afcourse.quiz.roster import read_roster_csv
+
+            students = read_roster_csv(roster)
+        title = title or "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
+        quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants,
                                   types=types, type_mix=type_mix, max_difficulty=max_difficulty,
-                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title)
+                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
+                                  salt=salt, calibration=measured)
+        existing = [p for p in (out_dir / "quiz.json", out_dir / "key.json", out_dir / "roster.json") if p.exists()]
+        if existing and not force:
+            raise OutputExistsError(existing[0])
         quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+        if students is not None:
+            from afcourse.quiz.roster import assign_variants, balance, write_roster
+
+            dealt = assign_variants(students, quiz, key)
+            roster_path = write_roster(dealt, out_dir, force=True)
+            counts = balance(dealt)
+            out.print(f"Wrote {roster_path}: {len(students)} student(s), {min(counts.values())}-"
+                      f"{max(counts.values())} per variant.")
+        elif (out_dir / "roster.json").exists():
+            (out_dir / "roster.json").unlink()  # it named the variants of the set just replaced
     except (QuizSetError, OutputExistsError) as exc:
         _error(f"{exc}")
         raise typer.Exit(1)
-    out.print(f"Wrote {quiz_path} ({variants} variant(s) of {n} items) and {key_path} (keep it from students).")
+    out.print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+
+
+def _bank_or_exit():
+    """(chapter id -> title, the whole item bank), from the cache when the facts have not changed."""
+    from afcourse.bank.cache import cached_bank
+    from afcourse.facts.factbase import FactBaseError
+
+    try:
+        return cached_bank()
+    except FactBaseError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        _error(f"{len(exc.problems)} problem(s) in the fact files.")
+        raise typer.Exit(1)
+
+
+def _check_chapter_ids(titles: dict[str, str], chapters: Optional[list[str]]) -> None:
+    unknown = [c for c in chapters or [] if c not in titles]
+    if unknown:
+        _error(f"Unknown chapter(s): {', '.join(unknown)}. Known: {', '.join(titles)}")
+        raise typer.Exit(2)
+
+
+def _read_calibration(path: Path) -> dict[str, float]:
+    from afcourse.quiz.sets import QuizSetError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data["difficulty"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise QuizSetError(f"{path}: not a calibration file from `afcourse calibrate` ({exc})") from None
 
 
 def _parse_mix(text: str) -> dict[str, int]:
@@ -204,19 +261,17 @@ def generate_defaults_command(
     force: bool = typer.Option(False, "--force", help="Overwrite the existing sets."),
 ) -> None:
     """Regenerate the committed self-check set of every chapter (OUT/<chapter>/quiz.json and key.json)."""
-    from afcourse.bank.generate import build_bank
     from afcourse.quiz.sets import default_quiz_set, write_quiz_set
 
-    base = _load_or_exit(None)
-    bank = build_bank(base)
-    for chapter in base.chapters.values():
-        quiz, key = default_quiz_set(bank, chapter.id, f"Self-check: {chapter.title}")
+    chapters, bank = _bank_or_exit()
+    for chapter_id, chapter_title in chapters.items():
+        quiz, key = default_quiz_set(bank, chapter_id, f"Self-check: {chapter_title}")
         try:
-            write_quiz_set(quiz, key, out_dir / chapter.id, force=force)
+            write_quiz_set(quiz, key, out_dir / chapter_id, force=force)
         except OutputExistsError as exc:
             _error(f"{exc}")
             raise typer.Exit(1)
-        out.print(f"{out_dir / chapter.id}: {len(quiz.variants[0].questions)} items")
+        out.print(f"{out_dir / chapter_id}: {len(quiz.variants[0].questions)} items")
 
 
 @app.command("schema")

@@ -58,22 +58,26 @@ def nasty_items() -> list[Item]:
 
 
 def nasty_quiz() -> tuple[QuizFile, KeyFile]:
-    """Two variants holding every item, the second in reverse order."""
+    """Two variants holding every item, the second with its options in reverse order."""
     items = nasty_items()
     questions = [it.question for it in items]
     quiz = QuizFile(quiz_id="nasty+quiz", title="Quiz " + NASTY, chapters=["ch-one", "ch-two"],
                     variants=[Variant(variant_id="v001", questions=questions),
-                              Variant(variant_id="v002", questions=list(reversed(questions)))])
+                              Variant(variant_id="v002", questions=[q.model_copy(update={"choices": q.choices[::-1]}) for q in questions])])
     return quiz, KeyFile(quiz_id=quiz.quiz_id, seed="7", keys=[it.answer for it in items])
 
 
 def generated_quiz(n: int = 4, variants: int = 3, same_points: bool = False, seed: str = "42") -> tuple[QuizFile, KeyFile]:
-    """A seeded quiz set made by afcourse.quiz.sets from the hand-built items (shuffled options, a pool)."""
+    """A seeded quiz set made by afcourse.quiz.sets from the hand-built items and a twin of each (slots of two)."""
     items = nasty_items()
+    items += [it.model_copy(update={
+        "question": it.question.model_copy(update={"id": it.id + ":twin", "stem": "Twin " + it.question.stem}),
+        "answer": it.answer.model_copy(update={"id": it.id + ":twin", "fact_ids": [f"fact-{it.id}-twin"]})})
+        for it in items]
     if same_points:
         items = [it.model_copy(update={"question": it.question.model_copy(update={"points": 1.0})}) for it in items]
     return make_quiz_set(items, chapters=["ch-one", "ch-two"], n=n, seed=seed, variants=variants,
-                         title="Generated " + NASTY)
+                         title="Generated " + NASTY, salt="fixed salt")
 
 
 def html_to_text(fragment: str) -> str:

@@ -80,4 +80,4 @@ def test_a_folder_without_a_quiz_or_with_a_broken_one_is_named(tmp_path):
     assert result.exit_code == 1 and "holds no quiz.json" in result.output
     (tmp_path / "quiz.json").write_text("{not json")
     result = run("moodle", tmp_path, "--out", tmp_path / "x.xml")
-    assert result.exit_code == 1 and "not a valid quiz set" in result.output
+    assert result.exit_code == 1 and f"{tmp_path / 'quiz.json'}: not valid JSON (truncated or damaged?)" in result.output

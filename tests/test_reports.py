@@ -111,7 +111,8 @@ def test_feedback_shows_option_text_result_explanation_and_citation(setup):
     text = (out / "feedback" / "s2.md").read_text(encoding="utf-8")
     sections = text.split("\n## ")
     single = next(s for s in sections if "Which year" in s)
-    assert sections[-1] is single  # variant v002 asks the items in reverse order
+    assert sections[1] is single  # questions are numbered by slot: the single-choice item is question 1
+    assert single.startswith("1. Which year")
     assert "- Your answer: 2018" in single and "y2" not in single
     assert "✘ Wrong: 0 of 1 point(s)" in single and "- Right answer: 2016" in single
     assert "Why sc is so." in single
