@@ -97,13 +97,14 @@ def zip_members(data: bytes) -> dict[str, bytes]:
 # ------------------------------------------------------------------ shared behaviour
 
 
-def test_pool_holds_each_item_once_in_order_of_first_appearance():
+def test_pool_holds_each_item_once_slot_by_slot():
     quiz, key = nasty_quiz()
     entries = pool(quiz, key)
     assert [e.id for e in entries] == [q.id for q in quiz.variants[0].questions]
+    assert [e.slot for e in entries] == list(range(1, len(entries) + 1))
     quiz, key = generated_quiz()
-    seen = list(dict.fromkeys(q.id for v in quiz.variants for q in v.questions))
-    assert [e.id for e in pool(quiz, key)] == seen and len(seen) > 4
+    slot_order = [qid for slot in quiz.slots for qid in slot.question_ids]
+    assert [e.id for e in pool(quiz, key)] == slot_order and len(slot_order) > 4
 
 
 def test_a_key_that_does_not_fit_is_refused_with_every_problem_named():
