@@ -300,27 +300,35 @@ def export_command(
     out_path: Path = typer.Option(..., "--out", help="moodle/qti/gift: the file to write; html/markdown: a folder."),
     variant: Optional[list[str]] = typer.Option(None, "--variant", help="Handouts: only this variant id (repeatable; "
                                                 "default: one student copy per variant in the quiz)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts: a copy per student of this roster CSV, "
+                                          "labelled with name and id (default: the roster recorded by generate)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file; for handouts, replace the folder whole."),
 ) -> None:
     """Export a quiz set: Moodle XML, QTI 1.2 zip (Canvas), GIFT, or printable HTML/Markdown handouts.
 
     moodle, qti and gift files hold the answer key, as every LMS import does: for the instructor only.
 
-    html and markdown write one student copy per variant (no answers) and an answer-key file.
+    html and markdown write one student copy per variant, or per student of the roster (no answers),
+    and an answer-key file.
 
-    Item ids are kept (Moodle name and idnumber, QTI ident, GIFT title, answer key) to match grades back.
+    Every export keeps the quiz's slots: Moodle and GIFT a category per slot, QTI a question group that
+    picks one per slot. LMS questions get stable names and ids (same bank item, same question).
     """
     from afcourse.exports import ExportError, export_quiz_dir
 
     try:
-        result = export_quiz_dir(fmt, quiz_dir, out_path, variants=variant, force=force)
+        result = export_quiz_dir(fmt, quiz_dir, out_path, variants=variant, roster_csv=roster, force=force)
     except (ExportError, OutputExistsError) as exc:
         _error(str(exc))
         raise typer.Exit(1)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
+    students = sum(1 for what in result.what.values() if what == "student copy")
     for path in result.paths:
-        typer.echo(f"wrote {path}")
+        if result.what.get(path) != "student copy" or students <= 5:
+            typer.echo(f"wrote {path} ({result.what.get(path, fmt)})")
+    if students > 5:
+        typer.echo(f"wrote {students} student copies into {out_path}")
     if fmt in ("moodle", "qti", "gift"):
         typer.echo("This file holds the answer key: import it into your LMS, do not give it to students.")
 
