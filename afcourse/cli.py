@@ -340,7 +340,10 @@ def grade_command(
     out_dir: Path = typer.Option(..., "--out", help="Folder to write the gradebook, feedback and reports into."),
     layout: str = typer.Option("default", "--layout", help="Gradebook columns: default, canvas or moodle."),
     feedback: str = typer.Option("md", "--feedback", help="Per-student feedback files: md, html or none."),
-    hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer out of student feedback."),
+    hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer, and the explanations that "
+                                  "state it, out of student feedback."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids): "
+                                          "absentees listed, LMS id columns filled (default: the recorded roster)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output folder."),
 ) -> None:
     """Grade submissions: OUT/gradebook.csv, feedback/, item-analysis.csv, problems.csv, report.html.
@@ -353,7 +356,7 @@ def grade_command(
 
     try:
         result = grade(quiz_dir, submissions, out_dir, force=force, layout=layout, feedback=feedback,
-                       show_key=not hide_key)
+                       show_key=not hide_key, roster=roster)
     except (GradingError, OutputExistsError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
@@ -363,7 +366,7 @@ def grade_command(
         typer.echo(f"... and {len(result.problems) - 20} more in {out_dir / 'problems.csv'}", err=True)
     summary = result.summary
     if not result.students:
-        typer.echo(f"No submission could be graded; see {out_dir / 'problems.csv'}.", err=True)
+        typer.echo("No submission could be graded, so nothing was written (the problems are listed above).", err=True)
         raise typer.Exit(1)
     from afcourse.grading.analysis import FEW_ANSWERS
 
@@ -372,7 +375,10 @@ def grade_command(
     typer.echo(f"Graded {len(result.students)} student(s): mean {summary.mean:.1f}%, median {summary.median:.1f}%; "
                f"{flagged} of {len(result.items)} item(s) flagged; {len(result.problems)} input problem(s).")
     if unjudged:
-        typer.echo(f"{unjudged} item(s) had fewer than {FEW_ANSWERS} answers each: too few to flag.")
+        typer.echo(f"{unjudged} item(s) had fewer than {FEW_ANSWERS} answers each: too few to judge.")
+    if result.missing:
+        typer.echo(f"{len(result.missing)} student(s) on the roster handed nothing in: listed in gradebook.csv "
+                   "with no score and the flag 'no submission'.")
     typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
 

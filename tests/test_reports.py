@@ -80,8 +80,8 @@ def test_default_gradebook_has_points_per_item(setup):
     result, out = run(setup)
     rows = read_csv(out / "gradebook.csv")
     header = rows[0]
-    assert header[:8] == ["student_id", "name", "variant", "status", "score", "max", "percent", "flags"]
-    assert header[8:] == [f"Q{i} {q}" for i, q in enumerate(["sc", "tf", "ms", "sa", "nu", "od", "ma", "sa2"], 1)]
+    assert header[:9] == ["student_id", "name", "section", "variant", "status", "score", "max", "percent", "flags"]
+    assert header[9:] == [f"Q{i} {q}" for i, q in enumerate(["sc", "tf", "ms", "sa", "nu", "od", "ma", "sa2"], 1)]
     by_id = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     assert list(by_id) == ["s1", "s2", "s3", "s4"]
     assert by_id["s1"]["score"] == "8" and by_id["s1"]["percent"] == "100"
@@ -96,14 +96,15 @@ def test_default_gradebook_has_points_per_item(setup):
 def test_canvas_and_moodle_layouts(setup):
     _, out = run(setup, layout="canvas")
     rows = read_csv(out / "gradebook.csv")
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Scoring rules <check> & co"]
-    assert rows[1] == ["Points Possible", "", "", "", "", "8"]
-    assert rows[2] == ["Ann Lee", "", "s1", "", "", "8"]
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Scoring rules <check> & co",
+                       "Notes"]
+    assert rows[1] == ["Points Possible", "", "", "", "", "8", ""]
+    assert rows[2] == ["Ann Lee", "", "s1", "", "", "8", ""]
     root, path, facts = setup
     grade(root / "quiz", path, root / "moodle", layout="moodle", feedback="none")
     rows = read_csv(root / "moodle" / "gradebook.csv")
-    assert rows[0] == ["ID number", "Full name", "Scoring rules <check> & co"]
-    assert rows[1:3] == [["s1", "Ann Lee", "8"], ["s2", EVIL, "5"]]
+    assert rows[0] == ["ID number", "Full name", "Scoring rules <check> & co", "Feedback"]
+    assert rows[1:3] == [["s1", "Ann Lee", "8", ""], ["s2", EVIL, "5", ""]]
 
 
 def test_feedback_shows_option_text_result_explanation_and_citation(setup):
@@ -145,7 +146,9 @@ def test_html_feedback_escapes_student_text(setup):
 
 def test_hide_key_leaves_out_the_right_answer(setup):
     _, out = run(setup, show_key=False)
-    assert "Right answer" not in (out / "feedback" / "s2.md").read_text(encoding="utf-8")
+    text = (out / "feedback" / "s2.md").read_text(encoding="utf-8")
+    assert "Right answer" not in text
+    assert "Why sc is so." not in text and "Source: Nurlan Aliyev" in text  # explanations state the key
 
 
 def test_report_escapes_everything_and_embeds_two_plots(setup):
@@ -221,5 +224,9 @@ def test_cli_grade(setup):
     empty = root / "nothing.jsonl"
     empty.write_text("{broken\n", encoding="utf-8")
     none = runner.invoke(app, ["grade", str(root / "quiz"), str(empty), "--out", str(root / "none")])
-    assert none.exit_code == 1 and "No submission could be graded" in none.output
-    assert (root / "none" / "problems.csv").exists()
+    assert none.exit_code == 1
+    assert "No submission could be graded, so nothing was written (the problems are listed above)." in none.output
+    assert not (root / "none").exists()
+    typo = runner.invoke(app, ["grade", str(root / "quiz"), str(root / "submisions"), "--out", str(root / "typo")])
+    assert typo.exit_code == 1 and f"problem: {root / 'submisions'}: no such file or folder" in typo.output
+    assert not (root / "typo").exists()

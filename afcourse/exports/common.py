@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from afcourse.bank.models import AnswerKey, ChoiceKey, Choice, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
-from afcourse.quiz.models import KeyFile, QuizFile, Slot
-
-KEY_KINDS = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
-             "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
+from afcourse.quiz.models import KeyFile, QuizFile, Slot, key_problems
 
 #: The grades Moodle accepts for an answer (its ``question_bank::fraction_options_full``), in percent,
 #: written the way Moodle writes them. An import with any other fraction is refused.
@@ -70,7 +67,7 @@ def pool(quiz: QuizFile, key: KeyFile | None) -> list[Entry]:
     for variant in quiz.variants:
         for question in variant.questions:
             seen.setdefault(question.id, question)
-    problems = [p for q in seen.values() for p in check_key(q, keys.get(q.id))]
+    problems = [p for q in seen.values() for p in key_problems(q, keys.get(q.id))]
     if problems:
         raise ExportError("the key does not fit the quiz:\n  " + "\n  ".join(problems))
     return [Entry(seen[qid], keys[qid], slot.number) for slot in quiz.slots for qid in slot.question_ids
@@ -130,33 +127,6 @@ def slot_points(slot: Slot, entries: list[Entry]) -> float:
         raise ExportError(f"slot {slot.number}'s questions are worth different points ({sorted(points)}): an LMS "
                           "draw of one question per slot needs them equal")
     return points.pop()
-
-
-def check_key(question: Question, answer: AnswerKey | None) -> list[str]:
-    """Why ``answer`` cannot be the key of ``question`` (an empty list when it can)."""
-    qid = question.id
-    if answer is None:
-        return [f"{qid}: no key"]
-    expected = KEY_KINDS[question.type]
-    key = answer.key
-    if not isinstance(key, expected):
-        return [f"{qid}: a {question.type} item needs a {expected.__name__}, the key has {type(key).__name__}"]
-    choices = {c.id for c in question.choices}
-    prompts = {p.id for p in question.prompts}
-    problems = []
-    if isinstance(key, ChoiceKey) and key.correct not in choices:
-        problems.append(f"{qid}: the correct choice {key.correct!r} is not an option")
-    elif isinstance(key, MultiKey) and (not key.correct or not set(key.correct) <= choices):
-        problems.append(f"{qid}: the correct choices {key.correct} are not all options")
-    elif isinstance(key, TextKey) and not [a for a in key.accepted if a.strip()]:
-        problems.append(f"{qid}: no accepted answer")
-    elif isinstance(key, OrderKey) and sorted(key.order) != sorted(choices):
-        problems.append(f"{qid}: the order does not name each element once")
-    elif isinstance(key, MatchKey) and (set(key.pairs) != prompts or not set(key.pairs.values()) <= choices):
-        problems.append(f"{qid}: the pairs do not match every prompt to an option")
-    if question.type == "true_false" and sorted(c.text.casefold() for c in question.choices) != ["false", "true"]:
-        problems.append(f"{qid}: a true/false item needs the options True and False")
-    return problems
 
 
 def choice_text(question: Question, choice_id: str) -> str:

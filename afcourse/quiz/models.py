@@ -11,7 +11,8 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from afcourse.bank.models import AnswerKey, Question
+from afcourse.bank.models import (AnswerKey, ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question,
+                                  TextKey)
 
 QUIZ_SCHEMA = "afcourse.quiz/2"
 KEY_SCHEMA = "afcourse.key/2"
@@ -98,6 +99,20 @@ class QuizFile(_Model):
         """Question id -> its slot number."""
         return {qid: slot.number for slot in self.slots for qid in slot.question_ids}
 
+    def labels(self) -> dict[str, str]:
+        """Question id -> its label as students saw it: ``Q3`` (``Q3a``, ``Q3b``... when slot 3 has several)."""
+        found = {}
+        for slot in self.slots:
+            several = len(slot.question_ids) > 1
+            for i, qid in enumerate(slot.question_ids):
+                found[qid] = f"Q{slot.number}" + (_letters(i) if several else "")
+        return found
+
+
+def _letters(index: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa."""
+    return chr(97 + index) if index < 26 else _letters(index // 26 - 1) + chr(97 + index % 26)
+
 
 def _slots_by_position(variants: list[Variant]) -> list[Slot]:
     slots = []
@@ -142,6 +157,37 @@ class RosterFile(_Model):
     students: list[RosterEntry]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+KEY_KINDS = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
+             "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
+
+
+def key_problems(question: Question, answer: AnswerKey | None) -> list[str]:
+    """Why ``answer`` cannot be the key of ``question`` (an empty list when it can); export and grade both ask."""
+    qid = question.id
+    if answer is None:
+        return [f"{qid}: no key"]
+    expected = KEY_KINDS[question.type]
+    key = answer.key
+    if not isinstance(key, expected):
+        return [f"{qid}: a {question.type} item needs a {expected.__name__}, the key has {type(key).__name__}"]
+    choices = {c.id for c in question.choices}
+    prompts = {p.id for p in question.prompts}
+    problems = []
+    if isinstance(key, ChoiceKey) and key.correct not in choices:
+        problems.append(f"{qid}: the correct choice {key.correct!r} is not an option")
+    elif isinstance(key, MultiKey) and (not key.correct or not set(key.correct) <= choices):
+        problems.append(f"{qid}: the correct choices {key.correct} are not all options")
+    elif isinstance(key, TextKey) and not [a for a in key.accepted if a.strip()]:
+        problems.append(f"{qid}: no accepted answer")
+    elif isinstance(key, OrderKey) and sorted(key.order) != sorted(choices):
+        problems.append(f"{qid}: the order does not name each element once")
+    elif isinstance(key, MatchKey) and (set(key.pairs) != prompts or not set(key.pairs.values()) <= choices):
+        problems.append(f"{qid}: the pairs do not match every prompt to an option")
+    if question.type == "true_false" and sorted(c.text.casefold() for c in question.choices) != ["false", "true"]:
+        problems.append(f"{qid}: a true/false item needs the options True and False")
+    return problems
 
 
 Response = Union[str, float, list[str], dict[str, str], None]
