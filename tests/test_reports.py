@@ -183,6 +183,7 @@ def test_item_analysis_and_distractor_files(setup):
     assert sc["item_id"] == "sc" and sc["n"] == "4" and sc["facility"] == "0.75"
     assert sc["options"] == "2016 [key]: 3; 2017: 0; 2018: 1; 2019: 0"
     assert sc["flags"] == ""  # four answers are too few to judge an item (the round trip checks the flags)
+    assert (sc["label"], sc["slot"], sc["state"]) == ("Q1", "1", "too_few")
     assert "answered by fewer than 10 students" in (out / "report.html").read_text(encoding="utf-8")
     distractors = read_csv(out / "distractors.csv")
     assert ["1", "sc", "y2", "2018", "no", "1", "0.25"] in distractors
