@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afcourse.facts.factbase import FactBaseError, load_facts, summary
 from afcourse.common.fileio import OutputExistsError, write_atomic
 
 app = typer.Typer(help="Facts, quizzes, exports and grading for the afcourse module.", no_args_is_help=True)
@@ -30,6 +29,8 @@ def _error(message: str) -> None:
 
 
 def _load_or_exit(directory: Optional[Path]):
+    from afcourse.facts.factbase import FactBaseError, load_facts
+
     try:
         return load_facts(directory)
     except FactBaseError as exc:
@@ -46,6 +47,8 @@ def facts_check(
 ) -> None:
     """Validate every fact file and print counts by source, kind and chapter; exit 1 on any problem."""
     base = _load_or_exit(directory)
+    from afcourse.facts.factbase import summary
+
     counts = summary(base)
     for title, key, names in (
         ("Facts citing each source", "source", {s.id: f"{s.id} ({s.author})" for s in base.sources.values()}),

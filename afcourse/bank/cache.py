@@ -1,7 +1,8 @@
 """The item bank of the shipped facts, cached on disk between commands.
 
 Building the bank means loading and cross-checking every fact file, then running every
-template: about a second. The cache keeps the result (the bank and the chapter titles) in
+template: about a second. The cache keeps the result (the bank, the chapter titles and the
+source names that citations show) in
 the user's cache folder (``$AFCOURSE_CACHE_DIR``, else ``$XDG_CACHE_HOME/afcourse``, else
 ``~/.cache/afcourse``), under a name made from the SHA-256 of every fact file and every
 source file of ``facts/`` and ``bank/``: any edit makes a new name, so a stale bank is never
@@ -19,7 +20,7 @@ from pathlib import Path
 from afcourse.common.fileio import write_atomic
 
 PACKAGE = Path(__file__).resolve().parent.parent
-FORMAT = "1"
+FORMAT = "2"
 
 
 def cache_dir() -> Path:
@@ -45,10 +46,20 @@ def cached_bank() -> tuple[dict[str, str], list]:
 
     Raises :class:`afcourse.facts.factbase.FactBaseError` when the facts do not load.
     """
+    chapters, items, _ = _cached()
+    return chapters, items
+
+
+def cached_source_labels() -> dict[str, str]:
+    """Source id -> ``Author, Title (year)`` for the shipped facts, from the same cache."""
+    return _cached()[2]
+
+
+def _cached() -> tuple[dict[str, str], list, dict[str, str]]:
     path = cache_dir() / f"bank-{fingerprint()}.pickle"
     try:
-        chapters, items = pickle.loads(path.read_bytes())
-        return chapters, items
+        chapters, items, sources = pickle.loads(path.read_bytes())
+        return chapters, items, sources
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         pass
     from afcourse.bank.generate import build_bank
@@ -57,8 +68,12 @@ def cached_bank() -> tuple[dict[str, str], list]:
     base = load_facts(None)
     chapters = {c.id: c.title for c in base.chapters.values()}
     items = build_bank(base)
+    sources = {}
+    for source in base.sources.values():
+        year = getattr(source.date, "year", None)
+        sources[source.id] = f"{source.author}, {source.title}" + (f" ({year})" if year else "")
     try:
-        write_atomic(path, pickle.dumps((chapters, items), protocol=pickle.HIGHEST_PROTOCOL), force=True)
+        write_atomic(path, pickle.dumps((chapters, items, sources), protocol=pickle.HIGHEST_PROTOCOL), force=True)
     except OSError:  # a read-only home: work without the cache
         pass
-    return chapters, items
+    return chapters, items, sources

@@ -159,10 +159,11 @@ def _write_folder(out: Path, files: dict[str, str | bytes], force: bool) -> None
 
 def shipped_source_labels() -> tuple[dict[str, str] | None, str | None]:
     """Source names from the fact base shipped with the package, or (None, why) if it does not load."""
-    from afcourse.facts.factbase import FactBaseError, load_facts
+    from afcourse.bank.cache import cached_source_labels
+    from afcourse.facts.factbase import FactBaseError
 
     try:
-        return source_labels(load_facts(None)), None
+        return cached_source_labels(), None
     except (FactBaseError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, f"the shipped fact base did not load ({first}); citations name source ids only"
