@@ -61,7 +61,9 @@ def commands(work: Path) -> dict[str, list[str]]:
 def run(checkout: Path, args: list[str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "afcourse.cli", *args], env=env, capture_output=True, text=True)
+    # run outside any checkout: `python -m` puts the working folder first on sys.path
+    done = subprocess.run([sys.executable, "-m", "afcourse.cli", *args], env=env, capture_output=True, text=True,
+                          cwd=tempfile.gettempdir())
     elapsed = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(f"{checkout}: afcourse {' '.join(args)} failed:\n{done.stderr[-2000:]}")
@@ -72,7 +74,7 @@ def prepare(checkout: Path, work: Path) -> None:
     work.mkdir(parents=True)
     run(checkout, ["generate", *CHAPTERS, "--n", "15", "--seed", "bench", "--variants", "30", "--out", str(work / "set")])
     subprocess.run([sys.executable, "-c", SIMULATE, str(work)], env={**os.environ, "PYTHONPATH": str(checkout)},
-                   check=True)
+                   check=True, cwd=tempfile.gettempdir())
 
 
 def main() -> None:
