@@ -241,7 +241,7 @@ def _read_calibration(path: Path) -> dict[str, float]:
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(k): float(v) for k, v in data["difficulty"].items()}
+        return {str(k): min(1.0, max(0.0, float(v))) for k, v in data["difficulty"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise QuizSetError(f"{path}: not a calibration file from `afcourse calibrate` ({exc})") from None
 
@@ -384,6 +384,24 @@ def grade_command(
                    "with no score and the flag 'no submission'.")
     typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
+
+
+@app.command("calibrate")
+def calibrate_command(
+    grade_dirs: list[Path] = typer.Argument(..., metavar="GRADES_DIR...", help="Folders written by `afcourse grade`."),
+    out_file: Path = typer.Option(Path("calibration.json"), "--out", help="The calibration file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Measured difficulty of every item answered by 10+ students, for `afcourse generate --calibration`."""
+    from afcourse.grading.calibration import write_calibration
+    from afcourse.grading.results import GradingError
+
+    try:
+        difficulty = write_calibration(grade_dirs, out_file, force=force)
+    except (GradingError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    typer.echo(f"Wrote {out_file}: measured difficulty of {len(difficulty)} item(s).")
 
 
 @app.command("quiz-page")

@@ -134,3 +134,30 @@ def test_grade_refuses_a_key_whose_answer_is_not_an_option(class_set, tmp_path):
     assert (f"error: key.json does not fit the quiz (export refuses it too):\n  {single.id}: the correct choice "
             "'cXX' is not an option") in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_calibrate_writes_measured_difficulty_that_generate_uses(tmp_path):
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", "5", "--seed", "c", "--salt", "s",
+                                 "--out", str(tmp_path / "set")])
+    assert result.exit_code == 0, result.output
+    quiz = QuizFile.model_validate_json((tmp_path / "set" / "quiz.json").read_text())
+    key = KeyFile.model_validate_json((tmp_path / "set" / "key.json").read_text())
+    subs, _ = simulate_class(quiz, key, 30, seed=2)
+    (tmp_path / "subs.jsonl").write_text("\n".join(json.dumps(s) for s in subs) + "\n")
+    assert runner.invoke(app, ["grade", str(tmp_path / "set"), str(tmp_path / "subs.jsonl"), "--out",
+                               str(tmp_path / "grades"), "--feedback", "none"]).exit_code == 0
+    result = runner.invoke(app, ["calibrate", str(tmp_path / "grades"), "--out", str(tmp_path / "cal.json")])
+    assert result.exit_code == 0 and "measured difficulty of 5 item(s)" in result.output
+    data = json.loads((tmp_path / "cal.json").read_text())
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "grades" / "item-analysis.csv").read_text())))
+    for row in rows:
+        assert data["difficulty"][row["bank_item"]] == pytest.approx(1 - float(row["facility"]), abs=1e-4)
+    again = runner.invoke(app, ["generate", "-c", "history", "--n", "5", "--seed", "c", "--salt", "s",
+                                "--calibration", str(tmp_path / "cal.json"), "--out", str(tmp_path / "cal-set")])
+    assert again.exit_code == 0, again.output
+    calibrated = KeyFile.model_validate_json((tmp_path / "cal-set" / "key.json").read_text())
+    for k in calibrated.keys:
+        if k.item_id in data["difficulty"]:
+            assert calibrated.difficulty[k.id] == pytest.approx(data["difficulty"][k.item_id])
+    bad = runner.invoke(app, ["calibrate", str(tmp_path / "nowhere")])
+    assert bad.exit_code == 1 and f"{tmp_path / 'nowhere' / 'item-analysis.csv'}: cannot read it" in bad.output
