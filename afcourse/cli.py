@@ -218,11 +218,14 @@ def generate_command(
 def _bank_or_exit():
     """(chapter id -> title, the whole item bank), from the cache when the facts have not changed."""
     from afcourse.bank.cache import cached_bank
-    from afcourse.facts.factbase import FactBaseError
 
     try:
         return cached_bank()
-    except FactBaseError as exc:
+    except Exception as exc:  # the fact modules load only when the cache misses: import the error then
+        from afcourse.facts.factbase import FactBaseError
+
+        if not isinstance(exc, FactBaseError):
+            raise
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         _error(f"{len(exc.problems)} problem(s) in the fact files.")

@@ -160,11 +160,14 @@ def _write_folder(out: Path, files: dict[str, str | bytes], force: bool) -> None
 def shipped_source_labels() -> tuple[dict[str, str] | None, str | None]:
     """Source names from the fact base shipped with the package, or (None, why) if it does not load."""
     from afcourse.bank.cache import cached_source_labels
-    from afcourse.facts.factbase import FactBaseError
 
     try:
         return cached_source_labels(), None
-    except (FactBaseError, OSError) as exc:
+    except Exception as exc:  # the fact modules load only when the cache misses: import the error then
+        from afcourse.facts.factbase import FactBaseError
+
+        if not isinstance(exc, (FactBaseError, OSError)):
+            raise
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, f"the shipped fact base did not load ({first}); citations name source ids only"
 
