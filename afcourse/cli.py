@@ -332,7 +332,7 @@ def export_command(
     students = sum(1 for what in result.what.values() if what == "student copy")
     for path in result.paths:
         if result.what.get(path) != "student copy" or students <= 5:
-            typer.echo(f"wrote {path} ({result.what.get(path, fmt)})")
+            typer.echo(f"wrote {path}: {result.what.get(path, fmt)}")
     if students > 5:
         typer.echo(f"wrote {students} student copies into {out_path}")
     if fmt in ("moodle", "qti", "gift"):

@@ -101,7 +101,7 @@ def test_qti_refuses_a_name_that_is_not_a_zip(quiz_dir, tmp_path):
         in result.output
     assert not (tmp_path / "x.xml").exists()
     result = run("qti", quiz_dir, "--out", tmp_path / "x.zip")
-    assert result.exit_code == 0 and f"wrote {tmp_path / 'x.zip'} (IMS QTI 1.2 package for Canvas" in result.output
+    assert result.exit_code == 0 and f"wrote {tmp_path / 'x.zip'}: IMS QTI 1.2 package for Canvas" in result.output
 
 
 def test_force_replaces_a_handout_folder_whole(tmp_path):
