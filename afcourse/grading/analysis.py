@@ -243,12 +243,12 @@ def _slot_stats(result, total_points, total_max) -> tuple[list[SlotStats], np.nd
     """Per-slot facility and corrected r over every student, and the students x slots matrix of shares."""
     students, quiz = result.students, result.quiz
     k = len(quiz.slots)
-    matrix = np.zeros((len(students), k))
-    for i, student in enumerate(students):
-        if len(student.scores) == k:
-            matrix[i] = [s.points / s.max_points if s.max_points else 0.0 for s in student.scores]
-    points = np.array([[s.points for s in st.scores] if len(st.scores) == k else [0.0] * k for st in students])
-    maxima = np.array([[s.max_points for s in st.scores] if len(st.scores) == k else [0.0] * k for st in students])
+    max_of = attrgetter("max_points")
+    # a quiz file holds one question per slot in every variant, so each student has k scores, in slot order
+    points = np.array([list(map(_POINTS, st.scores)) for st in students], dtype=float).reshape(len(students), k)
+    maxima = np.array([list(map(max_of, st.scores)) for st in students], dtype=float).reshape(len(students), k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        matrix = np.where(maxima > 0, points / np.where(maxima > 0, maxima, 1), 0.0)
     labels = quiz.labels()
     found = []
     for j, slot in enumerate(quiz.slots):

@@ -47,6 +47,8 @@ _SOFT_FLAGS = {"low_discrimination", "unused_distractor"}
 _FLAG_LABEL = {"negative_discrimination": "negative discrimination", "low_discrimination": "low discrimination",
                "unused_distractor": "unused distractor", "distractor_beats_key": "distractor beats key"}
 
+MAX_STUDENT_ROWS = 1000
+"""report.html lists at most this many students, lowest scores first; gradebook.csv lists them all."""
 MAX_PROBLEM_ROWS = 500
 """report.html lists at most this many problems; problems.csv always lists them all."""
 
@@ -71,9 +73,13 @@ def _flag_badges(item) -> str:
 
 def _student_table(result) -> str:
     """Every student: variant, score and flags; roster students who handed nothing in at the end."""
-    rows = ['<h2 id="students">Students</h2><table class="students"><thead><tr><th>student</th><th>name</th>'
-            '<th>variant</th><th title="points">score</th><th>%</th><th>flags</th></tr></thead><tbody>']
-    for st in sorted(result.students, key=lambda st: st.percent):
+    ranked = sorted(result.students, key=lambda st: st.percent)
+    shown = ranked[:MAX_STUDENT_ROWS]
+    note = (f"<p>The {len(shown)} lowest scores of {len(ranked)}; every student is in <code>gradebook.csv</code>.</p>"
+            if len(shown) < len(ranked) else "")
+    rows = ['<h2 id="students">Students</h2>', note, '<table class="students"><thead><tr><th>student</th>'
+            '<th>name</th><th>variant</th><th title="points">score</th><th>%</th><th>flags</th></tr></thead><tbody>']
+    for st in shown:
         rows.append(f"<tr><td>{esc(st.student_id)}</td><td>{esc(st.name or '')}</td><td>{esc(st.variant_id)}</td>"
                     f'<td class="num">{fixed(st.points, 2)} / {fixed(st.max_points, 2)}</td>'
                     f'<td class="num">{st.percent:.1f}</td><td>{esc("; ".join(st.flags))}</td></tr>')
