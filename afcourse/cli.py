@@ -285,11 +285,12 @@ def schema_command(
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Write one .schema.json per file kind into this folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing schema files."),
 ) -> None:
-    """JSON Schema for quiz, key and submission files, exported from the models."""
-    from afcourse.quiz.models import KeyFile, QuizFile, Submission
+    """JSON Schema for quiz, key, roster and submission files, exported from the models."""
+    from afcourse.quiz.models import KeyFile, QuizFile, RosterFile, Submission
 
     schemas = {name: model.model_json_schema(by_alias=True)
-               for name, model in (("quiz", QuizFile), ("key", KeyFile), ("submission", Submission))}
+               for name, model in (("quiz", QuizFile), ("key", KeyFile), ("roster", RosterFile),
+                                   ("submission", Submission))}
     if out_dir is None:
         typer.echo(json.dumps(schemas, indent=2))
         return
