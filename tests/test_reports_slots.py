@@ -1,6 +1,8 @@
 """The report of a many-variant class: numbered as students saw it, slots analysed whole, no noise shown as data."""
 
 import re
+
+import pytest
 from functools import lru_cache
 
 from afcourse import load_facts
@@ -46,7 +48,9 @@ def test_slots_are_analysed_over_every_student_and_alpha_needs_enough_students()
     result = graded(40)
     slots = result.summary.slots
     assert [s.number for s in slots] == list(range(1, 11)) and all(s.n == 40 for s in slots)
-    assert all(s.facility is not None for s in slots)
+    for j, slot in enumerate(slots):  # the slot's facility: the class's mean share on that question, any variant
+        shares = [st.scores[j].points / st.scores[j].max_points for st in result.students]
+        assert slot.facility == pytest.approx(sum(shares) / len(shares))
     assert result.summary.alpha is not None and result.summary.alpha_n == 40
     small = graded(ALPHA_MIN_STUDENTS - 1)
     assert small.summary.alpha is None

@@ -202,6 +202,9 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
     for index, student in enumerate(students):
         groups[student.variant_id].append(index)
     columns = {item_id: _Column(questions[item_id]) for item_id in result.item_order}
+    k = len(result.quiz.slots)
+    slot_points = np.zeros((len(students), k))  # a variant's questions are its slots, in order
+    slot_max = np.zeros((len(students), k))
     for variant_id, rows in groups.items():
         members = [students[i] for i in rows]
         layout = members[0].questions
@@ -211,6 +214,8 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
         for j, scores in enumerate(score_columns):
             matrix[:, j] = np.fromiter(map(_POINTS, scores), float, len(scores))
         row_index = np.array(rows)
+        slot_points[row_index] = matrix
+        slot_max[row_index] = [q.points for q in layout]
         for j, question in enumerate(layout):
             column = columns[question.id]
             column.rows.append(row_index)
@@ -224,7 +229,7 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
              for number, item_id in enumerate(result.item_order, 1)]
     for it in items:
         it.slot, it.label = slot_of.get(it.item_id, 0), labels.get(it.item_id, f"Q{it.number}")
-    slots, slot_matrix = _slot_stats(result, total_points, total_max)
+    slots, slot_matrix = _slot_stats(result, slot_points, slot_max, total_points, total_max)
     alpha = _cronbach_alpha(slot_matrix) if len(students) >= ALPHA_MIN_STUDENTS else None
     percents = (total_share * 100).round(2)
     summary = ClassSummary(
@@ -239,14 +244,12 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
     return items, summary
 
 
-def _slot_stats(result, total_points, total_max) -> tuple[list[SlotStats], np.ndarray]:
-    """Per-slot facility and corrected r over every student, and the students x slots matrix of shares."""
+def _slot_stats(result, points, maxima, total_points, total_max) -> tuple[list[SlotStats], np.ndarray]:
+    """Per-slot facility and corrected r over every student, and the students x slots matrix of shares.
+
+    ``points`` and ``maxima`` are students x slots: each student's points and maximum on each slot.
+    """
     students, quiz = result.students, result.quiz
-    k = len(quiz.slots)
-    max_of = attrgetter("max_points")
-    # a quiz file holds one question per slot in every variant, so each student has k scores, in slot order
-    points = np.array([list(map(_POINTS, st.scores)) for st in students], dtype=float).reshape(len(students), k)
-    maxima = np.array([list(map(max_of, st.scores)) for st in students], dtype=float).reshape(len(students), k)
     with np.errstate(divide="ignore", invalid="ignore"):
         matrix = np.where(maxima > 0, points / np.where(maxima > 0, maxima, 1), 0.0)
     labels = quiz.labels()
