@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afcourse.facts.factbase import FactBaseError, load_facts, summary
 from afcourse.common.fileio import OutputExistsError, write_atomic
 
 app = typer.Typer(help="Facts, quizzes, exports and grading for the afcourse module.", no_args_is_help=True)
@@ -30,6 +29,8 @@ def _error(message: str) -> None:
 
 
 def _load_or_exit(directory: Optional[Path]):
+    from afcourse.facts.factbase import FactBaseError, load_facts
+
     try:
         return load_facts(directory)
     except FactBaseError as exc:
@@ -46,6 +47,8 @@ def facts_check(
 ) -> None:
     """Validate every fact file and print counts by source, kind and chapter; exit 1 on any problem."""
     base = _load_or_exit(directory)
+    from afcourse.facts.factbase import summary
+
     counts = summary(base)
     for title, key, names in (
         ("Facts citing each source", "source", {s.id: f"{s.id} ({s.author})" for s in base.sources.values()}),
@@ -156,34 +159,94 @@ def lint_command() -> None:
 @app.command("generate")
 def generate_command(
     chapter: list[str] = typer.Option(..., "--chapter", "-c", help="Chapter id (repeatable)."),
-    n: int = typer.Option(10, "--n", help="Items per quiz."),
-    seed: str = typer.Option(..., "--seed", help="Any text or number; the same seed gives the same quiz."),
+    n: int = typer.Option(10, "--n", help="Questions per quiz (slots)."),
+    seed: str = typer.Option(..., "--seed", help="Any text or number; with the salt, the same seed gives the same quiz."),
     variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
     types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
     mix: Optional[str] = typer.Option(None, "--mix", help="Exact type mix, e.g. single_choice=5,true_false=3,numeric=2."),
     max_difficulty: float = typer.Option(1.0, "--max-difficulty", min=0, max=1),
     min_difficulty: float = typer.Option(0.0, "--min-difficulty", min=0, max=1),
-    same_fact: bool = typer.Option(False, "--allow-same-fact", help="Allow two items on one fact."),
+    same_fact: bool = typer.Option(False, "--allow-same-fact", help="Allow two questions on one fact."),
+    title: Optional[str] = typer.Option(None, "--title", help="The quiz title students see (default: 'Quiz: <chapters>')."),
+    salt: Optional[str] = typer.Option(None, "--salt", help="Secret salt for ids and shuffles (default: random, kept "
+                                       "in key.json); pass the key's salt and seed to regenerate a set exactly."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids): "
+                                          "deal the variants out evenly and record it in OUT/roster.json."),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="Measured difficulties from "
+                                               "`afcourse calibrate` to use instead of the estimates."),
     out_dir: Path = typer.Option(..., "--out", help="Folder to write quiz.json and key.json into."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing quiz set."),
 ) -> None:
-    """Generate a seeded quiz set: DIR/quiz.json (students) and DIR/key.json (instructor)."""
-    from afcourse.bank.generate import build_bank
+    """Generate a quiz set: DIR/quiz.json (students) and DIR/key.json (instructor); DIR/roster.json with --roster."""
     from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
-    base = _load_or_exit(None)
-    _check_chapters(base, chapter)
+    base_chapters, bank = _bank_or_exit()
+    _check_chapter_ids(base_chapters, chapter)
     try:
         type_mix = _parse_mix(mix) if mix else None
-        title = "Self-check quiz: " + "; ".join(base.chapters[c].title for c in sorted(set(chapter)))
-        quiz, key = make_quiz_set(build_bank(base, chapter), chapters=chapter, n=n, seed=seed, variants=variants,
+        measured = _read_calibration(calibration) if calibration else None
+        students = None
+        if roster is not None:
+            from afcourse.quiz.roster import read_roster_csv
+
+            students = read_roster_csv(roster)
+        title = title or "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
+        quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants,
                                   types=types, type_mix=type_mix, max_difficulty=max_difficulty,
-                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title)
+                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
+                                  salt=salt, calibration=measured)
+        existing = [p for p in (out_dir / "quiz.json", out_dir / "key.json", out_dir / "roster.json") if p.exists()]
+        if existing and not force:
+            raise OutputExistsError(existing[0])
         quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+        if students is not None:
+            from afcourse.quiz.roster import assign_variants, balance, write_roster
+
+            dealt = assign_variants(students, quiz, key)
+            roster_path = write_roster(dealt, out_dir, force=True)
+            counts = balance(dealt)
+            out.print(f"Wrote {roster_path}: {len(students)} student(s), {min(counts.values())}-"
+                      f"{max(counts.values())} per variant.")
+        elif (out_dir / "roster.json").exists():
+            (out_dir / "roster.json").unlink()  # it named the variants of the set just replaced
     except (QuizSetError, OutputExistsError) as exc:
         _error(f"{exc}")
         raise typer.Exit(1)
-    out.print(f"Wrote {quiz_path} ({variants} variant(s) of {n} items) and {key_path} (keep it from students).")
+    out.print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+
+
+def _bank_or_exit():
+    """(chapter id -> title, the whole item bank), from the cache when the facts have not changed."""
+    from afcourse.bank.cache import cached_bank
+
+    try:
+        return cached_bank()
+    except Exception as exc:  # the fact modules load only when the cache misses: import the error then
+        from afcourse.facts.factbase import FactBaseError
+
+        if not isinstance(exc, FactBaseError):
+            raise
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        _error(f"{len(exc.problems)} problem(s) in the fact files.")
+        raise typer.Exit(1)
+
+
+def _check_chapter_ids(titles: dict[str, str], chapters: Optional[list[str]]) -> None:
+    unknown = [c for c in chapters or [] if c not in titles]
+    if unknown:
+        _error(f"Unknown chapter(s): {', '.join(unknown)}. Known: {', '.join(titles)}")
+        raise typer.Exit(2)
+
+
+def _read_calibration(path: Path) -> dict[str, float]:
+    from afcourse.quiz.sets import QuizSetError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): min(1.0, max(0.0, float(v))) for k, v in data["difficulty"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise QuizSetError(f"{path}: not a calibration file from `afcourse calibrate` ({exc})") from None
 
 
 def _parse_mix(text: str) -> dict[str, int]:
@@ -204,19 +267,17 @@ def generate_defaults_command(
     force: bool = typer.Option(False, "--force", help="Overwrite the existing sets."),
 ) -> None:
     """Regenerate the committed self-check set of every chapter (OUT/<chapter>/quiz.json and key.json)."""
-    from afcourse.bank.generate import build_bank
     from afcourse.quiz.sets import default_quiz_set, write_quiz_set
 
-    base = _load_or_exit(None)
-    bank = build_bank(base)
-    for chapter in base.chapters.values():
-        quiz, key = default_quiz_set(bank, chapter.id, f"Self-check: {chapter.title}")
+    chapters, bank = _bank_or_exit()
+    for chapter_id, chapter_title in chapters.items():
+        quiz, key = default_quiz_set(bank, chapter_id, f"Self-check: {chapter_title}")
         try:
-            write_quiz_set(quiz, key, out_dir / chapter.id, force=force)
+            write_quiz_set(quiz, key, out_dir / chapter_id, force=force)
         except OutputExistsError as exc:
             _error(f"{exc}")
             raise typer.Exit(1)
-        out.print(f"{out_dir / chapter.id}: {len(quiz.variants[0].questions)} items")
+        out.print(f"{out_dir / chapter_id}: {len(quiz.variants[0].questions)} items")
 
 
 @app.command("schema")
@@ -224,11 +285,12 @@ def schema_command(
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Write one .schema.json per file kind into this folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing schema files."),
 ) -> None:
-    """JSON Schema for quiz, key and submission files, exported from the models."""
-    from afcourse.quiz.models import KeyFile, QuizFile, Submission
+    """JSON Schema for quiz, key, roster and submission files, exported from the models."""
+    from afcourse.quiz.models import KeyFile, QuizFile, RosterFile, Submission
 
     schemas = {name: model.model_json_schema(by_alias=True)
-               for name, model in (("quiz", QuizFile), ("key", KeyFile), ("submission", Submission))}
+               for name, model in (("quiz", QuizFile), ("key", KeyFile), ("roster", RosterFile),
+                                   ("submission", Submission))}
     if out_dir is None:
         typer.echo(json.dumps(schemas, indent=2))
         return
@@ -245,27 +307,35 @@ def export_command(
     out_path: Path = typer.Option(..., "--out", help="moodle/qti/gift: the file to write; html/markdown: a folder."),
     variant: Optional[list[str]] = typer.Option(None, "--variant", help="Handouts: only this variant id (repeatable; "
                                                 "default: one student copy per variant in the quiz)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts: a copy per student of this roster CSV, "
+                                          "labelled with name and id (default: the roster recorded by generate)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output file; for handouts, replace the folder whole."),
 ) -> None:
     """Export a quiz set: Moodle XML, QTI 1.2 zip (Canvas), GIFT, or printable HTML/Markdown handouts.
 
     moodle, qti and gift files hold the answer key, as every LMS import does: for the instructor only.
 
-    html and markdown write one student copy per variant (no answers) and an answer-key file.
+    html and markdown write one student copy per variant, or per student of the roster (no answers),
+    and an answer-key file.
 
-    Item ids are kept (Moodle name and idnumber, QTI ident, GIFT title, answer key) to match grades back.
+    Every export keeps the quiz's slots: Moodle and GIFT a category per slot, QTI a question group that
+    picks one per slot. LMS questions get stable names and ids (same bank item, same question).
     """
     from afcourse.exports import ExportError, export_quiz_dir
 
     try:
-        result = export_quiz_dir(fmt, quiz_dir, out_path, variants=variant, force=force)
+        result = export_quiz_dir(fmt, quiz_dir, out_path, variants=variant, roster_csv=roster, force=force)
     except (ExportError, OutputExistsError) as exc:
         _error(str(exc))
         raise typer.Exit(1)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
+    students = sum(1 for what in result.what.values() if what == "student copy")
     for path in result.paths:
-        typer.echo(f"wrote {path}")
+        if result.what.get(path) != "student copy" or students <= 5:
+            typer.echo(f"wrote {path}: {result.what.get(path, fmt)}")
+    if students > 5:
+        typer.echo(f"wrote {students} student copies into {out_path}")
     if fmt in ("moodle", "qti", "gift"):
         typer.echo("This file holds the answer key: import it into your LMS, do not give it to students.")
 
@@ -277,7 +347,10 @@ def grade_command(
     out_dir: Path = typer.Option(..., "--out", help="Folder to write the gradebook, feedback and reports into."),
     layout: str = typer.Option("default", "--layout", help="Gradebook columns: default, canvas or moodle."),
     feedback: str = typer.Option("md", "--feedback", help="Per-student feedback files: md, html or none."),
-    hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer out of student feedback."),
+    hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer, and the explanations that "
+                                  "state it, out of student feedback."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids): "
+                                          "absentees listed, LMS id columns filled (default: the recorded roster)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output folder."),
 ) -> None:
     """Grade submissions: OUT/gradebook.csv, feedback/, item-analysis.csv, problems.csv, report.html.
@@ -290,7 +363,7 @@ def grade_command(
 
     try:
         result = grade(quiz_dir, submissions, out_dir, force=force, layout=layout, feedback=feedback,
-                       show_key=not hide_key)
+                       show_key=not hide_key, roster=roster)
     except (GradingError, OutputExistsError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
@@ -300,7 +373,7 @@ def grade_command(
         typer.echo(f"... and {len(result.problems) - 20} more in {out_dir / 'problems.csv'}", err=True)
     summary = result.summary
     if not result.students:
-        typer.echo(f"No submission could be graded; see {out_dir / 'problems.csv'}.", err=True)
+        typer.echo("No submission could be graded, so nothing was written (the problems are listed above).", err=True)
         raise typer.Exit(1)
     from afcourse.grading.analysis import FEW_ANSWERS
 
@@ -309,9 +382,30 @@ def grade_command(
     typer.echo(f"Graded {len(result.students)} student(s): mean {summary.mean:.1f}%, median {summary.median:.1f}%; "
                f"{flagged} of {len(result.items)} item(s) flagged; {len(result.problems)} input problem(s).")
     if unjudged:
-        typer.echo(f"{unjudged} item(s) had fewer than {FEW_ANSWERS} answers each: too few to flag.")
+        typer.echo(f"{unjudged} item(s) had fewer than {FEW_ANSWERS} answers each: too few to judge.")
+    if result.missing:
+        typer.echo(f"{len(result.missing)} student(s) on the roster handed nothing in: listed in gradebook.csv "
+                   "with no score and the flag 'no submission'.")
     typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
+
+
+@app.command("calibrate")
+def calibrate_command(
+    grade_dirs: list[Path] = typer.Argument(..., metavar="GRADES_DIR...", help="Folders written by `afcourse grade`."),
+    out_file: Path = typer.Option(Path("calibration.json"), "--out", help="The calibration file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Measured difficulty of every item answered by 10+ students, for `afcourse generate --calibration`."""
+    from afcourse.grading.calibration import write_calibration
+    from afcourse.grading.results import GradingError
+
+    try:
+        difficulty = write_calibration(grade_dirs, out_file, force=force)
+    except (GradingError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    typer.echo(f"Wrote {out_file}: measured difficulty of {len(difficulty)} item(s).")
 
 
 @app.command("quiz-page")

@@ -51,7 +51,7 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
 def make_quiz(n: int, variants: int):
     base = load_facts()
     bank = build_bank(base)
-    quiz, key = make_quiz_set(bank, chapters=list(base.chapters), n=n, seed="bench", variants=variants,
+    quiz, key = make_quiz_set(bank, chapters=list(base.chapters), n=n, seed="bench", salt="bench", variants=variants,
                               title="Benchmark quiz")
     return quiz, key, source_labels(base)
 
@@ -156,7 +156,8 @@ def main() -> None:
 
             def run(fmt=fmt, counter=counter):
                 out = scratch / f"{fmt}-{next(counter)}"
-                target = out if fmt in ("html", "markdown") else out / f"quiz.{fmt}"
+                suffix = {"moodle": ".xml", "qti": ".zip", "gift": ".gift.txt"}.get(fmt)
+                target = out if suffix is None else out / f"quiz{suffix}"
                 return export_quiz(fmt, quiz, key, target, sources=sources).paths
 
             best, median, paths = timed(run, args.repeat)

@@ -28,7 +28,7 @@ def main() -> None:
     bank_times = timed(lambda: build_bank(base), repeat=5)
     bank = build_bank(base)
     chapters = ["taliban", "us-relations"]
-    variant_times = timed(lambda: dump(make_quiz_set(bank, chapters=chapters, n=20, seed="bench", variants=500)[0]),
+    variant_times = timed(lambda: dump(make_quiz_set(bank, chapters=chapters, n=20, seed="bench", salt="bench", variants=500)[0]),
                           repeat=3)
     print(f"facts: {len(base)}, bank items: {len(bank)}")
     print(f"build whole bank: median {statistics.median(bank_times):.2f} s (min {min(bank_times):.2f}, 5 runs)")

@@ -68,7 +68,8 @@ def type_mix(items: int) -> dict[str, int]:
 def make_data(students: int, items: int, work: Path) -> tuple[Path, Path]:
     quiz_dir = work / "quiz"
     bank = synthetic_bank(max(40, 2 * items))
-    quiz, key = make_quiz_set(bank, chapters=["synthetic"], n=items, seed="bench", variants=4, type_mix=type_mix(items))
+    quiz, key = make_quiz_set(bank, chapters=["synthetic"], n=items, seed="bench", salt="bench", variants=4,
+                              type_mix=type_mix(items))
     data = work / f"class-{quiz.quiz_id}-{students}.jsonl"  # a new quiz id (generator change) makes a new class
     write_quiz_set(quiz, key, quiz_dir, force=True)
     if not data.exists():

@@ -28,7 +28,8 @@ def test_unknown_chapter_is_named():
 
 
 def test_generate_writes_two_files_and_refuses_overwrite(tmp_path):
-    args = ["generate", "--chapter", "history", "--n", "5", "--seed", "42", "--variants", "3", "--out", str(tmp_path)]
+    args = ["generate", "--chapter", "history", "--n", "5", "--seed", "42", "--variants", "3", "--salt", "pepper",
+            "--out", str(tmp_path)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     quiz = QuizFile.model_validate_json((tmp_path / "quiz.json").read_text())
@@ -45,7 +46,8 @@ def test_generate_explains_an_impossible_request(tmp_path):
     result = runner.invoke(app, ["generate", "-c", "history", "--n", "4", "--seed", "1", "--mix", "matching=4",
                                  "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "could be chosen" in result.output and not (tmp_path / "quiz.json").exists()
+    assert "error: --mix asks for 4 matching questions; the bank has 2 matching items for history" in result.output
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 
 def test_lint_passes_on_the_shipped_bank():
@@ -57,9 +59,11 @@ def test_lint_passes_on_the_shipped_bank():
 def test_schema_export(tmp_path):
     assert runner.invoke(app, ["schema", "--out", str(tmp_path)]).exit_code == 0
     schemas = {p.name: json.loads(p.read_text()) for p in tmp_path.iterdir()}
-    assert set(schemas) == {"quiz.schema.json", "key.schema.json", "submission.schema.json"}
+    assert set(schemas) == {"quiz.schema.json", "key.schema.json", "roster.schema.json", "submission.schema.json"}
     assert schemas["submission.schema.json"] == Submission.model_json_schema(by_alias=True)
-    assert "schema" in schemas["quiz.schema.json"]["properties"]
+    quiz = schemas["quiz.schema.json"]
+    assert quiz["properties"]["schema"]["const"] == "afcourse.quiz/2" and "slots" in quiz["properties"]
+    assert "salt" in schemas["key.schema.json"]["properties"]
 
 
 def test_committed_quiz_sets_are_up_to_date(tmp_path):
@@ -70,3 +74,29 @@ def test_committed_quiz_sets_are_up_to_date(tmp_path):
     assert fresh == committed
     stale = [str(p) for p in fresh if (tmp_path / p).read_bytes() != (ROOT / "quizzes" / p).read_bytes()]
     assert not stale, f"regenerate with `afcourse generate-defaults --force`: {stale}"
+
+
+def test_generate_names_the_type_that_ran_out_and_the_contradictory_filters(tmp_path):
+    out = str(tmp_path / "set")
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", "7", "--seed", "1", "--mix", "numeric=7",
+                                 "--out", out])
+    assert result.exit_code == 1
+    assert ("error: only 6 of the 7 numeric question(s) asked for could be filled: the matching numeric items (10, "
+            "on 10 fact(s)) run out once no fact or answer may repeat between questions; ask for fewer numeric "
+            "questions, or allow several items per fact (--allow-same-fact)") in " ".join(result.output.split())
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", "3", "--seed", "1", "--min-difficulty", "0.8",
+                                 "--max-difficulty", "0.2", "--out", out])
+    assert result.exit_code == 1 and "--min-difficulty 0.8 is above --max-difficulty 0.2" in result.output
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", "3", "--seed", "1", "--type", "true_false",
+                                 "--mix", "true_false=2,numeric=1", "--out", out])
+    assert result.exit_code == 1 and "--mix asks for numeric, which --type does not allow" in result.output
+    assert not (tmp_path / "set").exists()
+
+
+def test_generate_titles_a_graded_set_as_asked_and_never_self_check(tmp_path):
+    base = ["generate", "-c", "history", "--n", "3", "--seed", "1"]
+    assert runner.invoke(app, [*base, "--out", str(tmp_path / "a")]).exit_code == 0
+    title = QuizFile.model_validate_json((tmp_path / "a" / "quiz.json").read_text()).title
+    assert title.startswith("Quiz: ") and "Self-check" not in title
+    assert runner.invoke(app, [*base, "--title", "Midterm <1>", "--out", str(tmp_path / "b")]).exit_code == 0
+    assert QuizFile.model_validate_json((tmp_path / "b" / "quiz.json").read_text()).title == "Midterm <1>"

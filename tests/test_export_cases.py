@@ -58,22 +58,26 @@ def nasty_items() -> list[Item]:
 
 
 def nasty_quiz() -> tuple[QuizFile, KeyFile]:
-    """Two variants holding every item, the second in reverse order."""
+    """Two variants holding every item, the second with its options in reverse order."""
     items = nasty_items()
     questions = [it.question for it in items]
     quiz = QuizFile(quiz_id="nasty+quiz", title="Quiz " + NASTY, chapters=["ch-one", "ch-two"],
                     variants=[Variant(variant_id="v001", questions=questions),
-                              Variant(variant_id="v002", questions=list(reversed(questions)))])
+                              Variant(variant_id="v002", questions=[q.model_copy(update={"choices": q.choices[::-1]}) for q in questions])])
     return quiz, KeyFile(quiz_id=quiz.quiz_id, seed="7", keys=[it.answer for it in items])
 
 
 def generated_quiz(n: int = 4, variants: int = 3, same_points: bool = False, seed: str = "42") -> tuple[QuizFile, KeyFile]:
-    """A seeded quiz set made by afcourse.quiz.sets from the hand-built items (shuffled options, a pool)."""
+    """A seeded quiz set made by afcourse.quiz.sets from the hand-built items and a twin of each (slots of two)."""
     items = nasty_items()
+    items += [it.model_copy(update={
+        "question": it.question.model_copy(update={"id": it.id + ":twin", "stem": "Twin " + it.question.stem}),
+        "answer": it.answer.model_copy(update={"id": it.id + ":twin", "fact_ids": [f"fact-{it.id}-twin"]})})
+        for it in items]
     if same_points:
         items = [it.model_copy(update={"question": it.question.model_copy(update={"points": 1.0})}) for it in items]
     return make_quiz_set(items, chapters=["ch-one", "ch-two"], n=n, seed=seed, variants=variants,
-                         title="Generated " + NASTY)
+                         title="Generated " + NASTY, salt="fixed salt")
 
 
 def html_to_text(fragment: str) -> str:
@@ -93,13 +97,14 @@ def zip_members(data: bytes) -> dict[str, bytes]:
 # ------------------------------------------------------------------ shared behaviour
 
 
-def test_pool_holds_each_item_once_in_order_of_first_appearance():
+def test_pool_holds_each_item_once_slot_by_slot():
     quiz, key = nasty_quiz()
     entries = pool(quiz, key)
     assert [e.id for e in entries] == [q.id for q in quiz.variants[0].questions]
+    assert [e.slot for e in entries] == list(range(1, len(entries) + 1))
     quiz, key = generated_quiz()
-    seen = list(dict.fromkeys(q.id for v in quiz.variants for q in v.questions))
-    assert [e.id for e in pool(quiz, key)] == seen and len(seen) > 4
+    slot_order = [qid for slot in quiz.slots for qid in slot.question_ids]
+    assert [e.id for e in pool(quiz, key)] == slot_order and len(slot_order) > 4
 
 
 def test_a_key_that_does_not_fit_is_refused_with_every_problem_named():

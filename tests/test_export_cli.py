@@ -80,4 +80,78 @@ def test_a_folder_without_a_quiz_or_with_a_broken_one_is_named(tmp_path):
     assert result.exit_code == 1 and "holds no quiz.json" in result.output
     (tmp_path / "quiz.json").write_text("{not json")
     result = run("moodle", tmp_path, "--out", tmp_path / "x.xml")
-    assert result.exit_code == 1 and "not a valid quiz set" in result.output
+    assert result.exit_code == 1 and f"{tmp_path / 'quiz.json'}: not valid JSON (truncated or damaged?)" in result.output
+
+
+# ---------------------------------------------------------------- files (issue 12)
+
+import stat  # noqa: E402
+
+from test_export_cases import nasty_quiz  # noqa: E402
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_qti_refuses_a_name_that_is_not_a_zip(quiz_dir, tmp_path):
+    result = run("qti", quiz_dir, "--out", tmp_path / "x.xml")
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'x.xml'}: a QTI package is a zip file; name it with .zip (e.g. {tmp_path / 'x.zip'})" \
+        in result.output
+    assert not (tmp_path / "x.xml").exists()
+    result = run("qti", quiz_dir, "--out", tmp_path / "x.zip")
+    assert result.exit_code == 0 and f"wrote {tmp_path / 'x.zip'}: IMS QTI 1.2 package for Canvas" in result.output
+
+
+def test_force_replaces_a_handout_folder_whole(tmp_path):
+    quiz, key = generated_quiz(n=4, variants=3)
+    write_quiz_set(quiz, key, tmp_path / "three")
+    quiz, key = generated_quiz(n=4, variants=2, seed="other")
+    write_quiz_set(quiz, key, tmp_path / "two")
+    assert run("html", tmp_path / "three", "--out", tmp_path / "handout").exit_code == 0
+    assert (tmp_path / "handout" / "student-v003.html").exists()
+    result = run("html", tmp_path / "two", "--out", tmp_path / "handout")
+    assert result.exit_code == 1 and "already exists; pass --force" in result.output
+    assert run("html", tmp_path / "two", "--out", tmp_path / "handout", "--force").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "handout").iterdir()) == [
+        "answer-key.html", "student-v001.html", "student-v002.html"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left behind
+
+
+def test_force_never_deletes_a_folder_of_other_files(quiz_dir, tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "lecture.txt").write_text("mine")
+    result = run("html", quiz_dir, "--out", tmp_path / "notes", "--force")
+    assert result.exit_code == 1
+    assert (f"error: {tmp_path / 'notes'} holds files that are not handouts (lecture.txt); --force replaces a "
+            "handout folder whole, so choose a folder of its own") in result.output
+    assert (tmp_path / "notes" / "lecture.txt").read_text() == "mine"
+
+
+def test_student_files_are_world_readable_and_keys_are_not(quiz_dir, tmp_path):
+    assert (mode(quiz_dir / "quiz.json"), mode(quiz_dir / "key.json")) == (0o644, 0o600)
+    assert run("html", quiz_dir, "--out", tmp_path / "h").exit_code == 0
+    assert mode(tmp_path / "h" / "student-v001.html") == 0o644 and mode(tmp_path / "h" / "answer-key.html") == 0o600
+    for fmt, name in (("moodle", "m.xml"), ("qti", "c.zip"), ("gift", "g.gift.txt")):
+        assert run(fmt, quiz_dir, "--out", tmp_path / name).exit_code == 0
+        assert mode(tmp_path / name) == 0o600, fmt
+
+
+def test_a_truncated_key_is_named(quiz_dir, tmp_path):
+    text = (quiz_dir / "key.json").read_text()
+    (quiz_dir / "key.json").write_text(text[: len(text) // 2])
+    result = run("moodle", quiz_dir, "--out", tmp_path / "m.xml")
+    assert result.exit_code == 1
+    assert f"error: {quiz_dir / 'key.json'}: not valid JSON (truncated or damaged?)" in result.output
+    assert not (tmp_path / "m.xml").exists()
+
+
+def test_a_handout_numbers_questions_by_slot_and_carries_the_quiz_id(tmp_path):
+    quiz, key = nasty_quiz()
+    write_quiz_set(quiz, key, tmp_path / "q")
+    assert run("markdown", tmp_path / "q", "--out", tmp_path / "h").exit_code == 0
+    text = (tmp_path / "h" / "student-v002.md").read_text()
+    assert "quiz nasty\\+quiz" in text or "quiz nasty+quiz" in text
+    for slot, question in zip(quiz.slots, quiz.variants[1].questions):
+        assert f"**{slot.number}\\.** " + question.stem.split()[0] in text

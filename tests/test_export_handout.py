@@ -33,8 +33,9 @@ def student_copies(fmt, quiz, key, **kw):
 
 
 def forbidden(quiz, key) -> list[str]:
-    """Strings a student copy must never show: item ids, explanations, sources, text answers, quiz id, seed."""
-    words = ["EXPLAIN-", "Source", "src-a", "paragraph 3", "Ann Author", quiz.quiz_id, "seed", "Answer key"]
+    """Strings a student copy must never show: item ids, explanations, sources, text answers, seed, salt."""
+    words = ["EXPLAIN-", "Source", "src-a", "paragraph 3", "Ann Author", "seed", "salt", "Answer key"]
+    words += [w for w in (key.seed, key.salt) if len(w) > 3]
     for e in pool(quiz, key):
         words.append(e.id)
         if e.question.type == "short_answer":
@@ -54,7 +55,7 @@ def test_student_copies_hold_every_question_and_no_key(fmt, build):
         doc = copies[variant.variant_id]
         text = flat(doc.text_content())
         assert f"Variant {variant.variant_id}" in text
-        assert flat(quiz.title) in text
+        assert flat(quiz.title) in text and f"quiz {quiz.quiz_id}" in text  # the quiz id matches paper to quiz
         position = 0
         for number, q in enumerate(variant.questions, 1):
             for piece in [q.stem, *(c.text for c in q.choices), *(p.text for p in q.prompts)]:

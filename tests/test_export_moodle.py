@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from afcourse.exports import render
-from afcourse.exports.common import MOODLE_PERCENTS, pool
+from afcourse.exports.common import MOODLE_PERCENTS, lms_id, lms_name, pool
 from test_export_cases import NASTY, SOURCES, generated_quiz, html_to_text, nasty_quiz
 
 MOODLE_TYPES = {"single_choice": "multichoice", "multiple_select": "multichoice", "true_false": "truefalse",
@@ -33,25 +33,34 @@ def questions_by_name(root) -> dict:
     return {q.findtext("name/text"): q for q in root.findall("question") if q.get("type") != "category"}
 
 
-def test_categories_by_chapter_and_every_item_once_named_by_its_id():
+def questions_by_item(root, quiz, key) -> dict:
+    """Question elements by the quiz's own question id (found through the stable LMS id)."""
+    by_idnumber = {q.findtext("idnumber"): q for q in root.findall("question") if q.get("type") != "category"}
+    return {e.id: by_idnumber[lms_id(e)] for e in pool(quiz, key)}
+
+
+def test_a_category_per_slot_and_every_item_once_with_a_stable_name():
     quiz, key = generated_quiz(n=5, variants=4)
     root = parse(quiz, key)
-    current, seen = None, []
-    chapter_of = {e.id: e.question.chapter for e in pool(quiz, key)}
+    current, seen = None, {}
+    entries = {lms_id(e): e for e in pool(quiz, key)}
     for question in root.findall("question"):
         if question.get("type") == "category":
             current = question.findtext("category/text")
             continue
-        name = question.findtext("name/text")
-        seen.append(name)
-        assert question.findtext("idnumber") == name
-        assert current == f"$course$/afcourse/{chapter_of[name]}"
-    assert sorted(seen) == sorted(chapter_of) and len(seen) == len(set(seen))
+        idnumber = question.findtext("idnumber")
+        entry = entries[idnumber]
+        seen[idnumber] = current
+        assert question.findtext("name/text") == lms_name(entry)
+        slot = quiz.slots[entry.slot - 1]
+        assert current == f"$course$/afcourse/{quiz.quiz_id}/Q{slot.number:02d} {slot.type.replace('_', ' ')}"
+    assert sorted(seen) == sorted(entries)
+    assert len(set(seen.values())) == len(quiz.slots)
 
 
 def test_every_text_survives_escaping():
     quiz, key = nasty_quiz()
-    by_name = questions_by_name(parse(quiz, key))
+    by_name = questions_by_item(parse(quiz, key), quiz, key)
     for entry in pool(quiz, key):
         q = by_name[entry.id]
         assert q.get("type") == MOODLE_TYPES[entry.question.type]
@@ -62,7 +71,7 @@ def test_every_text_survives_escaping():
         assert "Source: Ann Author, A Title & <More> (2020), paragraph 3." in feedback
     single = by_name["n:single"]
     options = [html_to_text(a.findtext("text")) for a in single.findall("answer")]
-    assert options == ["Opt " + NASTY, "Other {x}", "C = d"]
+    assert sorted(options) == sorted(["Opt " + NASTY, "Other {x}", "C = d"])
     match = by_name["n:match"]
     pairs = {html_to_text(s.findtext("text")): html_to_text(s.findtext("answer/text"))
              for s in match.findall("subquestion")}
@@ -71,7 +80,7 @@ def test_every_text_survives_escaping():
 
 def test_keys_are_carried_as_moodle_grades_them():
     quiz, key = nasty_quiz()
-    by_name = questions_by_name(parse(quiz, key))
+    by_name = questions_by_item(parse(quiz, key), quiz, key)
     fractions = lambda q: {html_to_text(a.findtext("text")): float(a.get("fraction")) for a in q.findall("answer")}  # noqa: E731
     assert fractions(by_name["n:single"]) == {"Opt " + NASTY: 100, "Other {x}": 0, "C = d": 0}
     assert fractions(by_name["n:multi"]) == {"M1 " + NASTY: 33.33333, "M2 ~tilde": -33.33333, "M3 #hash": 33.33333,
@@ -148,7 +157,7 @@ def test_every_question_has_what_moodle_requires_for_its_type(build):
 
 def test_the_import_check_catches_what_moodle_would_refuse():
     quiz, key = nasty_quiz()
-    by_name = questions_by_name(parse(quiz, key))
+    by_name = questions_by_item(parse(quiz, key), quiz, key)
     broken = by_name["n:multi"]
     broken.findall("answer")[0].set("fraction", "30")
     assert any("add up to 100" in p for p in _check_for_moodle(broken))
@@ -159,7 +168,7 @@ def test_the_import_check_catches_what_moodle_would_refuse():
 
 def test_without_source_names_citations_give_the_source_id():
     quiz, key = nasty_quiz()
-    q = questions_by_name(parse(quiz, key, sources=None))["n:tf"]
+    q = questions_by_item(parse(quiz, key, sources=None), quiz, key)["n:tf"]
     assert "Source: src-a, paragraph 3." in html_to_text(q.findtext("generalfeedback/text"))
 
 

@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 
 from afcourse.exports import render
-from afcourse.exports.common import pool
+from afcourse.exports.common import lms_id, lms_name, pool
 from afcourse.exports.qti import CANVAS_TYPES, assessment_ident
 from test_export_cases import NASTY, SOURCES, generated_quiz, html_to_text, nasty_quiz, zip_members
 
@@ -45,8 +45,10 @@ def assessment_root(files):
     return etree.fromstring(files[name])
 
 
-def items_by_id(root) -> dict:
-    return {item.get("ident"): item for item in root.iter(f"{QTI}item")}
+def items_by_id(root, quiz, key) -> dict:
+    """Item elements by the quiz's own question ids (found through their stable LMS ids)."""
+    by_ident = {item.get("ident"): item for item in root.iter(f"{QTI}item")}
+    return {e.id: by_ident[lms_id(e)] for e in pool(quiz, key)}
 
 
 def test_manifest_references_every_file_and_nothing_else():
@@ -66,13 +68,14 @@ def test_manifest_references_every_file_and_nothing_else():
             assert href in files
 
 
-def test_identifiers_are_unique_and_are_the_afcourse_ids():
+def test_identifiers_are_unique_and_are_the_stable_lms_ids():
     quiz, key = generated_quiz(n=4, variants=5)
     root = assessment_root(package(quiz, key))
     items = list(root.iter(f"{QTI}item"))
     idents = [i.get("ident") for i in items]
-    assert idents == [e.id for e in pool(quiz, key)] and len(idents) == len(set(idents))
-    entries = {e.id: e for e in pool(quiz, key)}
+    assert idents == [lms_id(e) for e in pool(quiz, key)] and len(idents) == len(set(idents))
+    assert [i.get("title") for i in items] == [lms_name(e) for e in pool(quiz, key)]
+    entries = {lms_id(e): e for e in pool(quiz, key)}
     for item in items:
         lids = [r.get("ident") for r in item.iter(f"{QTI}response_lid", f"{QTI}response_str")]
         assert lids and len(lids) == len(set(lids))
@@ -98,7 +101,7 @@ def test_texts_survive_and_canvas_types_are_declared():
     quiz, key = nasty_quiz()
     root = assessment_root(package(quiz, key))
     assert root.find(f"{QTI}assessment").get("title") == "Quiz " + NASTY
-    items = items_by_id(root)
+    items = items_by_id(root, quiz, key)
     for entry in pool(quiz, key):
         item = items[entry.id]
         meta = _metadata(item)
@@ -126,7 +129,7 @@ def _scoring_conditions(item):
 
 def test_response_processing_carries_the_key():
     quiz, key = nasty_quiz()
-    items = items_by_id(assessment_root(package(quiz, key)))
+    items = items_by_id(assessment_root(package(quiz, key)), quiz, key)
     (single,) = _scoring_conditions(items["n:single"])
     assert single.findtext(f".//{QTI}varequal") == "a" and single.findtext(f"{QTI}setvar") == "100"
     (multi,) = _scoring_conditions(items["n:multi"])
@@ -150,17 +153,17 @@ def test_response_processing_carries_the_key():
     assert abs(sum(shares) - 100) < 0.05
 
 
-def test_several_variants_become_a_canvas_question_group_picking_n():
-    quiz, key = generated_quiz(n=4, variants=5, same_points=True)
-    root = assessment_root(package(quiz, key))
-    groups = [s for s in root.iter(f"{QTI}section") if s.find(f"{QTI}selection_ordering") is not None]
-    assert len(groups) == 1
-    assert groups[0].findtext(f".//{QTI}selection_number") == "4"
-    assert len(groups[0].findall(f"{QTI}item")) == len(pool(quiz, key)) > 4
-    for quiz, key in (generated_quiz(n=4, variants=1), generated_quiz(n=4, variants=5)):  # one variant; mixed points
+def test_each_slot_becomes_a_canvas_question_group_picking_one():
+    for quiz, key in (generated_quiz(n=4, variants=5), generated_quiz(n=4, variants=1), nasty_quiz()):
         root = assessment_root(package(quiz, key))
-        assert root.find(f".//{QTI}selection_ordering") is None
-        assert len(list(root.iter(f"{QTI}item"))) == len(pool(quiz, key))
+        groups = [s for s in root.iter(f"{QTI}section") if s.find(f"{QTI}selection_ordering") is not None]
+        assert len(groups) == len(quiz.slots)
+        entries = pool(quiz, key)
+        for slot, group in zip(quiz.slots, groups):
+            assert group.findtext(f".//{QTI}selection_number") == "1"
+            mine = [e for e in entries if e.slot == slot.number]
+            assert [i.get("ident") for i in group.findall(f"{QTI}item")] == [lms_id(e) for e in mine]
+            assert float(group.findtext(f".//{QTI}points_per_item")) == mine[0].question.points
 
 
 @pytest.fixture(scope="session")

@@ -220,11 +220,18 @@ def test_quiz_folder_problems_are_errors(tmp_path):
     (tmp_path / "q" / "quiz.json").write_text(dump(quiz), encoding="utf-8")
     with pytest.raises(GradingError, match="key.json not found"):
         grade(tmp_path / "q", [])
-    with pytest.raises(GradingError, match="nowhere holds no quiz.json"):
+    with pytest.raises(GradingError, match="nowhere: no such folder"):
         grade(tmp_path / "nowhere", [])
     (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "quiz.json").write_text('{"schema": "afcourse.quiz/2"}', encoding="utf-8")
+    with pytest.raises(GradingError, match="quiz.json: not a valid quiz file: field 'quiz_id': Field required"):
+        grade(tmp_path / "bad", [])
     (tmp_path / "bad" / "quiz.json").write_text('{"schema": "afcourse.quiz/1"}', encoding="utf-8")
-    with pytest.raises(GradingError, match="not a valid quiz set: field 'quiz_id': Field required"):
+    with pytest.raises(GradingError, match=r"quiz.json: not a quiz file of this version of afcourse \(expected "
+                                           r"schema 'afcourse.quiz/2'\); regenerate it"):
+        grade(tmp_path / "bad", [])
+    (tmp_path / "bad" / "quiz.json").write_text(dump(quiz)[:200], encoding="utf-8")
+    with pytest.raises(GradingError, match=r"bad/quiz.json: not valid JSON \(truncated or damaged\?\)"):
         grade(tmp_path / "bad", [])
     short_key = key.model_copy(update={"keys": key.keys[1:]})
     (tmp_path / "q" / "key.json").write_text(dump(short_key), encoding="utf-8")

@@ -58,13 +58,13 @@ def scoring_items(points: float = 1.0) -> list[tuple[Question, AnswerKey]]:
 
 
 def scoring_quiz(rules: ScoringRules | None = None, points: float = 1.0, quiz_id: str = "rules-quiz"):
-    """A quiz of one item per type (two variants: the same items in two orders) and its key."""
+    """A quiz of one item per type (two variants: the same items, options in two orders) and its key."""
     items = scoring_items(points)
     questions = [q for q, _ in items]
     quiz = QuizFile(quiz_id=quiz_id, title="Scoring rules <check> & co", chapters=["ch"],
                     scoring=rules or ScoringRules(),
                     variants=[Variant(variant_id="v001", questions=questions),
-                              Variant(variant_id="v002", questions=list(reversed(questions)))])
+                              Variant(variant_id="v002", questions=[q.model_copy(update={"choices": q.choices[::-1]}) for q in questions])])
     key = KeyFile(quiz_id=quiz_id, seed="1", keys=[a for _, a in items], difficulty={q.id: 0.5 for q in questions})
     return quiz, key
 

@@ -98,7 +98,7 @@ def key_markers(quiz: QuizFile, key: KeyFile) -> list[tuple[str, re.Pattern]]:
     """Patterns that appear only where a key has leaked: every key value that quiz.json itself does not show."""
     student_text = json.dumps(quiz.model_dump(mode="json"), ensure_ascii=False).casefold()
     markers: list[tuple[str, re.Pattern]] = [
-        ("key schema", re.compile(re.escape("afcourse.key/1"))),
+        ("key schema", re.compile(re.escape("afcourse.key/2"))),
         ("key fields", re.compile(r"[\"'](explanation|accepted|fact_ids|tolerance|citations)[\"']\s*:")),
         ("a correct-choice field", re.compile(r"[\"']correct[\"']\s*:")),
     ]

@@ -80,8 +80,8 @@ def test_default_gradebook_has_points_per_item(setup):
     result, out = run(setup)
     rows = read_csv(out / "gradebook.csv")
     header = rows[0]
-    assert header[:8] == ["student_id", "name", "variant", "status", "score", "max", "percent", "flags"]
-    assert header[8:] == [f"Q{i} {q}" for i, q in enumerate(["sc", "tf", "ms", "sa", "nu", "od", "ma", "sa2"], 1)]
+    assert header[:9] == ["student_id", "name", "section", "variant", "status", "score", "max", "percent", "flags"]
+    assert header[9:] == [f"Q{i} {q}" for i, q in enumerate(["sc", "tf", "ms", "sa", "nu", "od", "ma", "sa2"], 1)]
     by_id = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     assert list(by_id) == ["s1", "s2", "s3", "s4"]
     assert by_id["s1"]["score"] == "8" and by_id["s1"]["percent"] == "100"
@@ -96,14 +96,15 @@ def test_default_gradebook_has_points_per_item(setup):
 def test_canvas_and_moodle_layouts(setup):
     _, out = run(setup, layout="canvas")
     rows = read_csv(out / "gradebook.csv")
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Scoring rules <check> & co"]
-    assert rows[1] == ["Points Possible", "", "", "", "", "8"]
-    assert rows[2] == ["Ann Lee", "", "s1", "", "", "8"]
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Scoring rules <check> & co",
+                       "Notes"]
+    assert rows[1] == ["Points Possible", "", "", "", "", "8", ""]
+    assert rows[2] == ["Ann Lee", "", "s1", "", "", "8", ""]
     root, path, facts = setup
     grade(root / "quiz", path, root / "moodle", layout="moodle", feedback="none")
     rows = read_csv(root / "moodle" / "gradebook.csv")
-    assert rows[0] == ["ID number", "Full name", "Scoring rules <check> & co"]
-    assert rows[1:3] == [["s1", "Ann Lee", "8"], ["s2", EVIL, "5"]]
+    assert rows[0] == ["ID number", "Full name", "Scoring rules <check> & co", "Feedback"]
+    assert rows[1:3] == [["s1", "Ann Lee", "8", ""], ["s2", EVIL, "5", ""]]
 
 
 def test_feedback_shows_option_text_result_explanation_and_citation(setup):
@@ -111,7 +112,8 @@ def test_feedback_shows_option_text_result_explanation_and_citation(setup):
     text = (out / "feedback" / "s2.md").read_text(encoding="utf-8")
     sections = text.split("\n## ")
     single = next(s for s in sections if "Which year" in s)
-    assert sections[-1] is single  # variant v002 asks the items in reverse order
+    assert sections[1] is single  # questions are numbered by slot: the single-choice item is question 1
+    assert single.startswith("1. Which year")
     assert "- Your answer: 2018" in single and "y2" not in single
     assert "✘ Wrong: 0 of 1 point(s)" in single and "- Right answer: 2016" in single
     assert "Why sc is so." in single
@@ -144,7 +146,9 @@ def test_html_feedback_escapes_student_text(setup):
 
 def test_hide_key_leaves_out_the_right_answer(setup):
     _, out = run(setup, show_key=False)
-    assert "Right answer" not in (out / "feedback" / "s2.md").read_text(encoding="utf-8")
+    text = (out / "feedback" / "s2.md").read_text(encoding="utf-8")
+    assert "Right answer" not in text
+    assert "Why sc is so." not in text and "Source: Nurlan Aliyev" in text  # explanations state the key
 
 
 def test_report_escapes_everything_and_embeds_two_plots(setup):
@@ -179,6 +183,7 @@ def test_item_analysis_and_distractor_files(setup):
     assert sc["item_id"] == "sc" and sc["n"] == "4" and sc["facility"] == "0.75"
     assert sc["options"] == "2016 [key]: 3; 2017: 0; 2018: 1; 2019: 0"
     assert sc["flags"] == ""  # four answers are too few to judge an item (the round trip checks the flags)
+    assert (sc["label"], sc["slot"], sc["state"]) == ("Q1", "1", "too_few")
     assert "answered by fewer than 10 students" in (out / "report.html").read_text(encoding="utf-8")
     distractors = read_csv(out / "distractors.csv")
     assert ["1", "sc", "y2", "2018", "no", "1", "0.25"] in distractors
@@ -220,5 +225,9 @@ def test_cli_grade(setup):
     empty = root / "nothing.jsonl"
     empty.write_text("{broken\n", encoding="utf-8")
     none = runner.invoke(app, ["grade", str(root / "quiz"), str(empty), "--out", str(root / "none")])
-    assert none.exit_code == 1 and "No submission could be graded" in none.output
-    assert (root / "none" / "problems.csv").exists()
+    assert none.exit_code == 1
+    assert "No submission could be graded, so nothing was written (the problems are listed above)." in none.output
+    assert not (root / "none").exists()
+    typo = runner.invoke(app, ["grade", str(root / "quiz"), str(root / "submisions"), "--out", str(root / "typo")])
+    assert typo.exit_code == 1 and f"problem: {root / 'submisions'}: no such file or folder" in typo.output
+    assert not (root / "typo").exists()

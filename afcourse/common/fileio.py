@@ -15,21 +15,24 @@ class OutputExistsError(FileExistsError):
         self.path = path
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, force: bool = False) -> Path:
+def write_atomic(path: str | Path, data: str | bytes, *, force: bool = False, mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` via a temporary file and a rename.
 
     A reader never sees a half-written file, and an interrupted write leaves the old
     file intact. Raises :class:`OutputExistsError` if ``path`` exists and not ``force``.
+    ``mode`` sets the file's permissions (default: the temporary file's 0600, owner only).
     """
     path = Path(path)
     if path.exists() and not force:
         raise OutputExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
+    open_mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as handle:
+        with os.fdopen(fd, open_mode, **({} if open_mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as handle:
             handle.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -6,15 +6,16 @@ format     what it writes                                          holds the key
 moodle     Moodle XML question bank (one file)                     yes: instructor
 qti        IMS QTI 1.2 zip as Canvas imports it (one file)         yes: instructor
 gift       Moodle GIFT text (one file)                             yes: instructor
-html       one student copy per variant + one answer key (folder)  key file only
+html       a student copy per variant (or per rostered student)    key file only
+           + one answer key (folder)
 markdown   the same as Markdown                                    key file only
 =========  =====================================================  ===============
 
 LMS files necessarily carry the key (the LMS grades with it): they are for the instructor's
-import only. Student copies of the handouts carry no answer, explanation, citation or item id.
-Every export is deterministic (same quiz set, same bytes) and carries the afcourse item ids
-(Moodle question name and idnumber, QTI item ident, GIFT title; the answer key's tables) so
-grades can be matched back to items.
+import only, and are written readable by their owner only (0600), as is the answer key; student
+copies (0644) carry no answer, explanation, citation or item id. Every export keeps the quiz's
+slots (a category or question group per slot) and is deterministic (same quiz set, same bytes);
+LMS questions carry stable names and ids derived from the bank item and its content.
 
 The Moodle and QTI modules import lxml and the HTML handouts Jinja2 (both installed
 with afcourse); each format module is loaded only when its format is asked for. GIFT and
@@ -23,6 +24,10 @@ Markdown need neither.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -46,26 +51,32 @@ FORMATS: dict[str, tuple[str | None, str]] = {
 
 @dataclass
 class ExportResult:
-    """What an export wrote, and anything the user should know about it."""
+    """What an export wrote (path -> what it is), and anything the user should know about it."""
 
     paths: list[Path]
     notes: list[str] = field(default_factory=list)
+    what: dict[Path, str] = field(default_factory=dict)
+
+
+STUDENT_MODE, INSTRUCTOR_MODE = 0o644, 0o600
+_OWN_FILE = re.compile(r"^(student-.+|answer-key)\.(html|md)$")
 
 
 def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None,
-           variants: Iterable[str] | None = None) -> dict[str, str | bytes]:
+           variants: Iterable[str] | None = None, roster=None) -> dict[str, str | bytes]:
     """The export in memory: file name -> content (one entry for LMS formats, several for handouts)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     if not quiz.variants or not any(v.questions for v in quiz.variants):
         raise ExportError(f"quiz {quiz.quiz_id!r} has no questions")
-    if variants is not None and fmt not in ("html", "markdown"):
-        raise ExportError("--variant selects handout copies; LMS exports always hold every item of the quiz")
+    if (variants is not None or roster is not None) and fmt not in ("html", "markdown"):
+        raise ExportError("--variant and --roster choose handout copies; LMS exports always hold every item of the "
+                          "quiz (and the LMS assigns the questions)")
     try:
         if fmt in ("html", "markdown"):
             from afcourse.exports import handout
 
-            return handout.render(fmt, quiz, key, sources, variants)
+            return handout.render(fmt, quiz, key, sources, variants, roster)
         if fmt == "moodle":
             from afcourse.exports import moodle as module
         elif fmt == "qti":
@@ -81,61 +92,111 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
 
 def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, *,
                 sources: Mapping[str, str] | None = None, variants: Iterable[str] | None = None,
-                force: bool = False) -> ExportResult:
+                roster=None, force: bool = False) -> ExportResult:
     """Export ``quiz`` as ``fmt`` to ``out`` and return what was written.
 
     LMS formats write one file: ``out`` itself, or a file named after the quiz if ``out`` is an
-    existing folder. Handouts write into the folder ``out``: ``student-<variant>.<ext>`` for each
-    variant (or those in ``variants``) and ``answer-key.<ext>`` when the key is there.
-    Nothing is written if any target exists and ``force`` is false (:class:`OutputExistsError`).
+    existing folder (a QTI package must be named ``.zip``). Handouts fill the folder ``out``:
+    ``student-<variant>.<ext>`` for each variant (or those in ``variants``; with a ``roster``,
+    ``student-<student id>`` for each student) and ``answer-key.<ext>`` when the key is there;
+    with ``force`` the folder is replaced whole, so no copy of an earlier run stays beside the
+    new ones. Nothing is written if a target exists and ``force`` is false (:class:`OutputExistsError`).
     """
-    files = render(fmt, quiz, key, sources, None if variants is None else list(variants))
     out = Path(out)
+    if fmt == "qti" and not out.is_dir() and out.suffix.lower() != ".zip":
+        raise ExportError(f"{out}: a QTI package is a zip file; name it with .zip (e.g. {out.with_suffix('.zip')})")
+    files = render(fmt, quiz, key, sources, None if variants is None else list(variants), roster)
     notes = []
     if FORMATS[fmt][0] is None:
         if out.exists() and not out.is_dir():
             raise ExportError(f"{out} is a file; handouts are written into a folder")
-        targets = {out / name: data for name, data in files.items()}
         if key is None:
             notes.append("no key.json beside quiz.json: wrote the student copies only, no answer key")
-    else:
-        (name, data), = files.items()
-        targets = {(out / name if out.is_dir() else out): data}
-    existing = [p for p in targets if p.exists()]
-    if existing and not force:
-        raise OutputExistsError(existing[0])
-    for path, data in targets.items():
-        write_atomic(path, data, force=force)
-    return ExportResult(list(targets), notes)
+        what = {out / name: ("answer key (instructor only)" if name.startswith(KEY_STEM) else "student copy")
+                for name in files}
+        _write_folder(out, files, force)
+        return ExportResult(list(what), notes, what)
+    (name, data), = files.items()
+    path = out / name if out.is_dir() else out
+    if path.exists() and not force:
+        raise OutputExistsError(path)
+    write_atomic(path, data, force=force, mode=INSTRUCTOR_MODE)
+    return ExportResult([path], notes, {path: FORMATS[fmt][1]})
+
+
+KEY_STEM = "answer-key"
+
+
+def _write_folder(out: Path, files: dict[str, str | bytes], force: bool) -> None:
+    """Write the handouts into a new folder and put it in place of ``out`` (whole, with ``force``)."""
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            existing = next((out / n for n in files if (out / n).exists()), out)
+            raise OutputExistsError(existing)
+        strangers = sorted(p.name for p in out.iterdir() if not _OWN_FILE.match(p.name))
+        if strangers:
+            raise ExportError(f"{out} holds files that are not handouts ({', '.join(strangers[:3])}"
+                              f"{'...' if len(strangers) > 3 else ''}); --force replaces a handout folder whole, "
+                              "so choose a folder of its own")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+    try:
+        for name, data in files.items():
+            mode = INSTRUCTOR_MODE if name.startswith(KEY_STEM) else STUDENT_MODE
+            write_atomic(staging / name, data, mode=mode)
+        os.chmod(staging, 0o755)
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
+            os.replace(out, old / "previous")
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def shipped_source_labels() -> tuple[dict[str, str] | None, str | None]:
     """Source names from the fact base shipped with the package, or (None, why) if it does not load."""
-    from afcourse.facts.factbase import FactBaseError, load_facts
+    from afcourse.bank.cache import cached_source_labels
 
     try:
-        return source_labels(load_facts(None)), None
-    except (FactBaseError, OSError) as exc:
+        return cached_source_labels(), None
+    except Exception as exc:  # the fact modules load only when the cache misses: import the error then
+        from afcourse.facts.factbase import FactBaseError
+
+        if not isinstance(exc, (FactBaseError, OSError)):
+            raise
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, f"the shipped fact base did not load ({first}); citations name source ids only"
 
 
 def export_quiz_dir(fmt: str, quiz_dir: str | Path, out: str | Path, *,
-                    sources: Mapping[str, str] | None | str = "shipped", **options) -> ExportResult:
+                    sources: Mapping[str, str] | None | str = "shipped", roster_csv: str | Path | None = None,
+                    **options) -> ExportResult:
     """Read ``quiz_dir/quiz.json`` (and ``key.json`` if present) and export it (see :func:`export_quiz`).
 
     ``sources="shipped"`` names the sources in citations from the package's fact base (source ids
-    if it does not load); pass a mapping of your own, or None for ids.
+    if it does not load); pass a mapping of your own, or None for ids. Handouts are labelled per
+    student from the roster recorded in ``quiz_dir/roster.json`` (``afcourse generate --roster``),
+    updated from ``roster_csv`` when given.
     """
     from afcourse.quiz.sets import QuizSetError, read_quiz_set
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     quiz_dir = Path(quiz_dir)
+    from afcourse.quiz.roster import class_roster
+
     try:
         quiz, key = read_quiz_set(quiz_dir)
+        roster = class_roster(quiz_dir, quiz, key, roster_csv) if fmt in ("html", "markdown") else None
     except QuizSetError as exc:
         raise ExportError(str(exc)) from None
+    if roster_csv is not None and fmt not in ("html", "markdown"):
+        raise ExportError("--roster labels handout copies; an LMS assigns questions to its own students")
+    options["roster"] = roster
     note = None
     if sources == "shipped":
         sources, note = shipped_source_labels()

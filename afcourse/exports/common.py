@@ -5,16 +5,15 @@ Nothing here imports a heavy library, so the format modules can share it freely.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
 from typing import Mapping
 
 from afcourse.bank.models import AnswerKey, ChoiceKey, Choice, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
-from afcourse.quiz.models import KeyFile, QuizFile
-
-KEY_KINDS = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
-             "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
+from afcourse.quiz.models import KeyFile, QuizFile, Slot, key_problems
 
 #: The grades Moodle accepts for an answer (its ``question_bank::fraction_options_full``), in percent,
 #: written the way Moodle writes them. An import with any other fraction is refused.
@@ -31,9 +30,9 @@ def safe_name(text: str) -> str:
 CATEGORY_ROOT = "$course$/afcourse"
 
 
-def category_path(chapter: str) -> str:
-    """The Moodle question-bank category of a chapter (Moodle XML and GIFT)."""
-    return f"{CATEGORY_ROOT}/{chapter}"
+def slot_category(quiz: QuizFile, slot: Slot) -> str:
+    """The Moodle question-bank category of one slot: a quiz draws one random question from it."""
+    return f"{CATEGORY_ROOT}/{quiz.quiz_id}/Q{slot.number:02d} {slot.type.replace('_', ' ')}"
 
 
 class ExportError(ValueError):
@@ -42,10 +41,11 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class Entry:
-    """One item of the pool: the question as the first variant shows it, and its key."""
+    """One item of the pool: the question as the first variant holding it shows it, its key, its slot."""
 
     question: Question
     answer: AnswerKey
+    slot: int = 0
 
     @property
     def id(self) -> str:
@@ -53,7 +53,7 @@ class Entry:
 
 
 def pool(quiz: QuizFile, key: KeyFile | None) -> list[Entry]:
-    """Every distinct item of the quiz, in order of first appearance over the variants, with its key.
+    """Every distinct item of the quiz, slot by slot, with its key.
 
     Raises :class:`ExportError` naming every item whose key is missing or does not fit the question.
     """
@@ -67,37 +67,66 @@ def pool(quiz: QuizFile, key: KeyFile | None) -> list[Entry]:
     for variant in quiz.variants:
         for question in variant.questions:
             seen.setdefault(question.id, question)
-    problems = [p for q in seen.values() for p in check_key(q, keys.get(q.id))]
+    problems = [p for q in seen.values() for p in key_problems(q, keys.get(q.id))]
     if problems:
         raise ExportError("the key does not fit the quiz:\n  " + "\n  ".join(problems))
-    return [Entry(q, keys[q.id]) for q in seen.values()]
+    return [Entry(seen[qid], keys[qid], slot.number) for slot in quiz.slots for qid in slot.question_ids
+            if qid in seen]
 
 
-def check_key(question: Question, answer: AnswerKey | None) -> list[str]:
-    """Why ``answer`` cannot be the key of ``question`` (an empty list when it can)."""
-    qid = question.id
-    if answer is None:
-        return [f"{qid}: no key"]
-    expected = KEY_KINDS[question.type]
-    key = answer.key
-    if not isinstance(key, expected):
-        return [f"{qid}: a {question.type} item needs a {expected.__name__}, the key has {type(key).__name__}"]
-    choices = {c.id for c in question.choices}
-    prompts = {p.id for p in question.prompts}
-    problems = []
-    if isinstance(key, ChoiceKey) and key.correct not in choices:
-        problems.append(f"{qid}: the correct choice {key.correct!r} is not an option")
-    elif isinstance(key, MultiKey) and (not key.correct or not set(key.correct) <= choices):
-        problems.append(f"{qid}: the correct choices {key.correct} are not all options")
-    elif isinstance(key, TextKey) and not [a for a in key.accepted if a.strip()]:
-        problems.append(f"{qid}: no accepted answer")
-    elif isinstance(key, OrderKey) and sorted(key.order) != sorted(choices):
-        problems.append(f"{qid}: the order does not name each element once")
-    elif isinstance(key, MatchKey) and (set(key.pairs) != prompts or not set(key.pairs.values()) <= choices):
-        problems.append(f"{qid}: the pairs do not match every prompt to an option")
-    if question.type == "true_false" and sorted(c.text.casefold() for c in question.choices) != ["false", "true"]:
-        problems.append(f"{qid}: a true/false item needs the options True and False")
-    return problems
+def slot_pools(quiz: QuizFile, key: KeyFile | None) -> list[tuple[Slot, list[Entry]]]:
+    """(slot, its entries) for every slot that some variant uses, in slot order."""
+    entries = pool(quiz, key)
+    return [(slot, found) for slot in quiz.slots if (found := [e for e in entries if e.slot == slot.number])]
+
+
+def _key_in_words(key, texts: dict[str, str]):
+    if isinstance(key, ChoiceKey):
+        return texts[key.correct]
+    if isinstance(key, MultiKey):
+        return sorted(texts[c] for c in key.correct)
+    if isinstance(key, OrderKey):
+        return [texts[c] for c in key.order]
+    if isinstance(key, MatchKey):
+        return sorted([texts[p], texts[c]] for p, c in key.pairs.items())
+    return key.model_dump(mode="json")
+
+
+def lms_id(entry: Entry) -> str:
+    """The question's stable id in LMS exports: a hash of its bank item and its content.
+
+    The same bank item with the same content has the same id in every quiz set and every
+    export (whatever the salt, variant or option order), so an LMS sees one question; it
+    names neither the item nor the answer.
+    """
+    q, a = entry.question, entry.answer
+    texts = {c.id: c.text for c in (*q.choices, *q.prompts)}
+    content = [a.item_id or q.id, q.type, q.chapter, q.stem, sorted(c.text for c in q.choices),
+               sorted(p.text for p in q.prompts), q.unit, q.points, _key_in_words(a.key, texts)]
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return "afc-" + hashlib.sha256(("afcourse-lms|" + text).encode("utf-8")).hexdigest()[:16]
+
+
+def lms_name(entry: Entry) -> str:
+    """A readable, stable question name: chapter, type and the stable id (an LMS shows the text beside it)."""
+    q = entry.question
+    return f"{q.chapter} · {q.type.replace('_', ' ')} · {lms_id(entry)}"
+
+
+def lms_entry(entry: Entry) -> Entry:
+    """The entry as LMS exports write it: under its stable id (:func:`lms_id`) instead of the quiz's own."""
+    qid = lms_id(entry)
+    answer = entry.answer.model_copy(update={"id": qid, "item_id": entry.answer.item_id or entry.question.id})
+    return Entry(entry.question.model_copy(update={"id": qid}), answer, entry.slot)
+
+
+def slot_points(slot: Slot, entries: list[Entry]) -> float:
+    """The points of a slot's questions (an LMS draw needs them equal)."""
+    points = {e.question.points for e in entries}
+    if len(points) > 1:
+        raise ExportError(f"slot {slot.number}'s questions are worth different points ({sorted(points)}): an LMS "
+                          "draw of one question per slot needs them equal")
+    return points.pop()
 
 
 def choice_text(question: Question, choice_id: str) -> str:

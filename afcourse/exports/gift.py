@@ -3,9 +3,10 @@
 **An instructor file: it holds the answer key** (``=`` marks right answers), as every LMS import
 does. Never hand it to students.
 
-Each item is one paragraph: ``::<item id>::[html]<stem>{<answers>####<general feedback>}``, so
-Moodle's question name is the afcourse item id and grades can be matched back. A
-``$CATEGORY: $course$/afcourse/<chapter>`` line opens each chapter. Types follow the Moodle XML
+Each item is one paragraph: ``::<stable name>::[html]<stem>{<answers>####<general feedback>}``, the
+name being the same readable, stable one as in Moodle XML. A
+``$CATEGORY: $course$/afcourse/<quiz id>/Q<nn> <type>`` line opens each slot: a Moodle quiz takes one
+random question from each. Types follow the Moodle XML
 export (:mod:`afcourse.exports.moodle`): ``~%33.33333%`` weights for multiple select, ``{T}``/``{F}``,
 ``{=a =b}`` short answers, ``{#value:tolerance}`` numbers, ``{=prompt -> answer}`` matching, and
 ordering as matching to "Position 1..n".
@@ -21,8 +22,8 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from afcourse.exports.common import (Entry, category_path, correct_answer, feedback_html, html_text, is_true,
-                                     matching_parts, moodle_percent, num, pool)
+from afcourse.exports.common import (Entry, correct_answer, feedback_html, html_text, is_true, lms_entry, lms_name,
+                                     matching_parts, moodle_percent, num, slot_category, slot_pools)
 from afcourse.quiz.models import KeyFile, QuizFile
 
 _SPECIAL = re.compile(r"([\\~=#{}:])")
@@ -35,13 +36,10 @@ def escape(text: str) -> str:
 
 def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> str:
     """The GIFT text for every item of ``quiz``."""
-    entries = pool(quiz, key)
-    order = {c: i for i, c in enumerate(quiz.chapters)}
-    chapters = sorted({e.question.chapter for e in entries}, key=lambda c: (order.get(c, len(order)), c))
     blocks = [f"// afcourse quiz {quiz.quiz_id.replace(chr(10), ' ')}: instructor file, holds the answer key"]
-    for chapter in chapters:
-        blocks.append(f"$CATEGORY: {category_path(chapter)}")
-        blocks.extend(question_text(e, sources) for e in entries if e.question.chapter == chapter)
+    for slot, entries in slot_pools(quiz, key):
+        blocks.append(f"$CATEGORY: {slot_category(quiz, slot)}")
+        blocks.extend(question_text(lms_entry(e), sources) for e in entries)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -52,7 +50,7 @@ def _html(text: str) -> str:
 def question_text(entry: Entry, sources: Mapping[str, str] | None = None) -> str:
     q, key = entry.question, entry.answer.key
     stem = matching_parts(entry)[0] if q.type in ("ordering",) else q.stem
-    head = f"::{escape(q.id)}::[html]{_html(stem)}"
+    head = f"::{escape(lms_name(entry))}::[html]{_html(stem)}"
     general = f"####{escape(feedback_html(entry, sources))}"
     wrong = _html(f"Not right. The answer: {correct_answer(entry)}.")
     lines: list[str] = []

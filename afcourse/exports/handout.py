@@ -1,8 +1,9 @@
 """Printable handouts: a student copy per variant, and one answer key, as HTML or Markdown.
 
-A student copy holds the quiz title, its variant id, and each question with its options, lettered
-as the variant orders them. It holds **no key**: no answer, explanation, citation, item id, quiz id
-or seed (the package is public, so a seed would let anyone regenerate the key).
+A student copy holds the quiz title, the quiz and variant ids, the student's name and id when a
+roster is given (one labelled copy per student), and each question numbered by its slot, with its
+options lettered as the variant orders them. It holds **no key**: no answer, explanation,
+citation, item id, seed or salt.
 
 The answer key, for the instructor, gives for each variant the answer to each question number
 (letters as on that variant's copy) with the item id, then every item once with its full answer,
@@ -22,10 +23,19 @@ from typing import Iterable, Mapping
 from afcourse.exports.common import (Entry, ExportError, choice_text, citation_text, correct_answer, num, pool,
                                       safe_name)
 from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
-from afcourse.quiz.models import KeyFile, QuizFile
+from afcourse.quiz.models import KeyFile, QuizFile, RosterFile
 
 STUDENT = "student-{}"
 KEY = "answer-key"
+
+
+@dataclass(frozen=True)
+class Label:
+    """Who a paper copy is for (from the roster)."""
+
+    student_id: str
+    name: str
+    section: str
 
 
 def letter(index: int) -> str:
@@ -79,9 +89,12 @@ def short_key(q: Question, key) -> str:
 
 
 def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None,
-           variants: Iterable[str] | None = None) -> dict[str, str]:
-    """File name -> text: ``student-<variant>`` for each chosen variant, and ``answer-key`` if the key is given."""
+           variants: Iterable[str] | None = None, roster: RosterFile | None = None) -> dict[str, str]:
+    """File name -> text: a student copy per chosen variant (or per rostered student), and ``answer-key``.
 
+    With ``roster``, each student gets ``student-<student id>`` of their variant, labelled with their
+    name and id; ``variants`` then keeps the students of those variants.
+    """
     chosen = list(quiz.variants)
     if variants is not None:
         wanted = list(dict.fromkeys(variants))
@@ -92,17 +105,23 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
                               f"(it has {', '.join(sorted(known)[:5])}{'...' if len(known) > 5 else ''})")
         chosen = [v for v in quiz.variants if v.variant_id in wanted]
     ext = ".html" if fmt == "html" else ".md"
+    by_id = {v.variant_id: v for v in chosen}
+    if roster is not None:
+        copies = [(s.id, by_id[s.variant_id], Label(s.id, s.name, s.section))
+                  for s in roster.students if s.variant_id in by_id]
+    else:
+        copies = [(v.variant_id, v, None) for v in chosen]
     files: dict[str, str] = {}
     writer = _html_student if fmt == "html" else _md_student
-    for variant in chosen:
-        name = STUDENT.format(safe_name(variant.variant_id)) + ext
+    for stem, variant, label in copies:
+        name = STUDENT.format(safe_name(stem)) + ext
         if name in files:
-            raise ExportError(f"variants {variant.variant_id!r} and another give the same file name {name}")
-        files[name] = writer(quiz, variant)
+            raise ExportError(f"{stem!r} and another copy give the same file name {name}")
+        files[name] = writer(quiz, variant, label)
     if key is not None:
         entries = pool(quiz.model_copy(update={"variants": chosen}), key)
-        by_id = {e.id: e for e in entries}
-        tables = [(v.variant_id, [KeyRow(i, short_key(q, by_id[q.id].answer.key), q.id)
+        by_qid = {e.id: e for e in entries}
+        tables = [(v.variant_id, [KeyRow(i, short_key(q, by_qid[q.id].answer.key), q.id)
                                   for i, q in enumerate(v.questions, 1)]) for v in chosen]
         files[KEY + ext] = (_html_key if fmt == "html" else _md_key)(quiz, key.seed, entries, tables, sources)
     return files
@@ -156,7 +175,10 @@ td.id, .item-id { font-family: "DejaVu Sans Mono", monospace; font-size: .78rem;
 article.item { break-inside: avoid; border-top: 1px solid #ccc; padding: .5rem 0; }
 article.item h3 { font-size: .95rem; margin: 0 0 .2rem; }
 .cite { font-size: .9rem; color: #333; }
-@media print { body { margin: 0; max-width: none; padding: 0; } .variants section { page-break-inside: avoid; } }
+@media print { body { margin: 0; max-width: none; padding: 0; } .variants section { page-break-inside: avoid; }
+               /* the page's own margin boxes carry the title, ids and page number: an in-flow footer
+                  could only spill onto a page of its own */
+               body.student-copy > footer { display: none; } }
 """
 
 STUDENT_TEMPLATE = """<!DOCTYPE html>
@@ -166,15 +188,19 @@ STUDENT_TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ quiz.title }} (variant {{ variant.variant_id }})</title>
 <style>{{ css|safe }}
-@page { @top-right { content: {{ css_string(quiz.title ~ " · variant " ~ variant.variant_id)|safe }}; } }</style>
+@page { @top-right { content: {{ css_string(quiz.title ~ " · quiz " ~ quiz.quiz_id ~ " · variant " ~ variant.variant_id ~ ((" · " ~ label.student_id) if label else ""))|safe }}; } }</style>
 </head>
 <body class="student-copy">
 <header>
 <h1>{{ quiz.title }}</h1>
 <p class="meta">Variant <span class="variant-id">{{ variant.variant_id }}</span>
  · {{ variant.questions|length }} question{{ "" if variant.questions|length == 1 else "s" }}
- · {{ points }} point{{ "" if points == "1" else "s" }}</p>
+ · {{ points }} point{{ "" if points == "1" else "s" }} · quiz <span class="quiz-id">{{ quiz.quiz_id }}</span></p>
+{%- if label %}
+<div class="fields labelled"><span>Name: <strong class="student-name">{{ label.name }}</strong></span><span class="narrow">Student ID: <strong class="student-id">{{ label.student_id }}</strong></span>{% if label.section %}<span class="narrow">Section: {{ label.section }}</span>{% endif %}</div>
+{%- else %}
 <div class="fields"><span>Name:</span><span class="narrow">Student ID:</span></div>
+{%- endif %}
 <p class="meta">Answer on this sheet. Write the variant id <strong>{{ variant.variant_id }}</strong>
  on anything you hand in separately.</p>
 </header>
@@ -217,7 +243,7 @@ STUDENT_TEMPLATE = """<!DOCTYPE html>
 </li>
 {%- endfor %}
 </ol>
-<footer>{{ quiz.title }} · variant {{ variant.variant_id }}</footer>
+<footer>{{ quiz.title }} · quiz {{ quiz.quiz_id }} · variant {{ variant.variant_id }}{% if label %} · {{ label.student_id }}{% endif %}</footer>
 </body>
 </html>
 """
@@ -294,8 +320,9 @@ def _points(questions) -> str:
     return num(sum(q.points for q in questions))
 
 
-def _html_student(quiz: QuizFile, variant) -> str:
-    return _template(STUDENT_TEMPLATE).render(quiz=quiz, variant=variant, css=CSS, points=_points(variant.questions))
+def _html_student(quiz: QuizFile, variant, label: Label | None = None) -> str:
+    return _template(STUDENT_TEMPLATE).render(quiz=quiz, variant=variant, css=CSS, points=_points(variant.questions),
+                                              label=label)
 
 
 def _html_key(quiz: QuizFile, seed: str, entries: list[Entry], tables, sources) -> str:
@@ -320,13 +347,16 @@ def md(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
-def _md_student(quiz: QuizFile, variant) -> str:
+def _md_student(quiz: QuizFile, variant, label: Label | None = None) -> str:
     n = len(variant.questions)
+    who = (f"Name: **{md(label.name)}** · Student ID: **{md(label.student_id)}**"
+           + (f" · Section: {md(label.section)}" if label.section else "")) if label else (
+        "Name: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_ "
+        "Student ID: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_")
     lines = [f"# {md(quiz.title)}", "",
              f"Variant **{md(variant.variant_id)}** · {n} question{'' if n == 1 else 's'} · "
-             f"{_points(variant.questions)} points", "",
-             "Name: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_ "
-             "Student ID: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_", "",
+             f"{_points(variant.questions)} points · quiz {md(quiz.quiz_id)}", "",
+             who, "",
              f"Answer on this sheet. Write the variant id **{md(variant.variant_id)}** on anything you hand in "
              "separately.", "", "---", ""]
     for i, q in enumerate(variant.questions, 1):

@@ -5,11 +5,12 @@ feedback), as every LMS import does. Never hand it to students.
 
 What it holds:
 
-- one ``category`` question per chapter, ``$course$/afcourse/<chapter>``, followed by that chapter's
-  items; a quiz with several variants becomes a bank the instructor draws random questions from
-  (Moodle's "random question from category"), since Moodle randomises per attempt itself;
-- each item once, named and ``idnumber``-ed by its afcourse item id, so Moodle's responses and
-  grades can be matched back to the item;
+- one ``category`` per slot, ``$course$/afcourse/<quiz id>/Q<nn> <type>``, followed by that slot's
+  interchangeable items: a Moodle quiz built with one "random question" from each category, in
+  order, gives every student one question per slot, as afcourse's own variants do;
+- each item once, with a readable stable name and a stable ``idnumber`` derived from its bank item
+  and content (:func:`~afcourse.exports.common.lms_id`): the same item exported again, from any
+  quiz set, is the same question to Moodle, and neither names the answer;
 - single choice and multiple select as ``multichoice`` (``single`` true/false; for multiple
   select every right option is worth 1/k and every wrong one -1/k, Moodle's usual rule and
   afcourse's default "right minus wrong"; Moodle floors a question's score at 0 as we do);
@@ -31,24 +32,22 @@ from typing import Mapping
 
 from lxml import etree
 
-from afcourse.exports.common import (Entry, ExportError, category_path, correct_answer, feedback_html, html_text,
-                                     is_true, matching_parts, moodle_percent, num, pool, xml_comment, xml_safe)
+from afcourse.exports.common import (Entry, ExportError, correct_answer, feedback_html, html_text, is_true,
+                                     lms_entry, lms_name, matching_parts, moodle_percent, num, slot_category,
+                                     slot_pools, xml_comment, xml_safe)
 from afcourse.quiz.models import KeyFile, QuizFile
 from afcourse.common.text import normalise
 
 
 def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> bytes:
-    """The Moodle XML document (UTF-8 bytes) for every item of ``quiz``."""
-    entries = pool(quiz, key)
-    order = {c: i for i, c in enumerate(quiz.chapters)}
-    chapters = sorted({e.question.chapter for e in entries}, key=lambda c: (order.get(c, len(order)), c))
+    """The Moodle XML document (UTF-8 bytes) for every item of ``quiz``, a category per slot."""
     root = etree.Element("quiz")
     root.append(etree.Comment(xml_comment(f" afcourse quiz {quiz.quiz_id}: instructor file, holds the answer key ")))
-    for chapter in chapters:
-        root.append(_category(chapter))
+    for slot, entries in slot_pools(quiz, key):
+        root.append(_category(slot_category(quiz, slot), f"Question {slot.number} of {quiz.title}: add one random "
+                              f"question from this category ({len(entries)} interchangeable).", slot.number))
         for entry in entries:
-            if entry.question.chapter == chapter:
-                root.append(question_element(entry, sources))
+            root.append(question_element(lms_entry(entry), sources))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -62,10 +61,11 @@ def _sub(parent, tag: str, value: str):
     etree.SubElement(parent, tag).text = xml_safe(value)
 
 
-def _category(chapter: str):
+def _category(path: str, info: str, number: int):
     element = etree.Element("question", type="category")
-    _text(element, "category", category_path(chapter))
-    _text(element, "info", "", "html")
+    _text(element, "category", path)
+    _text(element, "info", f"<p>{html_text(info)}</p>", "html")
+    _sub(element, "idnumber", f"slot-{number:02d}")
     return element
 
 
@@ -78,7 +78,7 @@ def question_element(entry: Entry, sources: Mapping[str, str] | None = None):
     q, key = entry.question, entry.answer.key
     qtype = MOODLE_TYPES[q.type]
     element = etree.Element("question", type=qtype)
-    _text(element, "name", q.id)
+    _text(element, "name", lms_name(entry))
     stem = matching_parts(entry)[0] if q.type == "ordering" else q.stem
     _text(element, "questiontext", f"<p>{html_text(stem)}</p>", "html")
     _text(element, "generalfeedback", feedback_html(entry, sources), "html")

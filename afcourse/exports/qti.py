@@ -8,9 +8,9 @@ The zip holds exactly three files, each listed in the manifest:
 
 - ``imsmanifest.xml``: one ``imsqti_xmlv1p2`` resource (the assessment) depending on one
   ``associatedcontent`` resource (Canvas's quiz settings);
-- ``<ident>/<ident>.xml``: the ``questestinterop`` assessment; every item's ``ident`` is its
-  afcourse item id and every option's ``response_label`` ident its afcourse choice id, so the
-  responses Canvas reports can be matched back;
+- ``<ident>/<ident>.xml``: the ``questestinterop`` assessment; every item's ``ident`` is its stable
+  LMS id (:func:`~afcourse.exports.common.lms_id`, the same for the same bank item and content in
+  any export) and its title the readable stable name;
 - ``<ident>/assessment_meta.xml``: title, points, shuffled answers, unpublished.
 
 Canvas question types: ``multiple_choice_question``, ``true_false_question``,
@@ -18,11 +18,9 @@ Canvas question types: ``multiple_choice_question``, ``true_false_question``,
 with a margin) and ``matching_question``. Ordering items become matching questions: each element
 is matched to "Position 1" ... "Position n" (1 = first), graded per element.
 
-A quiz with one variant becomes a quiz of its items. A quiz with several variants (a pool larger
-than one variant) becomes one Canvas question group, "pick n from the pool", n being a variant's
-length: Canvas then draws n items for each student, at random rather than by afcourse's
-difficulty strata. A group has one point value per item, so a pool whose items differ in points
-becomes a quiz of every item instead (the instructor makes groups in Canvas).
+Each slot becomes a section that selects one of its items (a Canvas question group "pick 1",
+with the slot's points per item), in slot order: every student gets one question per slot,
+as afcourse's own variants do, and a one-variant quiz is a group of one per question.
 
 Question, option and feedback texts are HTML (``text/html``), escaped for HTML and again (by lxml)
 for XML. Matching prompts and options are plain text (``text/plain``, XML-escaped only), as Canvas
@@ -38,8 +36,8 @@ from typing import Mapping
 
 from lxml import etree
 
-from afcourse.exports.common import (Entry, correct_answer, feedback_html, html_text, matching_parts, num, pool,
-                                     xml_safe)
+from afcourse.exports.common import (Entry, correct_answer, feedback_html, html_text, lms_entry, lms_name,
+                                     matching_parts, num, slot_points, slot_pools, xml_safe)
 from afcourse.quiz.models import KeyFile, QuizFile
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -73,14 +71,13 @@ def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | Non
 
 def package_files(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Zip member name -> bytes, manifest first."""
-    entries = pool(quiz, key)
+    slots = slot_pools(quiz, key)
     ident = assessment_ident(quiz)
     qti_path, meta_path = f"{ident}/{ident}.xml", f"{ident}/assessment_meta.xml"
-    n = len(quiz.variants[0].questions)
-    points = sum(q.points for q in quiz.variants[0].questions)
+    points = sum(slot_points(slot, entries) for slot, entries in slots)
     return {
         "imsmanifest.xml": _xml(_manifest(ident, qti_path, meta_path, quiz.title)),
-        qti_path: _xml(assessment(quiz, entries, ident, n, sources)),
+        qti_path: _xml(assessment(quiz, slots, ident, sources)),
         meta_path: _xml(_meta(quiz, ident, points)),
     }
 
@@ -129,22 +126,21 @@ def _meta(quiz: QuizFile, ident: str, points: float):
     return root
 
 
-def assessment(quiz: QuizFile, entries: list[Entry], ident: str, n: int, sources=None):
-    """The ``questestinterop`` element: one assessment, one section (a question group if variants differ)."""
+def assessment(quiz: QuizFile, slots, ident: str, sources=None):
+    """The ``questestinterop`` element: one assessment, a section per slot that selects one of its items."""
     root = etree.Element(f"{{{QTI_NS}}}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd")
     body = _el(root, "assessment", ident=ident, title=quiz.title)
     _metadata(_el(body, "qtimetadata"), {"cc_maxattempts": "1"})
     section = _el(body, "section", ident="root_section")
-    points = {e.question.points for e in entries}
-    if len(entries) > n and len(points) == 1:
-        group = _el(section, "section", ident=f"{ident}_pool", title=f"{quiz.title} (pick {n} of {len(entries)})")
+    for slot, entries in slots:
+        group = _el(section, "section", ident=f"{ident}_q{slot.number:02d}",
+                    title=f"Question {slot.number} (pick 1 of {len(entries)})")
         selection = _el(_el(group, "selection_ordering"), "selection")
-        _el(selection, "selection_number", str(n))
-        _el(_el(selection, "selection_extension"), "points_per_item", num(points.pop()))
-        section = group
-    for entry in entries:
-        section.append(item_element(entry, sources))
+        _el(selection, "selection_number", "1")
+        _el(_el(selection, "selection_extension"), "points_per_item", num(slot_points(slot, entries)))
+        for entry in entries:
+            group.append(item_element(lms_entry(entry), sources))
     return _qualify(root)
 
 
@@ -176,7 +172,7 @@ def _feedback(item, ident: str, html: str) -> None:
 def item_element(entry: Entry, sources: Mapping[str, str] | None = None):
     """One ``<item>``: Canvas metadata, presentation, response processing (SCORE 0..100), feedback."""
     q, key = entry.question, entry.answer.key
-    item = etree.Element("item", ident=xml_safe(q.id), title=xml_safe(q.id))
+    item = etree.Element("item", ident=xml_safe(q.id), title=xml_safe(lms_name(entry)))
     qtype = CANVAS_TYPES[q.type]
     fields = {"question_type": qtype, "points_possible": num(q.points)}
     answer_ids: list[str] = []

@@ -22,7 +22,14 @@ For each item, over the students whose variant held it:
                                select: than the least chosen correct option)
 
 Correlations are ``None`` where they are undefined (fewer than two students, or
-everyone scored the same on the item or in total).
+everyone scored the same on the item or in total). An item answered by fewer than
+:data:`FEW_ANSWERS` students is in a state of its own, "too few answers": it is neither
+flagged nor "ok", and the report does not plot it as if it had been measured.
+
+Items are analysed within their **slot** (the interchangeable questions that fill one
+numbered question of the quiz), and each slot as a whole over every student: its facility
+and corrected item-total correlation. Cronbach's alpha is computed over the slots, which
+every student answered, and only with at least :data:`ALPHA_MIN_STUDENTS` students.
 """
 
 from __future__ import annotations
@@ -45,6 +52,9 @@ FEW_STUDENTS = 30
 FEW_ANSWERS = 10
 """An item answered by fewer students than this is not flagged: with many variants each
 item is seen by few, and a flag on two or three answers would be noise."""
+
+ALPHA_MIN_STUDENTS = 20
+"""Below this many students Cronbach's alpha is not reported (it would be noise)."""
 
 FLAG_TEXT = {
     "negative_discrimination": "negative discrimination: stronger students did worse on this item (check the key)",
@@ -92,14 +102,33 @@ class ItemStats:
     wrong_answers: list[tuple[str, int]] = field(default_factory=list)
     flags: list[tuple[str, str]] = field(default_factory=list)
     """(code, explanation) pairs, codes as in :data:`FLAG_TEXT`."""
+    slot: int = 0
+    label: str = ""
+    """as students saw it: ``Q3``, or ``Q3a``, ``Q3b``... when slot 3 holds several items"""
 
     @property
-    def label(self) -> str:
-        return f"Q{self.number}"
+    def state(self) -> str:
+        """``too_few`` (fewer than :data:`FEW_ANSWERS` answers: not judged), ``flagged`` or ``ok``."""
+        if self.n < FEW_ANSWERS:
+            return "too_few"
+        return "flagged" if self.flags else "ok"
 
     @property
     def flag_codes(self) -> list[str]:
         return [code for code, _ in self.flags]
+
+
+@dataclass
+class SlotStats:
+    """One slot over every student: how its question, whichever variant, worked."""
+
+    number: int
+    type: str
+    label: str
+    items: list[str]
+    n: int
+    facility: float | None
+    corrected_item_total: float | None
 
 
 @dataclass
@@ -114,9 +143,9 @@ class ClassSummary:
     maximum: float | None
     percents: list[float]
     alpha: float | None
-    alpha_variant: str | None
     alpha_n: int
     variants_used: int
+    slots: list[SlotStats] = field(default_factory=list)
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
@@ -173,8 +202,9 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
     for index, student in enumerate(students):
         groups[student.variant_id].append(index)
     columns = {item_id: _Column(questions[item_id]) for item_id in result.item_order}
-    alpha = alpha_variant = None
-    alpha_n = 0
+    k = len(result.quiz.slots)
+    slot_points = np.zeros((len(students), k))  # a variant's questions are its slots, in order
+    slot_max = np.zeros((len(students), k))
     for variant_id, rows in groups.items():
         members = [students[i] for i in rows]
         layout = members[0].questions
@@ -184,8 +214,8 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
         for j, scores in enumerate(score_columns):
             matrix[:, j] = np.fromiter(map(_POINTS, scores), float, len(scores))
         row_index = np.array(rows)
-        if len(rows) > alpha_n and len(layout) > 1:  # reliability on the largest variant group
-            alpha, alpha_variant, alpha_n = _cronbach_alpha(matrix), variant_id, len(rows)
+        slot_points[row_index] = matrix
+        slot_max[row_index] = [q.points for q in layout]
         for j, question in enumerate(layout):
             column = columns[question.id]
             column.rows.append(row_index)
@@ -193,9 +223,14 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
             column.scores.extend(score_columns[j])
 
     forms = result.response_forms
+    labels, slot_of = result.quiz.labels(), result.quiz.slot_of()
     items = [_item_stats(number, columns[item_id], keys[item_id], result.key.difficulty.get(item_id),
                          total_points, total_max, total_share, forms)
              for number, item_id in enumerate(result.item_order, 1)]
+    for it in items:
+        it.slot, it.label = slot_of.get(it.item_id, 0), labels.get(it.item_id, f"Q{it.number}")
+    slots, slot_matrix = _slot_stats(result, slot_points, slot_max, total_points, total_max)
+    alpha = _cronbach_alpha(slot_matrix) if len(students) >= ALPHA_MIN_STUDENTS else None
     percents = (total_share * 100).round(2)
     summary = ClassSummary(
         n=len(students),
@@ -204,9 +239,31 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
         sd=float(percents.std(ddof=1)) if len(students) > 1 else None,
         minimum=float(percents.min()) if len(students) else None,
         maximum=float(percents.max()) if len(students) else None,
-        percents=percents.tolist(), alpha=alpha, alpha_variant=alpha_variant, alpha_n=alpha_n,
-        variants_used=len(groups))
+        percents=percents.tolist(), alpha=alpha, alpha_n=len(students) if alpha is not None else 0,
+        variants_used=len(groups), slots=slots)
     return items, summary
+
+
+def _slot_stats(result, points, maxima, total_points, total_max) -> tuple[list[SlotStats], np.ndarray]:
+    """Per-slot facility and corrected r over every student, and the students x slots matrix of shares.
+
+    ``points`` and ``maxima`` are students x slots: each student's points and maximum on each slot.
+    """
+    students, quiz = result.students, result.quiz
+    with np.errstate(divide="ignore", invalid="ignore"):
+        matrix = np.where(maxima > 0, points / np.where(maxima > 0, maxima, 1), 0.0)
+    labels = quiz.labels()
+    found = []
+    for j, slot in enumerate(quiz.slots):
+        corrected = None
+        if len(students) >= 2:
+            rest_max = total_max - maxima[:, j]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rest = np.where(rest_max > 0, (total_points - points[:, j]) / np.where(rest_max > 0, rest_max, 1), 0.0)
+            corrected = _pearson(matrix[:, j], rest)
+        found.append(SlotStats(slot.number, slot.type, f"Q{slot.number}", [labels[q] for q in slot.question_ids],
+                               len(students), float(matrix[:, j].mean()) if len(students) else None, corrected))
+    return found, matrix
 
 
 def _item_stats(number: int, column: _Column, answer_key, key_difficulty, total_points, total_max,
@@ -364,5 +421,6 @@ def item_table(items: list[ItemStats]) -> list[dict[str, Any]]:
         "n": it.n,
         "facility": it.facility, "p_correct": it.p_correct, "point_biserial": it.point_biserial,
         "corrected_item_total": it.corrected_item_total, "upper_lower_27": it.upper_lower,
-        "key_difficulty": it.key_difficulty, "flags": it.flag_codes,
+        "key_difficulty": it.key_difficulty, "flags": it.flag_codes, "slot": it.slot, "label": it.label,
+        "state": it.state,
     } for it in items]

@@ -19,7 +19,7 @@ from typing import Any
 from afcourse.bank.models import AnswerKey, Question
 from afcourse.grading.results import GradeResult, GradingError, Problem, RawResponse, StudentResult
 from afcourse.grading.submissions import _Record, coerce_response, iter_submissions
-from afcourse.quiz.models import KeyFile, QuizFile
+from afcourse.quiz.models import KeyFile, QuizFile, RosterFile, key_problems
 from afcourse.quiz.sets import QuizSetError, read_quiz_set
 from afcourse.quiz.scoring import ItemScore, score
 
@@ -108,14 +108,14 @@ class Grader:
         missing = sorted({q.id for v in quiz.variants for q in v.questions} - set(keys))
         if missing:
             raise GradingError(f"key.json has no key for item(s): {', '.join(missing)}")
+        seen = {q.id: q for v in quiz.variants for q in v.questions}
+        problems = [p for q in seen.values() for p in key_problems(q, keys[q.id])]
+        if problems:
+            raise GradingError("key.json does not fit the quiz (export refuses it too):\n  " + "\n  ".join(problems))
         self.quiz, self.key, self.rules = quiz, key, quiz.scoring
         self.variants = {v.variant_id: _Variant(v.variant_id, list(v.questions), keys) for v in quiz.variants}
-        order: dict[str, None] = {}
-        for v in quiz.variants:
-            for q in v.questions:
-                order.setdefault(q.id, None)
-        self.item_order = list(order)
-        self.number = {item_id: i + 1 for i, item_id in enumerate(self.item_order)}
+        self.item_order = [qid for slot in quiz.slots for qid in slot.question_ids if qid in seen]
+        self.labels = quiz.labels()
         self.unmemoised: dict[int, tuple[Any, ItemScore]] = {}
         self.odd: set[int] = set()  # ids of the memoised scores that are unanswered or invalid
 
@@ -135,8 +135,8 @@ class Grader:
         return forms
 
     def label(self, item_id: str) -> str:
-        n = self.number.get(item_id)
-        return f"Q{n} ({item_id})" if n else repr(item_id)
+        label = self.labels.get(item_id)
+        return f"{label} ({item_id})" if label else repr(item_id)
 
     def grade_one(self, rec: "_Record", problems: list[Problem]) -> StudentResult:
         """Score one checked submission (its quiz and variant are known to be right)."""
@@ -258,8 +258,12 @@ def _describe(rec: _Record) -> str:
 
 
 
-def grade_class(quiz: QuizFile, key: KeyFile, submissions) -> GradeResult:
-    """Score every submission (see :func:`iter_submissions`); one per student counts. No item analysis."""
+def grade_class(quiz: QuizFile, key: KeyFile, submissions, roster: RosterFile | None = None) -> GradeResult:
+    """Score every submission (see :func:`iter_submissions`); one per student counts. No item analysis.
+
+    With a ``roster``, students who handed nothing in are listed (``missing``), and submissions
+    from students it does not list, or of another variant than it assigned, are flagged.
+    """
     grader = Grader(quiz, key)
     problems: list[Problem] = []
     by_student: dict[str, list[_Record]] = defaultdict(list)
@@ -299,6 +303,7 @@ def grade_class(quiz: QuizFile, key: KeyFile, submissions) -> GradeResult:
             result = grade_one(recs[0], problems)
         students.append(result)
     students.sort(key=lambda r: r.student_id)
+    missing = _check_roster(roster, students, problems) if roster is not None else []
     rank: dict[str, int] = {}
     for p in problems:
         rank.setdefault(p.source, len(rank))
@@ -306,4 +311,26 @@ def grade_class(quiz: QuizFile, key: KeyFile, submissions) -> GradeResult:
     if not students:
         problems.append(Problem("no_submissions", "no submission could be graded", "none"))
     return GradeResult(quiz=quiz, key=key, students=students, problems=problems, item_order=grader.item_order,
-                       response_forms=grader.response_forms())
+                       response_forms=grader.response_forms(), roster=roster, missing=missing)
+
+
+def _check_roster(roster: RosterFile, students: list[StudentResult], problems: list[Problem]) -> list:
+    """Flag students off the roster or on another variant; return the roster entries with no submission."""
+    listed = {entry.id: entry for entry in roster.students}
+    for result in students:
+        entry = listed.get(result.student_id)
+        common = dict(source=result.source, line=result.line, student_id=result.student_id, action="graded")
+        if entry is None:
+            result.flags.append("not on the roster")
+            problems.append(Problem("not_on_roster", "the roster does not list this student", **common))
+        elif entry.variant_id != result.variant_id:
+            result.flags.append(f"variant {result.variant_id}, roster assigned {entry.variant_id}")
+            problems.append(Problem("wrong_variant", f"answered variant {result.variant_id!r}; the roster assigned "
+                                    f"{entry.variant_id!r}", **common))
+    graded = {r.student_id for r in students}
+    missing = [entry for entry in roster.students if entry.id not in graded]
+    for entry in missing:
+        who = f"{entry.name} ({entry.id})" if entry.name else entry.id
+        problems.append(Problem("missing_student", f"no submission from {who}, on the roster with variant "
+                                f"{entry.variant_id}", "listed", source="roster", student_id=entry.id))
+    return missing

@@ -12,14 +12,15 @@ from pathlib import Path
 from afcourse.common.fileio import OutputExistsError
 from afcourse.grading.analysis import analyse as analyse_items
 from afcourse.grading.grader import grade_class, load_quiz
-from afcourse.grading.results import GradeResult
+from afcourse.grading.results import GradeResult, GradingError
 from afcourse.grading.reports.writing import write_reports
 from afcourse.quiz.models import KeyFile, QuizFile
 
-def grade_submissions(quiz: QuizFile, key: KeyFile, submissions, *, analyse: bool = True) -> GradeResult:
-    """Grade ``submissions`` (see :func:`iter_submissions`) against an in-memory quiz and key."""
+def grade_submissions(quiz: QuizFile, key: KeyFile, submissions, *, analyse: bool = True,
+                      roster=None) -> GradeResult:
+    """Grade ``submissions`` (see :func:`iter_submissions`) against an in-memory quiz and key (and roster)."""
     with gc_paused():
-        result = grade_class(quiz, key, submissions)
+        result = grade_class(quiz, key, submissions, roster)
         if analyse:
             result.items, result.summary = analyse_items(result)
         return result
@@ -51,26 +52,36 @@ def gc_paused():
 
 def grade(quiz_dir: str | Path, submissions, out_dir: str | Path | None = None, *, force: bool = False,
           layout: str = "default", feedback: str = "md", facts_dir: str | Path | None = None,
-          show_key: bool = True, plots: bool = True) -> GradeResult:
+          show_key: bool = True, plots: bool = True, roster: str | Path | None = None) -> GradeResult:
     """Grade ``submissions`` against the quiz set in ``quiz_dir``; write reports to ``out_dir`` if given.
 
     ``submissions``: a path (file, folder, JSON Lines), a Submission or dict, or a list
     of these. ``layout``: gradebook column layout, ``default``, ``canvas`` or ``moodle``.
     ``feedback``: per-student feedback files, ``md``, ``html`` or ``none``. ``show_key``:
-    show the right answer in feedback. ``facts_dir``: where ``sources.yaml`` is read
-    for citations (default: the package's facts). Returns a :class:`GradeResult`; raises
-    :class:`GradingError` when the quiz folder cannot be used and
-    :class:`afcourse.common.fileio.OutputExistsError` when ``out_dir`` exists and not ``force``.
+    show the right answer and the explanation (which states it) in feedback. ``facts_dir``:
+    where ``sources.yaml`` is read for citations (default: the package's facts). ``roster``:
+    a roster CSV (id, name, section, LMS ids); without it the roster recorded by
+    ``afcourse generate --roster`` is used, if any. Nothing is written when no submission
+    could be graded. Returns a :class:`GradeResult`; raises :class:`GradingError` when the
+    quiz folder cannot be used and :class:`afcourse.common.fileio.OutputExistsError` when
+    ``out_dir`` exists and not ``force``.
     """
     out = Path(out_dir) if out_dir is not None else None
     if out is not None:
         _check_options(layout, feedback)
         if out.exists() and not force and (not out.is_dir() or any(out.iterdir())):
             raise OutputExistsError(out)
+    from afcourse.quiz.roster import class_roster
+    from afcourse.quiz.sets import QuizSetError
+
     quiz, key = load_quiz(quiz_dir)
+    try:
+        class_list = class_roster(quiz_dir, quiz, key, roster)
+    except QuizSetError as exc:
+        raise GradingError(str(exc)) from None
     with gc_paused():
-        result = grade_submissions(quiz, key, submissions)
-        if out is not None:
+        result = grade_submissions(quiz, key, submissions, roster=class_list)
+        if out is not None and result.students:
             result.files = write_reports(result, out, force=force, layout=layout, feedback=feedback,
                                          facts_dir=facts_dir, show_key=show_key, plots=plots)
     return result

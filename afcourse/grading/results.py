@@ -21,6 +21,9 @@ PROBLEM_KINDS = {
     "invalid_answer": "answers of the wrong shape (scored 0 as invalid)",
     "in_progress": "a submission saved but not submitted (graded and flagged)",
     "ignored_file": "a file in a submissions folder that is not JSON or JSON Lines",
+    "missing_student": "a student on the roster with no submission (listed, no score)",
+    "not_on_roster": "a submission from a student the roster does not list (graded and flagged)",
+    "wrong_variant": "a submission of another variant than the roster assigned (graded and flagged)",
     "no_submissions": "nothing could be graded",
 }
 
@@ -102,6 +105,15 @@ class GradeResult:
     """Output files written, by role (``gradebook``, ``report`` ...)."""
     response_forms: dict = field(default_factory=dict, repr=False)
     """See :meth:`Grader.response_forms`; used by the item analysis."""
+    roster: Any = None
+    """The class roster (:class:`afcourse.quiz.models.RosterFile`) when one was given or recorded."""
+    missing: list = field(default_factory=list)
+    """Roster entries of the students who handed nothing in."""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Question id -> its label as students saw it (``Q3``, or ``Q3a``, ``Q3b``...)."""
+        return self.quiz.labels()
 
     @property
     def questions(self) -> dict[str, Question]:

@@ -9,8 +9,8 @@ import numpy as np
 from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
 
 
-def simulate_class(quiz, key, n_students: int, *, seed: int = 0, omit: float = 0.0, spread: float = 1.0,
-                   slope: float = 1.0) -> tuple[list[dict], list[float]]:
+def simulate_class(quiz, key, n_students: int | None = None, *, seed: int = 0, omit: float = 0.0,
+                   spread: float = 1.0, slope: float = 1.0, roster=None) -> tuple[list[dict], list[float]]:
     """Simulated submissions (dicts) from students of known ability, under a Rasch model.
 
     Student ability ``theta`` is drawn from N(0, ``spread``); an item whose key file
@@ -20,14 +20,19 @@ def simulate_class(quiz, key, n_students: int, *, seed: int = 0, omit: float = 0
     the item's own kind (distractors weighted so that some attract more than others).
     ``omit`` is the chance of leaving an item blank. Returns the submissions and the
     abilities, in student order: for checking that an item analysis recovers what was
-    put in, and for benchmarks.
+    put in, and for benchmarks. With a ``roster`` (:class:`afcourse.quiz.models.RosterFile`),
+    its students answer their assigned variants (``n_students`` defaults to all of them).
     """
     rng = np.random.default_rng(seed)
     keys = {k.id: k.key for k in key.keys}
+    listed = list(roster.students) if roster is not None else []
+    n_students = len(listed) if n_students is None else n_students
     abilities = rng.normal(0.0, spread, n_students)
+    variants = {v.variant_id: v for v in quiz.variants}
     submissions = []
     for i, theta in enumerate(abilities):
-        variant = quiz.variants[i % len(quiz.variants)]
+        entry = listed[i] if i < len(listed) else None
+        variant = variants[entry.variant_id] if entry else quiz.variants[i % len(quiz.variants)]
         responses: dict[str, Any] = {}
         for q in variant.questions:
             if omit and rng.random() < omit:
@@ -37,8 +42,9 @@ def simulate_class(quiz, key, n_students: int, *, seed: int = 0, omit: float = 0
             right = rng.random() < 1.0 / (1.0 + np.exp(-slope * (theta - b)))
             responses[q.id] = _simulated_response(q, keys[q.id], right, rng)
         submissions.append({"schema": "afcourse.submission/1", "quiz_id": quiz.quiz_id,
-                            "variant_id": variant.variant_id, "student": {"id": f"s{i + 1:06d}",
-                                                                          "name": f"Student {i + 1}"},
+                            "variant_id": variant.variant_id,
+                            "student": {"id": entry.id, "name": entry.name or None} if entry else
+                            {"id": f"s{i + 1:06d}", "name": f"Student {i + 1}"},
                             "responses": responses, "status": "submitted",
                             "saved_at": f"2025-03-01T10:{i // 60 % 60:02d}:{i % 60:02d}Z"})
     return submissions, abilities.tolist()

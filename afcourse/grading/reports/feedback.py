@@ -24,7 +24,7 @@ def md_item(index: int, question, item_score, answer, given: str, sources: dict,
     if show_key and item_score.status != "correct":
         lines.append(f"- Right answer: {md(key_text(question, answer.key))}")
     lines.append("")
-    if answer.explanation:
+    if answer.explanation and show_key:  # explanations state the answer: hidden with the key
         lines += [md(answer.explanation), ""]
     for author, title, where in grouped_citations(answer.citations, sources):
         lines += [f"Source: {md(author)}, *{md(title)}* ({md(where)})" if title else
@@ -42,7 +42,7 @@ def html_item(index: int, question, item_score, answer, given: str, sources: dic
     if show_key and status != "correct":
         parts.append(f"<dt>Right answer</dt><dd>{esc(key_text(question, answer.key))}</dd>")
     parts.append("</dl>")
-    if answer.explanation:
+    if answer.explanation and show_key:  # explanations state the answer: hidden with the key
         parts.append(f'<p class="expl">{esc(answer.explanation)}</p>')
     for author, title, where in grouped_citations(answer.citations, sources):
         title_html = f", <cite>{esc(title)}</cite>" if title else ""

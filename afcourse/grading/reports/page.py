@@ -38,6 +38,7 @@ font-size:.88rem;padding:.1rem 0}.bar{height:.8rem;background:#c9d6ea;border-rad
 .opt.key .bar{background:var(--key)}.opt.key .txt::after{content:" ✔ key";color:var(--key);font-weight:600}
 .opt.zero .txt{color:var(--muted)}.notes li{margin:.2rem 0}.problems td.msg{max-width:44rem}
 details summary{cursor:pointer}details summary h3{display:inline}h3{font-size:1rem;margin:1rem 0 .4rem}
+.few{color:var(--muted);font-style:italic;white-space:nowrap}tr.too_few td{color:var(--muted)}
 dl.defs dt{font-weight:600}dl.defs dd{margin:0 0 .5rem 1rem;color:var(--muted)}
 """
 
@@ -46,6 +47,8 @@ _SOFT_FLAGS = {"low_discrimination", "unused_distractor"}
 _FLAG_LABEL = {"negative_discrimination": "negative discrimination", "low_discrimination": "low discrimination",
                "unused_distractor": "unused distractor", "distractor_beats_key": "distractor beats key"}
 
+MAX_STUDENT_ROWS = 1000
+"""report.html lists at most this many students, lowest scores first; gradebook.csv lists them all."""
 MAX_PROBLEM_ROWS = 500
 """report.html lists at most this many problems; problems.csv always lists them all."""
 
@@ -60,15 +63,37 @@ def _bank_item(item) -> str:
 
 
 def _flag_badges(item) -> str:
+    if item.state == "too_few":
+        return '<span class="few" title="too few answers to judge this item">too few answers</span>'
     if not item.flags:
         return '<span class="ok">ok</span>'
     return "".join(f'<span class="flag{" soft" if code in _SOFT_FLAGS else ""}" title="{esc(text)}">'
                    f"{esc(_FLAG_LABEL.get(code, code))}</span>" for code, text in item.flags)
 
 
+def _student_table(result) -> str:
+    """Every student: variant, score and flags; roster students who handed nothing in at the end."""
+    ranked = sorted(result.students, key=lambda st: st.percent)
+    shown = ranked[:MAX_STUDENT_ROWS]
+    note = (f"<p>The {len(shown)} lowest scores of {len(ranked)}; every student is in <code>gradebook.csv</code>.</p>"
+            if len(shown) < len(ranked) else "")
+    rows = ['<h2 id="students">Students</h2>', note, '<table class="students"><thead><tr><th>student</th>'
+            '<th>name</th><th>variant</th><th title="points">score</th><th>%</th><th>flags</th></tr></thead><tbody>']
+    for st in shown:
+        rows.append(f"<tr><td>{esc(st.student_id)}</td><td>{esc(st.name or '')}</td><td>{esc(st.variant_id)}</td>"
+                    f'<td class="num">{fixed(st.points, 2)} / {fixed(st.max_points, 2)}</td>'
+                    f'<td class="num">{st.percent:.1f}</td><td>{esc("; ".join(st.flags))}</td></tr>')
+    for entry in result.missing:
+        rows.append(f'<tr class="too_few"><td>{esc(entry.id)}</td><td>{esc(entry.name)}</td>'
+                    f"<td>{esc(entry.variant_id)}</td><td class=\"num\">–</td><td class=\"num\">–</td>"
+                    "<td>no submission</td></tr>")
+    rows.append("</tbody></table>")
+    return "".join(rows)
+
+
 def report_html(result, plots: bool = True) -> str:
     """The instructor's report: summary, problems, plots, item table and option counts."""
-    from afcourse.grading.analysis import FEW_ANSWERS, FEW_STUDENTS
+    from afcourse.grading.analysis import ALPHA_MIN_STUDENTS, FEW_ANSWERS, FEW_STUDENTS
 
     quiz, summary, items = result.quiz, result.summary, result.items
     problems = result.problems
@@ -91,8 +116,8 @@ def report_html(result, plots: bool = True) -> str:
     def card(value: str, label: str) -> str:
         return f'<div class="card"><b>{value}</b><span>{esc(label)}</span></div>'
 
-    alpha_label = "reliability, Cronbach's α" + (f" ({summary.alpha_variant})" if summary.variants_used > 1
-                                                 and summary.alpha_variant else "")
+    alpha_label = ("reliability, Cronbach's α over the questions" if summary.alpha is not None or
+                   summary.n >= ALPHA_MIN_STUDENTS else f"Cronbach's α: needs {ALPHA_MIN_STUDENTS}+ students")
     out.append('<div class="cards">' + "".join([
         card(str(summary.n), "students graded"),
         card(fixed(summary.mean, 1) + ("%" if summary.mean is not None else ""), "mean score"),
@@ -131,6 +156,20 @@ def report_html(result, plots: bool = True) -> str:
                 + ("" if len(items) <= LABEL_ALL_ITEMS else " Only flagged items are labelled.")
                 + "</figcaption></figure></div>"]
 
+    out.append('<h2 id="questions">Questions as students saw them</h2>')
+    out.append('<p class="sub">Each question number is a slot: every student answered one of its interchangeable '
+               "items (labelled a, b, c... below). These figures take the slot as a whole, over every student.</p>")
+    out.append('<table class="slots"><thead><tr><th>#</th><th>type</th><th>items</th><th>n</th>'
+               '<th title="share of points earned">facility</th><th title="corrected item-total r">r<sub>corr</sub>'
+               "</th></tr></thead><tbody>")
+    for slot in summary.slots:
+        r_class = "num neg" if slot.corrected_item_total is not None and slot.corrected_item_total < 0 else "num"
+        links = ", ".join(f'<a href="#{label}">{label}</a>' for label in slot.items)
+        out.append(f"<tr><td>{slot.label}</td><td>{esc(slot.type.replace('_', ' '))}</td><td>{links}</td>"
+                   f'<td class="num">{slot.n}</td><td class="num">{_pct(slot.facility)}</td>'
+                   f'<td class="{r_class}">{fixed(slot.corrected_item_total)}</td></tr>')
+    out.append("</tbody></table>")
+
     out.append("<h2>Items</h2>")
     if flagged:
         out.append('<ul class="notes">' + "".join(
@@ -149,7 +188,7 @@ def report_html(result, plots: bool = True) -> str:
             cls = "num neg" if value is not None and value < 0 else "num"
             return f'<td class="{cls}">{fixed(value, digits)}</td>'
 
-        out.append(f'<tr><td><a href="#{it.label}">{it.label}</a></td><td class="stem">{esc(it.stem)}</td>'
+        out.append(f'<tr class="{it.state}"><td><a href="#{it.label}">{it.label}</a></td><td class="stem">{esc(it.stem)}</td>'
                    f"<td>{esc(it.type.replace('_', ' '))}</td><td class=\"num\">{it.n}</td>"
                    f'<td class="num">{_pct(it.facility)}</td>{cell(it.point_biserial)}'
                    f"{cell(it.corrected_item_total)}{cell(it.upper_lower)}"
@@ -180,6 +219,8 @@ def report_html(result, plots: bool = True) -> str:
                     f"<li>{esc(text)} <span class=\"num\">({count})</span></li>" for text, count in it.wrong_answers)
                     + "</ul>")
         out.append("</div>")
+
+    out.append(_student_table(result))
 
     out.append(f'<h2 id="problems">Input problems ({len(problems)})</h2>')
     if problems:

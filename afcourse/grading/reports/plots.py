@@ -49,8 +49,18 @@ def score_histogram_png(percents: list[float], summary=None) -> bytes:
     return _png(fig)
 
 
+def measured(items) -> list:
+    """The items the scatter plot shows: answered often enough to judge, with both statistics defined."""
+    return [it for it in items if it.state != "too_few" and it.facility is not None
+            and it.corrected_item_total is not None]
+
+
 def facility_discrimination_png(items) -> bytes:
-    """Facility (x) against corrected item-total discrimination (y), flagged items in red."""
+    """Facility (x) against corrected item-total discrimination (y), flagged items in red.
+
+    Items with too few answers to judge (state ``too_few``) are left out: two answers give
+    r = ±1, which is no measurement.
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(6.0, 3.7), layout="constrained")
@@ -58,7 +68,7 @@ def facility_discrimination_png(items) -> bytes:
     ax.axhspan(-1, 0, color="#c0392b", alpha=0.07, linewidth=0)
     ax.axhline(0, color="#555", linewidth=0.8)
     ax.axhline(0.2, color="#999", linewidth=0.8, linestyle="--")
-    shown = [it for it in items if it.facility is not None and it.corrected_item_total is not None]
+    shown = measured(items)
     low = min([it.corrected_item_total for it in shown] + [-0.2])
     high = max([it.corrected_item_total for it in shown] + [0.6])
     label_all = len(shown) <= LABEL_ALL_ITEMS
