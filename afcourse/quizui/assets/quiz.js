@@ -66,27 +66,130 @@
         return pyRound(x, 2).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
       }
 
-      /* Python's float() of a string: digits of any script, single underscores between digits, inf/nan. */
-      var FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
-      var SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
+      /* Digits of any script as ASCII (Unicode keeps decimal digits in runs of ten code points, 0 to 9). */
       function asciiDigits(text) {
         return Array.from(text).map(function (ch) {
           if (/[0-9]/.test(ch) || !/\p{Nd}/u.test(ch)) return ch;
-          /* Unicode keeps decimal digits in runs of ten code points, 0 to 9 */
           var cp = ch.codePointAt(0), before = 0;
           while (/\p{Nd}/u.test(String.fromCodePoint(cp - before - 1))) before++;
           return String(before % 10);
         }).join("");
       }
-      function pyFloat(text) {
-        var t = asciiDigits(pyStrip(text));
-        var special = SPECIAL.exec(t);
-        if (special) {
-          if (special[2].toLowerCase() === "nan") return NaN;
-          return special[1] === "-" ? -Infinity : Infinity;
+
+      /* ---- numbers as people type them: afcourse/quiz/answers.py, rule for rule ---------- */
+      var PERCENT_UNITS = ["percent", "per cent", "%", "percentage"];
+      var FRACTIONAL_UNITS = PERCENT_UNITS.concat(["years", "months", "weeks", "days", "hours", "minutes", "km",
+        "kilometres", "kilometers", "miles", "metres", "meters", "kg", "kilograms", "tonnes", "tons", "dollars",
+        "us dollars", "roubles", "rubles", "euros", "million", "billion", "million dollars", "billion dollars"]);
+      var SPACE = new RegExp("^[" + WS + "]$");
+      function EntryError(message) { this.message = message; }
+      function isSpace(ch) { return ch !== "" && SPACE.test(ch); }
+      function pyLower(text) { return text.toLowerCase(); }
+      function unitForms(unit) {
+        unit = pyLower(pyStrip(unit));
+        var forms = [unit, unit + "s"];
+        if (/ies$/.test(unit)) forms.push(unit.slice(0, -3) + "y");
+        else if (/s$/.test(unit)) forms.push(unit.slice(0, -1));
+        if (/y$/.test(unit)) forms.push(unit.slice(0, -1) + "ies");
+        return unique(forms).sort(function (a, b) { return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0); });
+      }
+      function expectsWholeNumber(unit) {
+        return !!unit && FRACTIONAL_UNITS.indexOf(pyLower(pyStrip(unit))) < 0;
+      }
+      function endsWith(text, suffix) { return text.length >= suffix.length && text.slice(text.length - suffix.length) === suffix; }
+      function stripUnit(text, unit) {
+        var lowered = pyLower(text), i;
+        var percent = !!unit && PERCENT_UNITS.indexOf(pyLower(pyStrip(unit))) >= 0;
+        if (percent) {
+          var suffixes = ["per cent", "percent", "%"];
+          for (i = 0; i < suffixes.length; i++) {
+            if (endsWith(lowered, suffixes[i])) return pyRstrip(text.slice(0, text.length - suffixes[i].length));
+          }
+        } else if (endsWith(lowered, "%")) {
+          var wanted = unit && pyLower(pyStrip(unit)) === "year" ? "a year" : unit ? "a number of " + unit : "a number";
+          throw new EntryError("This question asks for " + wanted + ", not a percentage: type the number without %.");
         }
-        if (!FLOAT.test(t)) return null;
-        return Number(t.replace(/_/g, ""));
+        if (unit) {
+          var forms = unitForms(unit);
+          for (i = 0; i < forms.length; i++) {
+            var form = forms[i], before = text.slice(text.length - form.length - 1, text.length - form.length);
+            if (endsWith(lowered, form) && text.length > form.length && (isSpace(before) || /^[0-9]$/.test(before))) {
+              return pyRstrip(text.slice(0, text.length - form.length));
+            }
+          }
+        }
+        return text;
+      }
+      function pyRstrip(text) { return text.replace(new RegExp("[" + WS + "]+$"), ""); }
+      function pyLstrip(text) { return text.replace(new RegExp("^[" + WS + "]+"), ""); }
+      function grouped(digits, mark) {
+        return new RegExp("^[0-9]{1,3}(?:\\" + mark + "[0-9]{3})+$").test(digits);
+      }
+
+      /* The number typed: a number, null for no answer; throws EntryError with a message for the student. */
+      function parseNumber(text, unit) {
+        if (text === null || text === undefined) return null;
+        var shown = pyStrip(String(text).replace(SPACES, " "));
+        if (Array.from(shown).length > 40) shown = Array.from(shown).slice(0, 39).join("") + "\u2026";
+        var t = pyStrip(asciiDigits(String(text).normalize("NFKC")));
+        if (!t) return null;
+        t = stripUnit(t, unit);
+        var sign = 1;
+        if (t.charAt(0) === "-" || t.charAt(0) === "\u2212" || t.charAt(0) === "+") {
+          sign = t.charAt(0) === "+" ? 1 : -1;
+          t = pyLstrip(t.slice(1));
+        }
+        var unreadable = new EntryError("\u201c" + shown + "\u201d is not a number the quiz can read: type digits, " +
+          "with a point or a comma before any decimals (for example 25.5 or 25,5).");
+        if (!/^[0-9., ]*[0-9][0-9., ]*$/.test(t)) {
+          if (!/[0-9]/.test(t) || /\p{L}/u.test(t)) {
+            throw new EntryError("Type the answer in digits (for example 1877): \u201c" + shown +
+              "\u201d is not a number the quiz can read.");
+          }
+          throw unreadable;
+        }
+        var spaced = t.indexOf(" ") >= 0;
+        if (spaced && !/^[0-9]{1,3}(?: [0-9]{3})+(?:[.,][0-9]*)?$/.test(t)) throw unreadable;
+        t = t.replace(/ /g, "");
+        var marks = Array.from(t).filter(function (ch) { return ch === "." || ch === ","; });
+        var kinds = unique(marks);
+        var decimal = null, whole, frac, cut;
+        if (kinds.length === 2) {
+          decimal = marks[marks.length - 1];
+          if (marks.filter(function (m) { return m === decimal; }).length !== 1) throw unreadable;
+        } else if (kinds.length === 1 && marks.length === 1) {
+          cut = t.indexOf(marks[0]);
+          whole = t.slice(0, cut); frac = t.slice(cut + 1);
+          var ambiguous = !spaced && whole.length >= 1 && whole.length <= 3 && whole.charAt(0) !== "0" && frac.length === 3;
+          if (!ambiguous) decimal = marks[0];
+          else if (!expectsWholeNumber(unit)) {
+            var fraction = whole + "." + (frac.replace(/0+$/, "") || "0");
+            throw new EntryError("\u201c" + shown + "\u201d could mean " + whole + frac + " or " + fraction + ": type " +
+              whole + frac + " for the first, or " + fraction + " for the second.");
+          }
+        }
+        if (decimal !== null) {
+          cut = t.lastIndexOf(decimal);
+          whole = t.slice(0, cut); frac = t.slice(cut + 1);
+        } else {
+          whole = t; frac = "";
+        }
+        var group = [".", ","].filter(function (ch) { return ch !== decimal && whole.indexOf(ch) >= 0; })[0];
+        if (group !== undefined) {
+          if (!grouped(whole, group)) throw unreadable;
+          whole = whole.split(group).join("");
+        }
+        if (!/^[0-9]*$/.test(whole) || !/^[0-9]*$/.test(frac) || !(whole || frac)) throw unreadable;
+        var value = sign * Number((whole || "0") + "." + (frac || "0"));
+        if (!isFinite(value)) throw new EntryError("\u201c" + shown + "\u201d is too large a number to be the answer.");
+        return value;
+      }
+      /* parseNumber's outcome as data: {value} or {error} (for the page and the parity test). */
+      function readNumber(text, unit) {
+        try { return { value: parseNumber(text, unit) }; } catch (exc) {
+          if (exc instanceof EntryError) return { error: exc.message };
+          throw exc;
+        }
       }
       function pyRepr(text) {
         var quote = text.indexOf("'") >= 0 && text.indexOf('"') < 0 ? '"' : "'";
@@ -100,7 +203,7 @@
       function isStr(v) { return typeof v === "string"; }
       function isPlainObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
       function isEmpty(r) {
-        return r === null || r === undefined || r === "" || (isList(r) && r.length === 0) ||
+        return r === null || r === undefined || (isStr(r) && pyStrip(r) === "") || (isList(r) && r.length === 0) ||
           (isPlainObject(r) && Object.keys(r).length === 0);
       }
       function choiceIds(q) { return (q.choices || []).map(function (c) { return c.id; }); }
@@ -130,7 +233,8 @@
             var same = picked.length === unique(key.correct).length && right === picked.length;
             return [same ? 1 : 0, detail];
           }
-          return [Math.max(0, (right - wrong) / key.correct.length), detail];
+          var options = (q.choices || []).length;
+          return [(right + (options - key.correct.length - wrong)) / options, detail];
         }
         if (key.kind === "text") {
           if (!isStr(response)) throw new Invalid("expected text");
@@ -147,8 +251,14 @@
           if (typeof response === "boolean" || (typeof response !== "number" && !isStr(response))) {
             throw new Invalid("expected a number");
           }
-          var value = typeof response === "number" ? response : pyFloat(response.replace(/,/g, ""));
-          if (value === null) throw new Invalid("not a number: " + pyRepr(response));
+          var value = response;
+          if (isStr(response)) {
+            var read = readNumber(response, q.unit);
+            if (read.error !== undefined) throw new Invalid(read.error);
+            value = read.value;
+          }
+          if (value === null) throw new Invalid("no number given");
+          if (!isFinite(value)) throw new Invalid("not a finite number");
           return [Math.abs(value - key.value) <= key.tolerance ? 1 : 0, ""];
         }
         if (key.kind === "order") {
