@@ -73,7 +73,7 @@ class SubmissionStore:
     def save(self, variant_id: str, responses: dict[str, Response], status: str) -> Submission:
         """Write the whole submission atomically as strict JSON and return it (sealed when submitted)."""
         submission = Submission(quiz_id=self.quiz_id, variant_id=variant_id, student=self.student,
-                                responses=dict(responses), status=status, saved_at=now_iso())
+                                responses=_valid_unicode(dict(responses)), status=status, saved_at=now_iso())
         data = _valid_unicode(submission.model_dump(mode="json", by_alias=True, exclude={"content_hash"}))
         try:
             if status == "submitted":
