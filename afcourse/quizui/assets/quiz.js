@@ -1,11 +1,13 @@
 /* afcourse self-check quiz: feedback in the page, no kernel, no network.
  *
- * The scoring below follows afcourse/scoring.py rule for rule (see its docstring):
- * all-or-nothing choices; multiple select right-minus-wrong or all-or-nothing;
- * short answers compared after the same normalisation, names also within a
- * similarity ratio (the InDel ratio that rapidfuzz's fuzz.ratio computes); numbers
- * parsed as Python's float() parses them, within the key's tolerance; ordering by the
- * share of pairs in the right order; matching by the share of prompts matched.
+ * The scoring below follows afcourse/quiz/scoring.py rule for rule (see its docstring):
+ * all-or-nothing choices; multiple select by the share of options judged right, or
+ * all-or-nothing; short answers compared after the same normalisation, names also
+ * within a similarity ratio (the InDel ratio that rapidfuzz's fuzz.ratio computes);
+ * numbers read by the rule of afcourse/quiz/answers.py (decimal comma or point, a
+ * unit or %), within the key's tolerance; ordering by the share of pairs in the right
+ * order; matching by the share of prompts matched. Feedback: a first wrong attempt
+ * gets a hint, the answer comes with a right one, a second attempt or "Show answer".
  * Known approximations (documented, outside what students type): Python's casefold is
  * toLowerCase plus the few folds listed in FOLDS; "combining" characters are Unicode
  * category Mn.
@@ -191,13 +193,6 @@
           throw exc;
         }
       }
-      function pyRepr(text) {
-        var quote = text.indexOf("'") >= 0 && text.indexOf('"') < 0 ? '"' : "'";
-        var body = text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
-        if (quote === "'") body = body.replace(/'/g, "\\'");
-        return quote + body + quote;
-      }
-
       function Invalid(message) { this.message = message; }
       function isList(v) { return Array.isArray(v); }
       function isStr(v) { return typeof v === "string"; }
@@ -314,13 +309,17 @@
         return result;
       }
 
-      function verdict(r) {
+      /* The verdict, naming the right answer once it is revealed (controller.verdict words it the same). */
+      function verdict(r, answer) {
         var of = fmtPoints(r.points) + " of " + fmtPoints(r.max_points) + " point" + (r.max_points === 1 ? "" : "s");
-        if (r.status === "correct") return "Correct (" + of + ").";
-        if (r.status === "partial") return "Partly correct (" + of + ").";
-        if (r.status === "incorrect") return "Incorrect (" + of + ").";
-        if (r.status === "unanswered") return "No answer yet: answer the question, then check it.";
-        return "This answer cannot be graded: " + r.detail + ".";
+        var text, d = r.detail || "";
+        if (r.status === "correct") text = "Correct (" + of + ").";
+        else if ((r.status === "partial" || r.status === "incorrect") && !answer) text = "Not quite (" + of + ").";
+        else if (r.status === "partial") text = "Partly correct (" + of + ").";
+        else if (r.status === "incorrect") text = "Incorrect (" + of + ").";
+        else if (r.status === "unanswered") text = answer ? "No answer given." : "No answer yet: answer the question, then check it.";
+        else text = "This answer cannot be graded. " + d.charAt(0).toUpperCase() + d.slice(1) + (/\.$/.test(d) ? "" : ".");
+        return answer ? text + " The right answer: " + answer + (/\.$/.test(answer) ? "" : ".") : text;
       }
       function counts(r) { return r.status === "correct" || r.status === "partial" || r.status === "incorrect"; }
 
@@ -342,7 +341,8 @@
         var data = JSON.parse(root.querySelector("script.afq-data").textContent);
         var store = storage();
         var storeKey = "afcourse-quiz:" + window.location.pathname + ":" + data.quiz_id + ":" + data.variant_id;
-        var state = { responses: {}, checked: {} };
+        var state = fresh();
+        function fresh() { return { responses: {}, checked: {}, attempts: {}, revealed: {} }; }
         var results = {};
         var byId = {};
         data.questions.forEach(function (q) { byId[q.id] = q; });
@@ -402,43 +402,63 @@
           try { store.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full or blocked: keep going */ }
         }
 
-        function setLocked(block, locked) {
+        function setLocked(block, locked, revealed) {
           Array.prototype.forEach.call(block.querySelectorAll("input, select, button.afq-up, button.afq-down"),
             function (c) { c.disabled = locked; });
+          block.classList.toggle("afq-locked", locked);
           block.querySelector("button.afq-check").hidden = locked;
-          block.querySelector("button.afq-retry").hidden = !locked;
+          block.querySelector("button.afq-retry").hidden = !locked || revealed;
+          block.querySelector("button.afq-show").hidden = revealed;
         }
 
         function showScore() {
           var points = 0, total = 0, checked = 0;
           data.questions.forEach(function (q) {
             total += q.points;
-            if (results[q.id] && counts(results[q.id])) { points += results[q.id].points; checked++; }
+            if (results[q.id]) { points += results[q.id].points; checked++; }
           });
           scoreNode.textContent = "Score: " + fmtPoints(pyRound(points, 4)) + " of " + fmtPoints(total) +
             " points (" + checked + " of " + data.questions.length + " questions checked)";
         }
 
-        function check(block, byUser) {
+        /* Show one question's result: a hint after a first wrong attempt, else (revealed) the answer too. */
+        function render(block, r, reveal) {
+          var qid = block.getAttribute("data-qid"), info = data.keys[qid];
+          var box = block.querySelector(".afq-feedback");
+          box.textContent = "";
+          box.className = "afq-feedback afq-" + r.status;
+          box.appendChild(el("p", "afq-verdict", verdict(r, reveal ? info.answer : "")));
+          if (!reveal && counts(r)) box.appendChild(el("p", "afq-hint", info.hint));
+          if (counts(r) && r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
+          if (reveal) {
+            box.appendChild(el("p", "afq-explanation", info.explanation));
+            box.appendChild(el("p", "afq-citation", (info.citations.length > 1 ? "Sources: " : "Source: ") +
+              info.citations.join("; ") + "."));
+          }
+        }
+
+        /* Grade the question; reveal when asked, when right, or on a second graded attempt. */
+        function grade(block, byUser, reveal) {
           var qid = block.getAttribute("data-qid"), q = byId[qid], info = data.keys[qid];
           var response = read(block);
           state.responses[qid] = response;
           var r = score(q, info.key, response, data.scoring);
-          var box = block.querySelector(".afq-feedback");
-          box.textContent = "";
-          box.className = "afq-feedback afq-" + r.status;
-          box.appendChild(el("p", "afq-verdict", verdict(r)));
-          if (counts(r)) {
-            if (r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
-            box.appendChild(el("p", "afq-explanation", info.explanation));
-            var cites = el("p", "afq-citation", (info.citations.length > 1 ? "Sources: " : "Source: ") +
-              info.citations.join("; ") + ".");
-            box.appendChild(cites);
+          if (byUser && counts(r) && !reveal) {
+            reveal = r.status === "correct" || (state.attempts[qid] || 0) >= 1;
+            if (!reveal) state.attempts[qid] = (state.attempts[qid] || 0) + 1;
+          }
+          render(block, r, reveal);
+          if (counts(r) || reveal) {
             results[qid] = r;
             state.checked[qid] = true;
+            if (reveal) state.revealed[qid] = true;
             var hadFocus = block.contains(document.activeElement);
-            setLocked(block, true);
-            if (byUser && hadFocus) block.querySelector("button.afq-retry").focus();  /* the focus stays in the question */
+            setLocked(block, true, reveal);
+            if (byUser && hadFocus) {  /* the focus stays in the question */
+              var next = block.querySelector(reveal ? ".afq-feedback" : "button.afq-retry");
+              if (reveal) next.setAttribute("tabindex", "-1");
+              next.focus();
+            }
           } else {
             delete results[qid];
             delete state.checked[qid];
@@ -447,15 +467,20 @@
           showScore();
           return r;
         }
+        function check(block, byUser) {
+          var qid = block.getAttribute("data-qid");
+          return grade(block, byUser, !byUser && !!state.revealed[qid]);
+        }
 
         function retry(block, quiet) {
           var qid = block.getAttribute("data-qid");
           delete results[qid];
           delete state.checked[qid];
+          delete state.revealed[qid];
           var box = block.querySelector(".afq-feedback");
           box.textContent = "";
           box.className = "afq-feedback";
-          setLocked(block, false);
+          setLocked(block, false, false);
           save();
           showScore();
           var first = block.querySelector("input, select, button.afq-up");
@@ -474,6 +499,7 @@
             var button = event.target.closest("button");
             if (!button || !block.contains(button)) return;
             if (button.classList.contains("afq-check")) check(block, true);
+            else if (button.classList.contains("afq-show")) grade(block, true, true);
             else if (button.classList.contains("afq-retry")) retry(block);
             else if (button.classList.contains("afq-up") || button.classList.contains("afq-down")) {
               move(button.closest("li"), button.classList.contains("afq-up") ? -1 : 1);
@@ -490,10 +516,11 @@
         });
 
         root.querySelector("button.afq-reset").addEventListener("click", function () {
-          state = { responses: {}, checked: {} };
+          state = fresh();
           if (store) { try { store.removeItem(storeKey); } catch (e) { /* ignore */ } }
           blocks.forEach(function (block) {
             var q = byId[block.getAttribute("data-qid")];
+            delete state.attempts[block.getAttribute("data-qid")];
             retry(block, true);
             Array.prototype.forEach.call(block.querySelectorAll("input"), function (i) {
               if (i.type === "text") i.value = ""; else i.checked = false;
@@ -509,7 +536,11 @@
         var saved = null;
         if (store) { try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; } }
         if (saved && isPlainObject(saved.responses)) {
-          state = { responses: saved.responses, checked: isPlainObject(saved.checked) ? saved.checked : {} };
+          state = fresh();
+          state.responses = saved.responses;
+          ["checked", "attempts", "revealed"].forEach(function (part) {
+            if (isPlainObject(saved[part])) state[part] = saved[part];
+          });
           blocks.forEach(function (block) {
             var qid = block.getAttribute("data-qid");
             write(block, state.responses[qid]);
@@ -525,7 +556,7 @@
         });
       }
 
-      return { normalise: normalise, ratio: ratio, pyFloat: pyFloat, pyRound: pyRound, score: score,
+      return { normalise: normalise, ratio: ratio, readNumber: readNumber, pyRound: pyRound, score: score,
                verdict: verdict, fmtPoints: fmtPoints, mount: mount, mountAll: mountAll };
     })();
   }
