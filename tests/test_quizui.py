@@ -439,3 +439,13 @@ def test_quiz_page_command_writes_a_standalone_page(tmp_path):
     graded = copy_quiz(tmp_path, "graded", with_key=False)
     refused = runner.invoke(app, ["quiz-page", str(graded), "--out", str(tmp_path / "g.html")])
     assert refused.exit_code == 1 and "no key.json" in refused.output and not (tmp_path / "g.html").exists()
+    # a set with its key but not marked self-check (a graded quiz, say) is refused unless --self-check
+    private = copy_quiz(tmp_path, "private", with_key=True)
+    quiz_json = private / "quiz.json"
+    quiz_json.write_text(quiz_json.read_text(encoding="utf-8").replace('"self_check": true', '"self_check": false'),
+                         encoding="utf-8")
+    kept = runner.invoke(app, ["quiz-page", str(private), "--out", str(tmp_path / "p.html")])
+    assert kept.exit_code == 1 and "not marked as a self-check set" in kept.output and "--self-check" in kept.output
+    assert not (tmp_path / "p.html").exists()
+    allowed = runner.invoke(app, ["quiz-page", str(private), "--out", str(tmp_path / "p.html"), "--self-check"])
+    assert allowed.exit_code == 0 and (tmp_path / "p.html").exists()

@@ -52,6 +52,8 @@ class QuizFile(_Model):
     title: str
     chapters: list[str]
     scoring: ScoringRules = Field(default_factory=lambda: ScoringRules())
+    self_check: bool = Field(False, description="a practice set whose key may be published with it (a book page); "
+                                                "`afcourse quiz-page` refuses other sets unless told otherwise")
     variants: list[Variant]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -200,4 +200,5 @@ DEFAULT_ITEMS = 10
 
 def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
     """The committed self-check set of a chapter: 10 items, seed ``<chapter>-self-check``."""
-    return make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=f"{chapter}-self-check", title=title)
+    quiz, key = make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=f"{chapter}-self-check", title=title)
+    return quiz.model_copy(update={"self_check": True}), key

@@ -170,9 +170,18 @@ def standalone_page(bundle: QuizBundle) -> str:
 
 
 def write_page(quiz: str | Path, out: str | Path, *, force: bool = False, variant: str | int | None = None,
-               facts_dir: str | Path | None = None) -> Path:
-    """Write the self-check quiz of ``quiz`` (chapter id or quiz folder) as one self-contained HTML file."""
-    from afcourse.common.fileio import write_atomic
-    from afcourse.quizui.loading import load_self_check
+               facts_dir: str | Path | None = None, self_check: bool = False) -> Path:
+    """Write the self-check quiz of ``quiz`` (chapter id or quiz folder) as one self-contained HTML file.
 
-    return write_atomic(out, standalone_page(load_self_check(quiz, variant=variant, facts_dir=facts_dir)), force=force)
+    The page carries every answer, so a set not marked ``self_check`` in its quiz.json is
+    refused (:class:`QuizLoadError`) unless ``self_check=True`` says it is meant for practice.
+    """
+    from afcourse.common.fileio import write_atomic
+    from afcourse.quizui.loading import QuizLoadError, load_self_check
+
+    bundle = load_self_check(quiz, variant=variant, facts_dir=facts_dir)
+    if not (bundle.quiz.self_check or self_check):
+        raise QuizLoadError(f"{quiz} is not marked as a self-check set, and its page would show every answer to "
+                            "anyone who opens it. If it is meant for practice, pass --self-check "
+                            "(self_check=True); a graded quiz belongs in a notebook (mode='assessment').")
+    return write_atomic(out, standalone_page(bundle), force=force)
