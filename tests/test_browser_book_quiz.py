@@ -215,3 +215,43 @@ def test_standalone_quiz_page_works_from_file_url(tmp_path, browser):
     context.close()
     assert all(url.startswith("file:") for url in requests), requests
     assert not errors, errors
+
+
+STATIC_CUT_SHORT = """root => Array.from(root.querySelectorAll('label, button, .afq-order-text, .afq-stem, .afq-option span'))
+    .filter(el => el.offsetParent !== null && el.textContent.trim())
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > root.getBoundingClientRect().right + 1)
+    .map(el => el.textContent.trim().slice(0, 40) + ` (${el.scrollWidth} > ${el.clientWidth})`)"""
+
+
+def quiz_axe(page, axe_source: str) -> list[dict]:
+    """axe-core on the quiz block (the theme around it is the book's issue), serious and critical only."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run({include: [['div.afq']]}, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_book_quiz_fits_360_px_and_passes_axe_in_light_and_dark(built_book, browser, axe_source):
+    """Labels and ordering rows wrap (no "…", nothing past the edge) and axe finds nothing serious, in both themes."""
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto((built_book / "chapter.html").as_uri())
+    quiz = page.locator("div.afq")
+    expect(quiz).to_have_attribute("data-afq-mounted", "1")
+    # a wrong answer, a right one, a locked choice: every state of the feedback is on the page
+    for step in PLAN[:5]:
+        answer_in_page(page, step, step.labels)
+        question_block(page, step.item_id).get_by_role("button", name="Check answer").click()
+    assert quiz.evaluate(STATIC_CUT_SHORT) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    for theme in ("light", "dark"):
+        page.evaluate("t => document.documentElement.setAttribute('data-theme', t)", theme)  # as the theme's switch
+        background = quiz.evaluate("n => getComputedStyle(n).backgroundColor")
+        assert (background == "rgb(22, 27, 34)") == (theme == "dark"), background  # follows the page, no light slab
+        quiz.screenshot(path=str(ARTIFACTS / f"book-quiz-360-{theme}.png"))
+        assert quiz_axe(page, axe_source) == [], theme
+    context.close()
