@@ -251,7 +251,9 @@ def test_the_book_quiz_fits_360_px_and_passes_axe_in_light_and_dark(built_book, 
     for theme in ("light", "dark"):
         page.evaluate("t => document.documentElement.setAttribute('data-theme', t)", theme)  # as the theme's switch
         background = quiz.evaluate("n => getComputedStyle(n).backgroundColor")
-        assert (background == "rgb(22, 27, 34)") == (theme == "dark"), background  # follows the page, no light slab
+        assert (background == "rgb(22, 27, 34)") == (theme == "dark"), background  # follows the page
+        panel = quiz.evaluate("n => getComputedStyle(n.parentElement).backgroundColor")
+        assert panel == "rgba(0, 0, 0, 0)", panel  # not on the theme's light panel for outputs
         quiz.screenshot(path=str(ARTIFACTS / f"book-quiz-360-{theme}.png"))
         assert quiz_axe(page, axe_source) == [], theme
     context.close()

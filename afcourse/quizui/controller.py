@@ -133,8 +133,14 @@ def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, Chapt
     """Where to reread after a first wrong attempt: the question's chapter and the source paragraphs of its key."""
     chapter = chapters.get(question.chapter)
     where = str(chapter) if chapter else "the chapter"
-    cited = "; ".join(f"{sources[c.source].short if c.source in sources else c.source}, \u00b6{c.paragraph}"
-                      for c in answer.citations)
+    paragraphs: dict[str, list[int]] = {}
+    for c in answer.citations:
+        paragraphs.setdefault(c.source, [])
+        if c.paragraph not in paragraphs[c.source]:
+            paragraphs[c.source].append(c.paragraph)
+    pilcrow = "\u00b6"
+    cited = "; ".join(f"{sources[s].short if s in sources else s}, {pilcrow * min(len(ps), 2)}"
+                      f"{', '.join(map(str, ps))}" for s, ps in paragraphs.items())
     source = f" (the part citing {cited})" if cited else ""
     return f"Reread {where}{source}, then try again, or press Show answer."
 
@@ -169,7 +175,7 @@ class QuizController:
         if missing:
             raise ValueError(f"the key has no entry for item(s): {', '.join(missing)}")
         for question in self.questions:
-            self.responses.setdefault(question.id, self._initial(question))
+            self.responses.setdefault(question.id, None)
         if self.store is not None:
             self._restore()
 
@@ -349,10 +355,6 @@ class QuizController:
 
 
     # ---- internals ---------------------------------------------------------------------------
-    @staticmethod
-    def _initial(question: Question) -> Response:
-        return None
-
     def _restore(self) -> None:
         saved = self.store.load()
         if saved is None:
