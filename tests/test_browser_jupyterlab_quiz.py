@@ -262,12 +262,22 @@ def test_self_check_in_jupyterlab(page, lab):
 
 def cut_short(quiz) -> list[str]:
     """Texts of the quiz's labels, options and buttons that do not fit their box (cut, or hidden with "…")."""
-    return quiz.evaluate("""root => Array.from(root.querySelectorAll(
+    return quiz.evaluate("""root => {
+        const area = root.closest('.jp-OutputArea-output') || root.parentElement;
+        const inner = root.getBoundingClientRect().right - parseFloat(getComputedStyle(root).paddingRight)
+                      - parseFloat(getComputedStyle(root).borderRightWidth);  // inside the quiz's own padding
+        const edge = Math.min(inner, area.getBoundingClientRect().right, document.documentElement.clientWidth);
+        const cut = Array.from(root.querySelectorAll(
             'label, button, .widget-label, .widget-html-content, .widget-checkbox span, .widget-radio-box label'))
-        .filter(el => el.offsetParent !== null && el.textContent.trim() && !el.querySelector('style'))
-        .filter(el => el.scrollWidth > el.clientWidth + 1 || getComputedStyle(el).textOverflow === 'ellipsis'
-                      && getComputedStyle(el).overflow === 'hidden' && getComputedStyle(el).whiteSpace === 'nowrap')
-        .map(el => el.textContent.trim().slice(0, 40) + ` (${el.scrollWidth} > ${el.clientWidth})`)""")
+          .filter(el => el.offsetParent !== null && el.textContent.trim() && !el.querySelector('style'))
+          .filter(el => el.scrollWidth > el.clientWidth + 1 || getComputedStyle(el).textOverflow === 'ellipsis'
+                        && getComputedStyle(el).overflow === 'hidden' && getComputedStyle(el).whiteSpace === 'nowrap')
+          .map(el => el.textContent.trim().slice(0, 40) + ` (${el.scrollWidth} > ${el.clientWidth})`);
+        const past = Array.from(root.querySelectorAll('input, select, button, label'))
+          .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right > edge + 1)
+          .map(el => `${el.tagName} ${(el.textContent || el.value || '').trim().slice(0, 30)} past the edge`);
+        return cut.concat(past);
+    }""")
 
 
 def quiz_axe_violations(page, quiz_selector: str) -> list[dict]:
