@@ -161,6 +161,13 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
     expect(block.locator(".afq-feedback")).to_be_empty()
     field = block.get_by_label("Your answer", exact=False)
     expect(field).to_be_focused()
+    field.fill("Infinity")
+    page.keyboard.press("Tab")  # leaving the box says at once why the entry cannot be read
+    expect(block.locator(".afq-entry")).to_have_text("Type the answer in digits (for example 1877): \u201cInfinity\u201d "
+                                                     "is not a number the quiz can read.")
+    field.fill("2018,5")
+    page.keyboard.press("Tab")  # a decimal comma is read: no message
+    expect(block.locator(".afq-entry")).to_be_empty()
     field.fill("nan")  # refused with a message, not graded
     page.keyboard.press("Enter")
     expect(block.locator(".afq-verdict")).to_have_text("This answer cannot be graded. Type the answer in digits "

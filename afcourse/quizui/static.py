@@ -98,7 +98,8 @@ def _question_html(question: Question, number: int, total: int, uid: str) -> str
         extra = ' inputmode="decimal" class="afq-input afq-number"' if kind == "numeric" else ' class="afq-input afq-text"'
         body = (f'<label class="afq-field" for="{qid}-input">Your answer{unit}</label> '
                 f'<input type="text" id="{qid}-input"{extra} autocomplete="off" spellcheck="false" '
-                f'aria-describedby="{qid}-stem">')
+                f'aria-describedby="{qid}-stem{f" {qid}-entry" if kind == "numeric" else ""}">'
+                + (f'<p class="afq-entry" id="{qid}-entry" role="alert"></p>' if kind == "numeric" else ""))
     elif kind == "ordering":
         rows = "".join(
             f'<li class="afq-order-item" data-cid="{_e(c.id)}"><span class="afq-order-text">{_e(c.text)}</span>'

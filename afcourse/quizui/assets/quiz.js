@@ -427,6 +427,8 @@
           var box = block.querySelector(".afq-feedback");
           box.textContent = "";
           box.className = "afq-feedback afq-" + r.status;
+          var entry = block.querySelector(".afq-entry");
+          if (entry) entry.textContent = "";  /* the verdict says it now */
           box.appendChild(el("p", "afq-verdict", verdict(r, reveal ? info.answer : "")));
           if (!reveal && counts(r)) box.appendChild(el("p", "afq-hint", info.hint));
           if (counts(r) && r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
@@ -508,7 +510,14 @@
               save();
             }
           });
-          block.addEventListener("change", function () { state.responses[qid] = read(block); save(); });
+          block.addEventListener("change", function (event) {
+            state.responses[qid] = read(block);
+            save();
+            if (event.target.matches("input.afq-number")) {  /* say at once why a number cannot be read */
+              var got = readNumber(event.target.value, byId[qid].unit);
+              block.querySelector(".afq-entry").textContent = got.error || "";
+            }
+          });
           block.addEventListener("input", function () { state.responses[qid] = read(block); save(); });
           block.addEventListener("keydown", function (event) {
             if (event.key === "Enter" && event.target.matches("input.afq-input")) { event.preventDefault(); check(block, true); }
