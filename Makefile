@@ -20,8 +20,9 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	touch $@
 
 # Pages run from jupyter-cache, keyed on their own code. When the facts or quiz
-# sets they are generated from change, the cache is cleared so they run again.
-BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json book/_data/*.geojson) book/_ext/factpages.py
+# sets they are generated from change (or the quiz code that renders them), the cache is cleared so
+# they run again.
+BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json book/_data/*.geojson afcourse/quizui/*.py afcourse/quizui/assets/*) book/_ext/factpages.py
 
 book/_build/.inputs-stamp: $(BOOK_INPUTS)
 	rm -rf book/_build/.jupyter_cache

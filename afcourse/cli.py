@@ -414,13 +414,20 @@ def quiz_page_command(
     out: Path = typer.Option(..., "--out", help="The HTML file to write."),
     variant: Optional[str] = typer.Option(None, "--variant", help="Variant id (default: the first)."),
     force: bool = typer.Option(False, "--force", help="Overwrite OUT."),
+    self_check: bool = typer.Option(False, "--self-check",
+                                    help="Write the page even though the set is not marked self-check (the page "
+                                         "shows every answer)."),
 ) -> None:
-    """Write a self-check quiz as one self-contained HTML page (feedback in the browser; no server, no network)."""
+    """Write a self-check quiz as one self-contained HTML page (feedback in the browser; no server, no network).
+
+    The page holds the answers, so only sets marked self-check (the chapter sets) are
+    written unless --self-check is given.
+    """
     from afcourse.quizui.loading import QuizLoadError
     from afcourse.quizui.static import write_page
 
     try:
-        path = write_page(quiz, out, force=force, variant=variant)
+        path = write_page(quiz, out, force=force, variant=variant, self_check=self_check)
     except (QuizLoadError, OutputExistsError) as exc:
         _error(str(exc))
         raise typer.Exit(1)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS, ROOT
-from test_quizui_support import (FINAL_SCORE, NOTEBOOKS, PLAN, QUIZ_DIR, VERDICT,
+from test_quizui_support import (FINAL_SCORE, NOTEBOOKS, PLAN, QUIZ_DIR, REVEALED, VERDICT,
                                  copy_quiz, find_key_leaks, load_test_quiz)
 
 
@@ -81,14 +81,23 @@ def answer_in_page(page, step, labels) -> None:
             block.get_by_label(prompt, exact=True).select_option(label=choice)
 
 
-def expect_feedback(block, step, explanation: str, status: str | None = None) -> None:
+def expect_feedback(block, step, explanation: str, status: str | None = None, revealed: bool = False) -> None:
+    """A right answer, or a revealed one, shows the answer, explanation and sources; a first wrong one a hint."""
     from playwright.sync_api import expect
 
     feedback = block.locator(".afq-feedback")
-    expect(feedback.locator(".afq-verdict")).to_contain_text(VERDICT[status or step.status])
-    expect(feedback.locator(".afq-explanation")).to_have_text(explanation)
-    expect(feedback.locator(".afq-citation")).to_contain_text("paragraph")
-    expect(feedback).to_have_class(f"afq-feedback afq-{status or step.status}")
+    status = status or step.status
+    if status == "correct" or revealed:
+        expect(feedback.locator(".afq-verdict")).to_contain_text(REVEALED[status])
+        expect(feedback.locator(".afq-verdict")).to_contain_text("The right answer: ")
+        expect(feedback.locator(".afq-explanation")).to_have_text(explanation)
+        expect(feedback.locator(".afq-citation")).to_contain_text("paragraph")
+    else:
+        expect(feedback.locator(".afq-verdict")).to_have_text(f"Not quite ({step.points:g} of 1 point).")
+        expect(feedback.locator(".afq-hint")).to_contain_text("Reread chapter ")
+        expect(feedback.locator(".afq-explanation")).to_have_count(0)
+        expect(feedback.locator(".afq-citation")).to_have_count(0)
+    expect(feedback).to_have_class(f"afq-feedback afq-{status}")
     if step.detail and status is None:
         expect(feedback.locator(".afq-detail")).to_have_text(step.detail[:1].upper() + step.detail[1:] + ".")
 
@@ -125,14 +134,22 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
         block.get_by_role("button", name="Check answer").click()
         expect_feedback(block, step, explanations[step.item_id])
         expect(block.get_by_role("button", name="Check answer")).to_be_hidden()
-        expect(block.get_by_role("button", name="Try again")).to_be_focused()
+        if step.status == "correct":
+            expect(block.locator(".afq-feedback")).to_be_focused()
+            expect(block.get_by_role("button", name="Try again")).to_be_hidden()
+        else:
+            expect(block.get_by_role("button", name="Try again")).to_be_focused()
         expect(block.locator("input, select, button.afq-up").first).to_be_disabled()
-    expect(quiz.locator(".afq-score")).to_have_text("Score: 3.33 of 8 points (8 of 8 questions checked)")
+    expect(quiz.locator(".afq-score")).to_have_text("Score: 3.6 of 8 points (8 of 8 questions checked)")
 
-    # the short answer was accepted with a typo; the source names author and title
+    # the short answer was accepted with a typo; "Show answer" on the matching names author and title
     short = question_block(page, "p-echo:role-short").locator(".afq-feedback")
     expect(short.locator(".afq-detail")).to_have_text("Accepted with a small spelling difference.")
-    matching = question_block(page, "d-began:versions-matching").locator(".afq-citation")
+    match_block = question_block(page, "d-began:versions-matching")
+    match_block.get_by_role("button", name="Show answer").click()
+    expect_feedback(match_block, PLAN[2], explanations[PLAN[2].item_id], revealed=True)
+    expect(match_block.get_by_role("button", name="Try again")).to_be_hidden()
+    matching = match_block.locator(".afq-citation")
     expect(matching).to_have_text("Sources: Nurlan Aliyev, \u201cHow Russia Views Afghanistan Today\u201d, paragraph 29; "
                                   "GlobalSecurity.org (no author named), \u201cAfghanistan - Russia Relations\u201d, "
                                   "paragraph 34.")
@@ -144,9 +161,23 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
     expect(block.locator(".afq-feedback")).to_be_empty()
     field = block.get_by_label("Your answer", exact=False)
     expect(field).to_be_focused()
+    field.fill("Infinity")
+    page.keyboard.press("Tab")  # leaving the box says at once why the entry cannot be read
+    expect(block.locator(".afq-entry")).to_have_text("Type the answer in digits (for example 1877): \u201cInfinity\u201d "
+                                                     "is not a number the quiz can read.")
+    field.fill("2018,5")
+    page.keyboard.press("Tab")  # a decimal comma is read: no message
+    expect(block.locator(".afq-entry")).to_be_empty()
+    field.fill("nan")  # refused with a message, not graded
+    page.keyboard.press("Enter")
+    expect(block.locator(".afq-verdict")).to_have_text("This answer cannot be graded. Type the answer in digits "
+                                                       "(for example 1877): \u201cnan\u201d is not a number the "
+                                                       "quiz can read.")
+    expect(field).to_be_enabled()
     field.fill(numeric.retry_label)
     page.keyboard.press("Enter")
     expect_feedback(block, numeric, explanations[numeric.item_id], status="correct")
+    expect(block.locator(".afq-verdict")).to_have_text("Correct (1 of 1 point). The right answer: 2019.")
     expect(quiz.locator(".afq-score")).to_have_text(FINAL_SCORE)
     quiz.screenshot(path=str(ARTIFACTS / "book-quiz-answered.png"))
 
@@ -186,8 +217,50 @@ def test_standalone_quiz_page_works_from_file_url(tmp_path, browser):
     block = question_block(page, "e-fourth:date-tf")
     block.get_by_label("False", exact=True).check()
     block.get_by_role("button", name="Check answer").click()
-    expect(block.locator(".afq-verdict")).to_have_text("Correct (1 of 1 point).")
+    expect(block.locator(".afq-verdict")).to_have_text("Correct (1 of 1 point). The right answer: False.")
     expect(page.locator(".afq-score")).to_have_text("Score: 1 of 8 points (1 of 8 questions checked)")
     context.close()
     assert all(url.startswith("file:") for url in requests), requests
     assert not errors, errors
+
+
+STATIC_CUT_SHORT = """root => Array.from(root.querySelectorAll('label, button, .afq-order-text, .afq-stem, .afq-option span'))
+    .filter(el => el.offsetParent !== null && el.textContent.trim())
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > root.getBoundingClientRect().right + 1)
+    .map(el => el.textContent.trim().slice(0, 40) + ` (${el.scrollWidth} > ${el.clientWidth})`)"""
+
+
+def quiz_axe(page, axe_source: str) -> list[dict]:
+    """axe-core on the quiz block (the theme around it is the book's issue), serious and critical only."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run({include: [['div.afq']]}, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_book_quiz_fits_360_px_and_passes_axe_in_light_and_dark(built_book, browser, axe_source):
+    """Labels and ordering rows wrap (no "…", nothing past the edge) and axe finds nothing serious, in both themes."""
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto((built_book / "chapter.html").as_uri())
+    quiz = page.locator("div.afq")
+    expect(quiz).to_have_attribute("data-afq-mounted", "1")
+    # a wrong answer, a right one, a locked choice: every state of the feedback is on the page
+    for step in PLAN[:5]:
+        answer_in_page(page, step, step.labels)
+        question_block(page, step.item_id).get_by_role("button", name="Check answer").click()
+    assert quiz.evaluate(STATIC_CUT_SHORT) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    for theme in ("light", "dark"):
+        page.evaluate("t => document.documentElement.setAttribute('data-theme', t)", theme)  # as the theme's switch
+        background = quiz.evaluate("n => getComputedStyle(n).backgroundColor")
+        assert (background == "rgb(22, 27, 34)") == (theme == "dark"), background  # follows the page
+        panel = quiz.evaluate("n => getComputedStyle(n.parentElement).backgroundColor")
+        assert panel == "rgba(0, 0, 0, 0)", panel  # not on the theme's light panel for outputs
+        quiz.screenshot(path=str(ARTIFACTS / f"book-quiz-360-{theme}.png"))
+        assert quiz_axe(page, axe_source) == [], theme
+    context.close()

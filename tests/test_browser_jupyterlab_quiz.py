@@ -4,11 +4,17 @@ Starts JupyterLab on 127.0.0.1 with a token in a scratch folder (its own config,
 data, runtime and settings folders), opens test notebooks in headless Chromium, runs
 them from the Run menu, and answers the quiz with the mouse and keyboard:
 
-- self-check: every question of the seven types, with the kernel's feedback (verdict,
-  explanation, source) and the running score;
-- assessment: answers saved as they are given, restored after "Restart Kernel and
-  Run All Cells", then submitted; the file is a valid ``afcourse.submission/1``
-  submission, and neither the saved notebook nor the page holds any key value.
+- self-check: every question of the seven types, with the kernel's feedback (a hint
+  after a first wrong attempt; verdict naming the answer, explanation and source
+  once revealed), the running score, and "nan" refused with a message;
+- assessment: "nan" refused, a decimal comma read, Submit asking for confirmation and
+  naming the unanswered questions (an untouched ordering among them); answers saved
+  as they are given, restored after "Restart Kernel and Run All Cells", then
+  submitted; the file is a valid, sealed ``afcourse.submission/1`` submission, and
+  neither the saved notebook nor the page holds any key value;
+- layout: at 1280 and 400 px wide no label or button of the quiz is cut short, and
+  axe-core finds no serious or critical violation in the quiz, in the light and the
+  dark JupyterLab theme.
 
 Screenshots go to test-artifacts/. The server is shut down through its API at the end.
 """
@@ -203,21 +209,35 @@ def test_self_check_in_jupyterlab(page, lab):
         box.get_by_role("button", name="Check answer").click()
         feedback = box.locator(".afq-w-feedback")
         expect(feedback).to_contain_text(VERDICT[step.status])
-        expect(feedback).to_contain_text(explanations[step.item_id])
-        expect(feedback).to_contain_text("How Russia Views Afghanistan Today")
+        if step.status == "correct":
+            expect(feedback).to_contain_text("The right answer: ")
+            expect(feedback).to_contain_text(explanations[step.item_id])
+            expect(feedback).to_contain_text("How Russia Views Afghanistan Today")
+        else:  # a first wrong attempt: where to reread, not the answer
+            expect(feedback).to_contain_text("Reread chapter ")
+            expect(feedback).not_to_contain_text(explanations[step.item_id])
         if step.detail:
             expect(feedback).to_contain_text(step.detail[:1].upper() + step.detail[1:])
         expect(box.get_by_role("button", name="Check answer")).to_be_disabled()
-    expect(quiz.locator(".afq-w-score")).to_have_text("Score: 3.33 of 8 points (8 of 8 questions checked)")
-    # try again, then a right answer typed with a thousands separator
+    expect(quiz.locator(".afq-w-score")).to_have_text("Score: 3.6 of 8 points (8 of 8 questions checked)")
+    # try again: "nan" is refused with a message; then a right answer typed with a thousands separator
     numeric = quiz.locator(".afq-w-q1")
     numeric.get_by_role("button", name="Try again").click()
     field = numeric.locator("input[type=text]")
     expect(field).to_be_enabled()
+    field.fill("nan")
+    field.press("Enter")
+    expect(numeric.locator(".afq-w-message")).to_contain_text("Type the answer in digits")
     field.fill(PLAN[0].retry_label)
     numeric.get_by_role("button", name="Check answer").click()
-    expect(numeric.locator(".afq-w-feedback")).to_contain_text("Correct (1 of 1 point).")
+    expect(numeric.locator(".afq-w-feedback")).to_contain_text("Correct (1 of 1 point). The right answer: 2019.")
+    expect(numeric.get_by_role("button", name="Try again")).to_be_disabled()  # revealed: stays answered
     expect(quiz.locator(".afq-w-score")).to_have_text(FINAL_SCORE)
+    # a second wrong attempt on the true/false names the right value
+    tf = quiz.locator(".afq-w-q5")
+    tf.get_by_role("button", name="Try again").click()
+    tf.get_by_role("button", name="Check answer").click()
+    expect(tf.locator(".afq-w-feedback")).to_contain_text("Incorrect (0 of 1 point). The right answer: False.")
     # keyboard: Tab reaches the controls, Space ticks a checkbox
     box = quiz.locator(".afq-w-q8")
     box.get_by_role("button", name="Try again").click()
@@ -236,7 +256,65 @@ def test_self_check_in_jupyterlab(page, lab):
     expect(box.locator(".afq-w-feedback")).to_contain_text("Correct (1 of 1 point).")
     expect(quiz.locator(".afq-w-score")).to_have_text("Score: 5 of 8 points (8 of 8 questions checked)")
     page.screenshot(path=str(ARTIFACTS / "jupyterlab-selfcheck.png"))
+    check_layout_and_axe(page, quiz, "selfcheck")
     assert not page.errors, page.errors
+
+
+def cut_short(quiz) -> list[str]:
+    """Texts of the quiz's labels, options and buttons that do not fit their box (cut, or hidden with "…")."""
+    return quiz.evaluate("""root => {
+        const area = root.closest('.jp-OutputArea-output') || root.parentElement;
+        const inner = root.getBoundingClientRect().right - parseFloat(getComputedStyle(root).paddingRight)
+                      - parseFloat(getComputedStyle(root).borderRightWidth);  // inside the quiz's own padding
+        const edge = Math.min(inner, area.getBoundingClientRect().right, document.documentElement.clientWidth);
+        const cut = Array.from(root.querySelectorAll(
+            'label, button, .widget-label, .widget-html-content, .widget-checkbox span, .widget-radio-box label'))
+          .filter(el => el.offsetParent !== null && el.textContent.trim() && !el.querySelector('style'))
+          .filter(el => el.scrollWidth > el.clientWidth + 1 || getComputedStyle(el).textOverflow === 'ellipsis'
+                        && getComputedStyle(el).overflow === 'hidden' && getComputedStyle(el).whiteSpace === 'nowrap')
+          .map(el => el.textContent.trim().slice(0, 40) + ` (${el.scrollWidth} > ${el.clientWidth})`);
+        const past = Array.from(root.querySelectorAll('input, select, button, label'))
+          .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right > edge + 1)
+          .map(el => `${el.tagName} ${(el.textContent || el.value || '').trim().slice(0, 30)} past the edge`);
+        return cut.concat(past);
+    }""")
+
+
+def quiz_axe_violations(page, quiz_selector: str) -> list[dict]:
+    """axe-core on the quiz alone (JupyterLab's own chrome is not ours), serious and critical only."""
+    from conftest import AXE_JS
+
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate("async sel => await axe.run({include: [sel]}, {resultTypes: ['violations']})",
+                           quiz_selector)
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def check_layout_and_axe(page, quiz, name: str) -> None:
+    """At 1280 and 400 px nothing is cut short; axe passes in the light and dark themes. Screenshots of each."""
+    from conftest import AXE_JS
+    from playwright.sync_api import expect
+
+    selector = ".jp-NotebookPanel:not(.lm-mod-hidden) .afq-widget"
+    page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+    for width in (1280, 400):
+        page.set_viewport_size({"width": width, "height": 3400})
+        page.wait_for_timeout(500)
+        quiz.screenshot(path=str(ARTIFACTS / f"jupyterlab-{name}-{width}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"jupyterlab-{name}-{width}-page.png"), clip={"x": 0, "y": 0, "width": width, "height": 1200})
+        assert cut_short(quiz) == [], (width, cut_short(quiz))
+    page.set_viewport_size({"width": 1300, "height": 3400})
+    if not AXE_JS.exists():
+        pytest.skip("axe-core not installed: run `make node`")
+    for theme in ("JupyterLab Dark", "JupyterLab Light"):
+        page.evaluate("t => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
+        expect(page.locator("body")).to_have_attribute("data-jp-theme-name", theme)
+        page.wait_for_timeout(1000)
+        if theme == "JupyterLab Dark":
+            quiz.screenshot(path=str(ARTIFACTS / f"jupyterlab-{name}-dark.png"))
+        assert quiz_axe_violations(page, selector) == [], theme
 
 
 def test_assessment_in_jupyterlab_records_a_submission(page, lab):
@@ -248,10 +326,30 @@ def test_assessment_in_jupyterlab_records_a_submission(page, lab):
     status = quiz.locator(".afq-w-status")
     expect(status).to_contain_text("Saved to submission.json")
     expect(quiz.get_by_role("button", name="Check answer")).to_have_count(0)
+    # a number the quiz cannot read is refused at once; a decimal comma is read
+    numeric = quiz.locator(".afq-w-q1")
+    field = numeric.locator("input[type=text]")
+    field.fill("nan")
+    field.press("Enter")
+    expect(numeric.locator(".afq-w-message")).to_contain_text("Type the answer in digits")
+    expect(status).to_contain_text("(0 of 8 answered)")
+    assert json.loads(submission_path.read_text(encoding="utf-8"))["responses"]["e-fourth:year-numeric"] is None
+    field.fill("2018,0")
+    field.press("Enter")
+    expect(status).to_contain_text("(1 of 8 answered)")
+    expect(numeric.locator(".afq-w-message")).to_have_count(0)
+    # Submit with questions unanswered asks first, naming them (the untouched ordering among them)
+    quiz.get_by_role("button", name="Submit").click()
+    confirm = quiz.locator(".afq-w-confirm")
+    expect(confirm).to_contain_text("7 of 8 questions have no answer yet: questions 2, 3, 4, 5, 6, 7 and 8.")
+    page.screenshot(path=str(ARTIFACTS / "jupyterlab-assessment-confirm.png"))
+    confirm.get_by_role("button", name="Go back").click()
+    expect(confirm).to_be_hidden()
+    assert json.loads(submission_path.read_text(encoding="utf-8"))["status"] == "in_progress"
     for number, step in enumerate(PLAN, start=1):
-        answer_in_widget(quiz, number, step, step.labels)
-        answered = len(set(range(1, number + 1)) | {2})  # the ordering (question 2) always has an answer
-        expect(status).to_contain_text(f"({answered} of 8 answered)")
+        if number > 1:
+            answer_in_widget(quiz, number, step, step.labels)
+        expect(status).to_contain_text(f"({number} of 8 answered)")
     saved = Submission.model_validate_json(submission_path.read_text(encoding="utf-8"))
     assert saved.status == "in_progress" and saved.student.id == "s-042"
     assert saved.responses["p-echo:role-short"] == "Edward Ecko"
@@ -269,7 +367,11 @@ def test_assessment_in_jupyterlab_records_a_submission(page, lab):
         select = quiz.locator(".afq-w-q3").get_by_label(prompt, exact=True)
         assert select.evaluate("s => s.options[s.selectedIndex].text") == "2007"
     expect(quiz.locator(".afq-w-q2 .afq-w-order-row").first).to_contain_text("1. The first test meeting")
+    check_layout_and_axe(page, quiz, "assessment")
     quiz.get_by_role("button", name="Submit").click()
+    confirm = quiz.locator(".afq-w-confirm")
+    expect(confirm).to_contain_text("Submit your answers to all 8 questions?")
+    confirm.get_by_role("button", name="Submit now").click()
     status = quiz.locator(".afq-w-status")
     expect(status).to_contain_text("Submitted (8 of 8 answered)")
     expect(quiz.get_by_role("button", name="Submitted")).to_be_disabled()
@@ -278,6 +380,9 @@ def test_assessment_in_jupyterlab_records_a_submission(page, lab):
 
     submitted = Submission.model_validate_json(submission_path.read_text(encoding="utf-8"))
     assert submitted.status == "submitted" and submitted.quiz_id == quiz_file.quiz_id
+    from afcourse.quiz.sealing import seal_holds
+
+    assert seal_holds(json.loads(submission_path.read_text(encoding="utf-8"))) is True
     assert submitted.variant_id == "v001" and submitted.student.name == "Test Student"
     assert submitted.responses == {
         "e-fourth:year-numeric": 2018.0,

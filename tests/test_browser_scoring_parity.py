@@ -54,8 +54,9 @@ def cases():
         question=questions["short_answer"], k=text_key.model_copy(update={"accepted": ["Strasse"]}))
     add("short_answer", "Edward Ecko", "Echo", k=text_key.model_copy(update={"fuzzy": False}))
     add("short_answer", "An Echo", "a echo", "The  Echo", "Anecho", "the", k=text_key.model_copy(update={"accepted": ["Echo"]}))
-    add("numeric", "2019", "2,019", " 2019.0 ", "2019.4", "2e3", "2_019", "2__019", "_2019", "abc", "inf", "-Infinity",
-        "nan", "\u0662\u0660\u0661\u0669", "+2019", "2019.", ".5", "1e400", "0x7E3", "20 19", 2019, 2019.0, 2018.5,
+    add("numeric", "2019", "2,019", "2.019", " 2019.0 ", "2019,0", "2019.4", "2e3", "2_019", "2__019", "_2019", "abc",
+        "inf", "-Infinity", "nan", "\u0662\u0660\u0661\u0669", "+2019", "2019.", ".5", "1e400", "0x7E3", "20 19",
+        "2 019", "2019 year", "2019 years", "2019%", "   ", "eighteen seventy-seven", 2019, 2019.0, 2018.5,
         True, False, ["2019"], *unanswered)
     numeric_q = questions["numeric"]
     add("numeric", "2019.4", "2019.6", "2018.5", "2,018.5", question=numeric_q,
@@ -142,7 +143,42 @@ def test_verdicts_match_the_widget(page):
 
     results = [{"status": s, "points": p, "max_points": m, "detail": d} for s, p, m, d in [
         ("correct", 1.0, 1.0, ""), ("partial", 0.6667, 1.0, ""), ("incorrect", 0.0, 2.0, ""),
-        ("unanswered", 0.0, 1.0, ""), ("invalid", 0.0, 1.0, "not a number: 'x'")]]
-    js = page.evaluate("rs => rs.map(r => window.afcourseQuiz.verdict(r))", results)
-    assert js == [verdict(r["status"], r["points"], r["max_points"], r["detail"]) for r in results]
+        ("unanswered", 0.0, 1.0, ""), ("invalid", 0.0, 1.0, "expected a number"),
+        ("invalid", 0.0, 1.0, "Type the answer in digits (for example 1877): \u201cx\u201d is not a number.")]]
+    cases = [(r, answer) for r in results for answer in ("", "False", "1877 (anything from 1870 to 1880 counts)",
+                                                         "A; B and C.")]
+    js = page.evaluate("cs => cs.map(([r, a]) => window.afcourseQuiz.verdict(r, a))", cases)
+    assert js == [verdict(r["status"], r["points"], r["max_points"], r["detail"], a) for r, a in cases]
     assert json.dumps(js)  # plain strings
+
+
+def number_inputs(seed: int, n: int) -> list[str]:
+    """What students type into a number box: the documented examples, then random strings of number-ish pieces."""
+    from test_quiz_answers import EXAMPLES, REFUSED
+
+    rng = random.Random(seed)
+    pieces = ["1", "2", "0", "9", "5", "00", "123", "1877", ",", ".", " ", "-", "+", "%", "\u2212", "\u00a0", "\u202f",
+              "e", "nan", "inf", "year", "years", "round", "rounds", "percent", "per cent", "\uff11", "\u06f1", "\t",
+              "\u0662", "_", "x", "½", "\u2009", "'"]
+    typed = [t for t, _, _ in EXAMPLES] + [t for t, _, _ in REFUSED] + ["", "   ", "1,5", "1,50", "1,500", "1.500",
+                                                                       "12,345", "1,234,5", "0,5", "00,500"]
+    typed += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 7))) for _ in range(n)]
+    return typed
+
+
+def test_numbers_are_read_as_in_python(page):
+    from afcourse.quiz.answers import NumberEntryError, parse_number
+
+    units = [None, "year", "rounds", "percent", "months", "laboratories", "countries"]
+    cases = [(t, u) for t in number_inputs(3, 600) for u in units]
+    js = page.evaluate("cs => cs.map(([t, u]) => window.afcourseQuiz.readNumber(t, u))", cases)
+    mismatches = []
+    for (typed, unit), got in zip(cases, js):
+        try:
+            want = {"value": parse_number(typed, unit)}
+        except NumberEntryError as exc:
+            want = {"error": str(exc)}
+        if want != got:
+            mismatches.append(f"{typed!r} ({unit}): python {want}, js {got}")
+    assert not mismatches, "\n".join(mismatches[:15])
+    assert sum("error" in g for g in js) > 100 and sum(g.get("value") is not None for g in js) > 100

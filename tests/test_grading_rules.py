@@ -32,15 +32,14 @@ CASES = [
     ("sc", ["y0"], None, 0, "invalid"),
     ("tf", "true", None, 1, "correct"),
     ("tf", "false", None, 0, "incorrect"),
-    # multiple select, right minus wrong over the 3 correct options, floored at 0
+    # multiple select: the share of the 5 options judged right (3 correct, 2 wrong), as matching and ordering
     ("ms", ["m0", "m1", "m2"], None, 1, "correct"),
-    ("ms", ["m2", "m0"], None, 0.6667, "partial"),
-    ("ms", ["m0", "m1", "m3"], None, 0.3333, "partial"),
-    ("ms", ["m0", "m1", "m2", "m3"], None, 0.6667, "partial"),
-    ("ms", ["m0", "m3", "m4"], None, 0, "incorrect"),
-    ("ms", ["m3"], None, 0, "incorrect"),
+    ("ms", ["m2", "m0"], None, 0.8, "partial"),
+    ("ms", ["m0", "m1", "m3"], None, 0.6, "partial"),
+    ("ms", ["m0", "m1", "m2", "m3"], None, 0.8, "partial"),
+    ("ms", ["m0", "m3", "m4"], None, 0.2, "partial"),
+    ("ms", ["m3", "m4"], None, 0, "incorrect"),
     ("ms", ["m0", "m7"], None, 0, "invalid"),
-    # multiple select, all or nothing
     ("ms", ["m0", "m1"], ALL_OR_NOTHING, 0, "incorrect"),
     ("ms", ["m1", "m2", "m0"], ALL_OR_NOTHING, 1, "correct"),
     # short answer: case, punctuation, diacritics and a leading article are ignored; names allow a typo
@@ -61,6 +60,11 @@ CASES = [
     ("nu", " 1989 ", None, 1, "correct"),
     ("nu", 1988, None, 0, "incorrect"),
     ("nu", "nineteen", None, 0, "invalid"),
+    ("nu", "1.989", None, 1, "correct"),  # a year is a whole number: the lone point groups thousands
+    ("nu", "1989 year", None, 1, "correct"),
+    ("nu", "1989%", None, 0, "invalid"),
+    ("nu", "nan", None, 0, "invalid"),
+    ("nu", " \t ", None, 0, "unanswered"),
     ("nu", True, None, 0, "incorrect"),  # the Submission model reads true as 1.0, as pydantic does
     # ordering, pairs: share of the 6 pairs in the key's relative order
     ("od", ["o0", "o2", "o3", "o1"], None, 1, "correct"),
@@ -80,6 +84,7 @@ CASES = [
     # blank answers of every shape are unanswered
     ("sc", None, None, 0, "unanswered"),
     ("sa", "", None, 0, "unanswered"),
+    ("sa", "   ", None, 0, "unanswered"),
     ("ms", [], None, 0, "unanswered"),
     ("ma", {}, None, 0, "unanswered"),
 ]
@@ -98,7 +103,7 @@ def test_same_points_when_read_from_json_lines(tmp_path, item_id, response, rule
 
 def test_item_points_scale_partial_credit():
     assert graded_item("sc", "y0", points=2) == (2, "correct")
-    assert graded_item("ms", ["m0", "m1"], points=2) == (1.3333, "partial")
+    assert graded_item("ms", ["m0", "m1"], points=2) == (1.6, "partial")
     assert graded_item("od", ["o2", "o0", "o3", "o1"], points=3) == (2.5, "partial")
 
 
@@ -108,8 +113,8 @@ def test_student_total_and_percent():
                  "od": ["o2", "o0", "o3", "o1"], "ma": {"p0": "r0", "p1": "r1", "p2": "r3"}, "sa2": "taliban"}
     sub = {"quiz_id": quiz.quiz_id, "variant_id": "v002", "student": {"id": "s1"}, "responses": responses}
     (student,) = grade_submissions(quiz, key, sub).students
-    # 1 + 0 + 0.6667 + 1 + 0 + 0.8333 + 0.6667 + 1
-    assert student.points == 5.1667 and student.max_points == 8 and student.percent == 64.58
+    # 1 + 0 + 0.8 + 1 + 0 + 0.8333 + 0.6667 + 1
+    assert student.points == 5.3 and student.max_points == 8 and student.percent == 66.25
     assert [s.item_id for s in student.scores] == [q.id for q in quiz.variants[1].questions]
 
 

@@ -15,7 +15,7 @@ from test_quizui_support import FINAL_SCORE, PLAN, QUIZ_DIR, VERDICT, copy_quiz,
 
 from afcourse.bank.models import Choice, Question
 from afcourse.quiz.models import KeyFile, QuizFile, Submission, Variant
-from afcourse.quizui.controller import QuizController, QuizStateError, clean_response, fmt_points
+from afcourse.quizui.controller import AnswerError, QuizController, QuizStateError, clean_response, fmt_points
 from afcourse.quizui.display import WIDGET_VIEW, QuizDisplay, show_quiz
 from afcourse.quizui.loading import QuizLoadError, load_self_check, pick_variant
 from afcourse.quizui.recording import RecordingError, SubmissionStore
@@ -131,19 +131,30 @@ def test_plan_grades_as_the_instructor_does():
         assert (feedback.status, feedback.points) == (expected.status, expected.points) == (step.status, step.points)
         assert feedback.detail == step.detail
         assert feedback.verdict.startswith(VERDICT[step.status])
-        assert feedback.explanation == keys[step.item_id].explanation
-        assert feedback.citations and all("paragraph" in c for c in feedback.citations)
-    assert c.score() == (3.3333, 8.0, 8)
+        if step.status == "correct":  # revealed at once, with the right answer named
+            assert feedback.revealed and "The right answer:" in feedback.verdict
+            assert feedback.explanation == keys[step.item_id].explanation
+            assert feedback.citations and all("paragraph" in c for c in feedback.citations)
+        else:  # a first wrong attempt: where to reread, nothing that gives the answer away
+            assert not feedback.revealed and not feedback.explanation and not feedback.citations
+            assert "The right answer" not in feedback.verdict
+            assert feedback.hint.startswith("Reread chapter ") and "\u00b6" in feedback.hint
+    assert c.score() == (3.6, 8.0, 8)
     numeric = PLAN[0]
     with pytest.raises(QuizStateError, match="Try again"):
         c.answer(numeric.item_id, "2019")
     c.try_again(numeric.item_id)
-    assert c.score() == (3.3333, 8.0, 7)
+    assert c.score() == (3.6, 8.0, 7)
     c.answer(numeric.item_id, numeric.retry_label)
-    assert c.check(numeric.item_id).verdict == "Correct (1 of 1 point)."
+    second = c.check(numeric.item_id)
+    assert second.verdict == "Correct (1 of 1 point). The right answer: 2019." and second.explanation
     assert c.score_text() == FINAL_SCORE
-    assert "Nurlan Aliyev, \u201cHow Russia Views Afghanistan Today\u201d, paragraph 29" in \
-        c.results["d-began:versions-matching"].citations
+    shown = c.show_answer("d-began:versions-matching")  # a partly right matching, revealed on request
+    assert shown.revealed and shown.verdict.startswith("Partly correct (0.5 of 1 point). The right answer: ")
+    assert "Nurlan Aliyev, \u201cHow Russia Views Afghanistan Today\u201d, paragraph 29" in shown.citations
+    assert c.score() == (4.6, 8.0, 8) and c.is_locked("d-began:versions-matching")
+    with pytest.raises(QuizStateError, match="has been shown"):
+        c.try_again("d-began:versions-matching")
 
 
 def test_unanswered_and_invalid_checks_neither_lock_nor_count():
@@ -152,10 +163,12 @@ def test_unanswered_and_invalid_checks_neither_lock_nor_count():
     feedback = c.check(first)
     assert feedback.status == "unanswered" and not feedback.explanation and not feedback.citations
     assert not c.is_locked(first) and c.score() == (0, 8.0, 0)
-    c.answer(first, "about twenty")
-    feedback = c.check(first)
-    assert feedback.status == "invalid" and "not a number" in feedback.verdict
-    assert not c.is_locked(first) and c.score()[2] == 0
+    numeric = next(q.id for q in c.questions if q.type == "numeric")
+    with pytest.raises(AnswerError, match="in digits"):
+        c.answer(numeric, "about twenty")
+    assert c.response(numeric) is None  # refused at entry: nothing recorded
+    feedback = c.check(numeric)
+    assert feedback.status == "unanswered" and not c.is_locked(numeric) and c.score()[2] == 0
 
 
 def test_clean_response_turns_control_values_into_responses():
@@ -163,7 +176,12 @@ def test_clean_response_turns_control_values_into_responses():
     q = {x.type: x for x in quiz.variants[0].questions}
     assert clean_response(q["numeric"], " 1,234.5 ") == 1234.5
     assert clean_response(q["numeric"], "") is None
-    assert clean_response(q["numeric"], "soon") == "soon"
+    with pytest.raises(AnswerError, match="in digits"):
+        clean_response(q["numeric"], "soon")
+    with pytest.raises(AnswerError):
+        clean_response(q["numeric"], float("nan"))
+    assert clean_response(q["short_answer"], " \t ") is None  # only whitespace: no answer
+    assert clean_response(q["ordering"], None) is None
     assert clean_response(q["multiple_select"], ["c0b77881", "c90a6d53"]) == ["c90a6d53", "c0b77881"]  # screen order
     assert clean_response(q["matching"], {"cd8617d1": "", "c702d1db": "cd13c24e"}) == {"c702d1db": "cd13c24e"}
     with pytest.raises(ValueError):
@@ -294,15 +312,19 @@ def test_widget_self_check_follows_the_plan():
         assert display.controller.response(step.item_id) == clean_response(view.question, step.response)
         view.check_button.click()
         html = view.feedback.value
-        assert VERDICT[step.status] in html and "Source" in html and "paragraph" in html
+        assert VERDICT[step.status] in html
+        if step.status == "correct":
+            assert "Source" in html and "paragraph" in html and "The right answer:" in html
+        else:
+            assert "Reread chapter" in html and "Source" not in html
         assert all(control.disabled for control in view.inputs) and view.check_button.disabled
-    assert quiz_widget.summary.value.count("4.33") == 0 and "3.33 of 8 points" in quiz_widget.summary.value
+    assert "3.6 of 8 points" in quiz_widget.summary.value
     numeric = quiz_widget.views[PLAN[0].item_id]
     numeric.retry_button.click()
     assert not numeric.control.disabled and numeric.feedback.value == ""
     numeric.control.value = PLAN[0].retry_label
     numeric.check_button.click()
-    assert "Correct (1 of 1 point)." in numeric.feedback.value
+    assert "Correct (1 of 1 point). The right answer: 2019." in numeric.feedback.value
     assert FINAL_SCORE in quiz_widget.summary.value
     order_view = quiz_widget.views[PLAN[1].item_id]
     first_row = order_view.control.children[0]
@@ -347,7 +369,9 @@ def test_widget_assessment_saves_submits_and_restores(tmp_path):
     assert [b.value for b in restored.views["o-club:members-multi"].boxes] == [True, True, False, True, False]
     assert restored.views["d-began:versions-matching"].dropdowns["c702d1db"].value == "cd13c24e"
     assert "The first test meeting" in restored.views["events-ordering:b658392791"].control.children[0].children[0].value
-    restored.submit_button.click()
+    restored.submit_button.click()  # asks first
+    assert read_submission(path).status == "in_progress" and "Submit now" == restored.confirm_button.description
+    restored.confirm_button.click()
     assert read_submission(path).status == "submitted"
     assert restored.submit_button.disabled and "Submitted" in restored.summary.value
     assert all(c.disabled for v in restored.views.values() for c in v.inputs)
@@ -415,3 +439,13 @@ def test_quiz_page_command_writes_a_standalone_page(tmp_path):
     graded = copy_quiz(tmp_path, "graded", with_key=False)
     refused = runner.invoke(app, ["quiz-page", str(graded), "--out", str(tmp_path / "g.html")])
     assert refused.exit_code == 1 and "no key.json" in refused.output and not (tmp_path / "g.html").exists()
+    # a set with its key but not marked self-check (a graded quiz, say) is refused unless --self-check
+    private = copy_quiz(tmp_path, "private", with_key=True)
+    quiz_json = private / "quiz.json"
+    quiz_json.write_text(quiz_json.read_text(encoding="utf-8").replace('"self_check": true', '"self_check": false'),
+                         encoding="utf-8")
+    kept = runner.invoke(app, ["quiz-page", str(private), "--out", str(tmp_path / "p.html")])
+    assert kept.exit_code == 1 and "not marked as a self-check set" in kept.output and "--self-check" in kept.output
+    assert not (tmp_path / "p.html").exists()
+    allowed = runner.invoke(app, ["quiz-page", str(private), "--out", str(tmp_path / "p.html"), "--self-check"])
+    assert allowed.exit_code == 0 and (tmp_path / "p.html").exists()

@@ -57,11 +57,14 @@ PLAN = [
     Step("p-echo:role-short", "short_answer", "Edward Ecko", "correct", 1.0,
          detail="accepted with a small spelling difference", labels="Edward Ecko"),
     Step("p-beta:role-choice:0", "single_choice", "c5a6353e", "incorrect", 0.0, labels="Gleb Gamma"),
-    Step("o-club:members-multi", "multiple_select", ["c90a6d53", "c5c86f5a", "c0b77881"], "partial", 0.3333,
+    Step("o-club:members-multi", "multiple_select", ["c90a6d53", "c5c86f5a", "c0b77881"], "partial", 0.6,
          detail="2 of 3 correct options chosen, 1 wrong", labels=["Russia", "Ukraine", "Belarus"]),
 ]
-FINAL_SCORE = "Score: 4.33 of 8 points (8 of 8 questions checked)"
-VERDICT = {"correct": "Correct", "partial": "Partly correct", "incorrect": "Incorrect"}
+FINAL_SCORE = "Score: 4.6 of 8 points (8 of 8 questions checked)"
+VERDICT = {"correct": "Correct", "partial": "Not quite", "incorrect": "Not quite"}
+"""The verdict of a first attempt (a wrong one gives a hint, not the answer)."""
+REVEALED = {"correct": "Correct", "partial": "Partly correct", "incorrect": "Incorrect"}
+"""The verdict once the answer is revealed (a second attempt, or Show answer)."""
 
 
 def test_plan_covers_every_type_and_outcome():

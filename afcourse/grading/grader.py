@@ -165,6 +165,11 @@ class Grader:
         if (rec.status != "submitted" or not self.odd.isdisjoint(map(id, scores))
                 or not variant.qids.issuperset(responses)):
             self._flag(result, variant, problems)
+        if rec.changed:
+            result.flags.append("changed after submission")
+            problems.append(Problem("changed_after_submission", "the file was changed after it was submitted (its "
+                                    "content hash does not match); graded as it stands", "graded",
+                                    source=rec.source, line=rec.line, student_id=rec.student_id))
         return result
 
     def _score_at(self, variant: _Variant, index: int, r: Any, responses: dict) -> ItemScore:

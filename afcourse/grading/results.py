@@ -20,6 +20,8 @@ PROBLEM_KINDS = {
     "missing_answer": "items without an answer (scored 0 as unanswered)",
     "invalid_answer": "answers of the wrong shape (scored 0 as invalid)",
     "in_progress": "a submission saved but not submitted (graded and flagged)",
+    "changed_after_submission": "a submitted file whose answers no longer match the content hash written on "
+                                "Submit (graded as it stands and flagged)",
     "ignored_file": "a file in a submissions folder that is not JSON or JSON Lines",
     "missing_student": "a student on the roster with no submission (listed, no score)",
     "not_on_roster": "a submission from a student the roster does not list (graded and flagged)",

@@ -2,7 +2,10 @@
 
 A submission that cannot be used becomes a :class:`~afcourse.grading.results.Problem`
 naming its file and line; one odd answer is kept as given so that only that item is
-marked invalid, not the whole submission.
+marked invalid, not the whole submission. That includes a bare ``NaN`` or
+``Infinity`` (not JSON, but written by older notebook quizzes): such a file is read
+leniently and only that answer is invalid. A submission whose recorded content hash
+no longer matches its content is marked ``changed`` (the grader reports it).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from afcourse.common.validation import validation_summary
 from afcourse.grading.results import Problem
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, SUBMISSION_SCHEMA, Response, Submission
+from afcourse.quiz.sealing import seal_holds
 
 
 try:  # orjson parses a typical submission line several times faster than json
@@ -28,6 +32,16 @@ except ImportError:  # pragma: no cover - exercised only without the optional de
     _orjson = None
     _loads = json.loads
     _JSONError = (json.JSONDecodeError, ValueError)
+
+
+def _loads_lenient(data: bytes):
+    """Strict JSON first; failing that, Python's reader, which also takes bare NaN and Infinity."""
+    try:
+        return _loads(data)
+    except _JSONError:
+        if not any(word in data for word in (b"NaN", b"Infinity")):
+            raise
+        return json.loads(data)
 
 SUBMISSION_SUFFIXES = (".json", ".jsonl", ".ndjson")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -60,9 +74,10 @@ class _Record:
     source: str
     line: int | None
     seq: int = 0
+    changed: bool = False
 
 
-_TOP = frozenset({"schema", "quiz_id", "variant_id", "student", "responses", "status", "saved_at"})
+_TOP = frozenset({"schema", "quiz_id", "variant_id", "student", "responses", "status", "saved_at", "content_hash"})
 _REQUIRED = frozenset({"quiz_id", "variant_id", "student", "responses"})
 _STUDENT = frozenset({"id", "name"})
 
@@ -78,7 +93,7 @@ def _record(data: Any, source: str, line: int | None) -> _Record | Problem:
                 and (status == "submitted" or status == "in_progress") and (saved_at is None or type(saved_at) is str)
                 and data.get("schema", SUBMISSION_SCHEMA) == SUBMISSION_SCHEMA):
             return _Record(quiz_id, variant_id, student["id"], student.get("name"), responses, status, saved_at,
-                           source, line)
+                           source, line, changed="content_hash" in data and seal_holds(data) is False)
     return _record_slow(data, source, line)
 
 
@@ -105,8 +120,9 @@ def _record_slow(data: Any, source: str, line: int | None) -> _Record | Problem:
         responses = {}
         for k, v in raw.items():
             responses[k if isinstance(k, str) else str(k)] = coerce_response(v)
+    sealed = data if isinstance(data, dict) else sub.model_dump(mode="json", by_alias=True)
     return _Record(sub.quiz_id, sub.variant_id, sub.student.id, sub.student.name, responses, sub.status,
-                   sub.saved_at, source, line)
+                   sub.saved_at, source, line, changed=seal_holds(sealed) is False)
 
 
 def _json_kind(data: Any) -> str:
@@ -132,7 +148,7 @@ def _read_file(path: Path, label: str) -> Iterator[_Record | Problem]:
         return
     if path.suffix.lower() not in JSONL_SUFFIXES:
         try:
-            whole = _loads(data)
+            whole = _loads_lenient(data)
         except _JSONError as exc:
             if not _looks_like_json_lines(data):
                 yield Problem("malformed", f"not valid JSON (truncated or malformed): {_parse_error(exc)}", source=label)
@@ -161,7 +177,7 @@ def _looks_like_json_lines(data: bytes) -> bool:
 
 
 def _read_lines(data: bytes, label: str) -> Iterator[_Record | Problem]:
-    record, loads = _record, _loads
+    record, loads = _record, _loads_lenient
     lines = data.split(b"\n")
     last = len(lines) - 1
     while last >= 0 and not lines[last].strip():

@@ -28,7 +28,7 @@ class _Model(BaseModel):
 class ScoringRules(_Model):
     """Per-quiz scoring choices (see :mod:`afcourse.quiz.scoring` for what each rule does)."""
 
-    multiple_select: Literal["right_minus_wrong", "all_or_nothing"] = "right_minus_wrong"
+    multiple_select: Literal["options", "all_or_nothing"] = "options"
     ordering: Literal["pairs", "all_or_nothing"] = "pairs"
     matching: Literal["pairs", "all_or_nothing"] = "pairs"
     fuzzy_threshold: float = Field(85.0, ge=0, le=100)
@@ -69,6 +69,8 @@ class QuizFile(_Model):
     chapters: list[str]
     scoring: ScoringRules = Field(default_factory=lambda: ScoringRules())
     slots: list[Slot] = Field(default_factory=list, description="when left out, read off the variants by position")
+    self_check: bool = Field(False, description="a practice set whose key may be published with it (a book page); "
+                                                "`afcourse quiz-page` refuses other sets unless told otherwise")
     variants: list[Variant]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -209,5 +211,7 @@ class Submission(_Model):
     responses: dict[str, Response]
     status: Literal["in_progress", "submitted"] = "submitted"
     saved_at: str | None = Field(None, description="ISO 8601 time of the last save")
+    content_hash: str | None = Field(None, description="written on Submit: afcourse.quiz.sealing.content_hash "
+                                                       "of the other fields, so the grader sees later edits")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

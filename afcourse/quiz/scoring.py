@@ -3,20 +3,32 @@
 The same function grades a live notebook quiz and an instructor's whole class, so a
 student never sees one score in the notebook and another in the gradebook.
 
+Partial credit follows one principle (:data:`PARTIAL_CREDIT`): an item that asks for
+several separate judgements earns the share of those judgements made right, each
+counting the same. A matching item asks one judgement per prompt, an ordering one per
+pair of elements (which comes first), a multiple-select one per option (choose it or
+not). So 1 of 3 right options chosen plus 1 wrong one, out of 5 options, judges 2 of the
+5 options right and earns 0.4, as half the prompts of a matching earn 0.5.
+
 Rules (:class:`afcourse.quiz.models.ScoringRules`, set per quiz):
 
 - single choice and true/false: all or nothing.
-- multiple select, ``"right_minus_wrong"`` (default): (correct picks - wrong picks) /
-  number of correct options, floored at 0; ``"all_or_nothing"``: full marks only for
-  exactly the right set.
+- multiple select, ``"options"`` (default): the share of options judged right (right
+  ones chosen, wrong ones left); ``"all_or_nothing"``: full marks only for exactly the
+  right set.
 - short answer: compared after normalising case, punctuation, whitespace, diacritics
   and a leading article; names (``fuzzy`` keys) also accept a typo when the similarity
-  is at least ``fuzzy_threshold`` (rapidfuzz ratio, 0-100).
-- numeric: full marks within the key's tolerance, else none.
+  is at least ``fuzzy_threshold`` (rapidfuzz ratio, 0-100). Only whitespace is no answer.
+- numeric: the text is read by :func:`afcourse.quiz.answers.parse_number` (decimal
+  comma or point, a trailing unit or %); full marks within the key's tolerance, else
+  none. Text it cannot read, and numbers that are not finite, are ``invalid``.
 - ordering, ``"pairs"`` (default): the share of pairs in the right relative order
   (a Kendall-tau agreement); ``"all_or_nothing"``.
 - matching, ``"pairs"`` (default): the share of prompts matched right;
   ``"all_or_nothing"``.
+
+The static page's script (``quizui/assets/quiz.js``) implements the same rules;
+``tests/test_browser_scoring_parity.py`` compares the two.
 """
 
 from __future__ import annotations
@@ -27,11 +39,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
+import math
+
 from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
 from afcourse.common.text import normalise
+from afcourse.quiz.answers import NumberEntryError, is_blank, parse_number
 from afcourse.quiz.models import Response, ScoringRules
 
 Status = Literal["correct", "partial", "incorrect", "unanswered", "invalid"]
+
+PARTIAL_CREDIT = ("Partial credit: a question that asks for several judgements earns the share of them you get "
+                  "right. Matching: each prompt matched right. Ordering: each pair of elements in the right order. "
+                  "Multiple select: each option judged right (a right option chosen, or a wrong one left out).")
+"""The principle as students read it in the quiz's help text (widget and static page)."""
 
 
 class ItemScore(BaseModel):
@@ -48,7 +68,7 @@ class ItemScore(BaseModel):
 def score(question: Question, key, response: Response, rules: ScoringRules = ScoringRules()) -> ItemScore:
     """Score ``response`` to ``question`` against ``key`` (the AnswerKey's ``key``)."""
     full = question.points
-    if response is None or response == "" or response == [] or response == {}:
+    if is_blank(response):
         return ItemScore(item_id=question.id, points=0.0, max_points=full, status="unanswered")
     try:
         fraction, detail = _fraction(question, key, response, rules)
@@ -85,7 +105,9 @@ def _fraction(question: Question, key, response: Response, rules: ScoringRules) 
         detail = f"{right} of {len(key.correct)} correct options chosen, {wrong} wrong"
         if rules.multiple_select == "all_or_nothing":
             return (1.0 if picked == set(key.correct) else 0.0), detail
-        return max(0.0, (right - wrong) / len(key.correct)), detail
+        options = len(question.choices)
+        judged_right = right + (options - len(key.correct) - wrong)
+        return judged_right / options, detail
     if isinstance(key, TextKey):
         if not isinstance(response, str):
             raise _InvalidResponse("expected text")
@@ -99,10 +121,20 @@ def _fraction(question: Question, key, response: Response, rules: ScoringRules) 
     if isinstance(key, NumericKey):
         if isinstance(response, bool) or not isinstance(response, (int, float, str)):
             raise _InvalidResponse("expected a number")
-        try:
-            value = float(str(response).replace(",", "").strip())
-        except ValueError:
-            raise _InvalidResponse(f"not a number: {response!r}") from None
+        if isinstance(response, str):
+            try:
+                value = parse_number(response, question.unit)
+            except NumberEntryError as exc:
+                raise _InvalidResponse(str(exc)) from None
+        else:
+            try:
+                value = float(response)
+            except OverflowError:
+                raise _InvalidResponse("too large a number") from None
+        if value is None:
+            raise _InvalidResponse("no number given")
+        if not math.isfinite(value):
+            raise _InvalidResponse("not a finite number")
         return (1.0 if abs(value - key.value) <= key.tolerance else 0.0), ""
     if isinstance(key, OrderKey):
         order = _ids(response, question, "element")

@@ -365,4 +365,5 @@ def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFi
     A self-check set's key is public by design, so its salt is fixed and the set reproducible.
     """
     name = f"{chapter}-self-check"
-    return make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=name, salt=name, title=title)
+    quiz, key = make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=name, salt=name, title=title)
+    return quiz.model_copy(update={"self_check": True}), key

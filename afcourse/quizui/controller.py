@@ -8,24 +8,33 @@ controller returns, so everything here is tested without a browser or a kernel.
 
 Modes:
 
-- ``"self-check"``: the key is loaded; *check* grades one question and shows the
-  verdict, explanation and citations; a checked question is locked until *try again*.
+- ``"self-check"``: the key is loaded; *check* grades one question. A first wrong (or
+  partly right) attempt says "Not quite" and where to reread, and *try again*
+  unlocks the question; the right answer, explanation and citations come with a
+  right answer, a second attempt, or *show answer*. Every verdict given after the
+  answer is revealed names the right answer.
 - ``"assessment"``: there is no key at all; every answer is saved at once (status
   ``in_progress``); *submit* saves with status ``submitted`` and locks the quiz for
   good: later edits are refused, and showing the quiz again shows the submitted
   answers read-only. To let a student answer again, the instructor moves the file away.
 
-An ordering question always has a response: the order on screen, which starts as the
-shuffled order of the quiz file and changes as the student moves elements.
+An ordering question has no answer until the student moves an element or confirms
+the order shown (the shuffled order of the quiz file): an untouched ordering is
+unanswered, as the submit confirmation says.
+
+Numeric answers are read by :func:`afcourse.quiz.answers.parse_number` when they are
+entered; text it cannot read is refused with its message and records no answer.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from afcourse.bank.models import AnswerKey, Question
+from afcourse.bank.models import AnswerKey, ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.quiz.answers import NumberEntryError, is_blank, parse_number
 from afcourse.quiz.models import Response, Student, Submission
-from afcourse.quizui.loading import QuizBundle, SourceName
+from afcourse.quizui.loading import ChapterName, QuizBundle, SourceName
 from afcourse.quizui.recording import RecordingError, SubmissionStore
 
 MODES = ("self-check", "assessment")
@@ -33,6 +42,10 @@ MODES = ("self-check", "assessment")
 
 class QuizStateError(RuntimeError):
     """An action that the quiz's state does not allow (editing a submitted quiz, checking without a key)."""
+
+
+class AnswerError(ValueError):
+    """An entry the quiz cannot record (a numeric box holding words); the message is for the student."""
 
 
 def fmt_points(value: float) -> str:
@@ -61,25 +74,75 @@ class Feedback:
     detail: str = ""
     explanation: str = ""
     citations: tuple[str, ...] = ()
+    revealed: bool = False
+    hint: str = ""
 
     @property
     def counts(self) -> bool:
-        """Whether this result enters the running score (unanswered and invalid ones do not)."""
-        return self.status in ("correct", "partial", "incorrect")
+        """Whether this result enters the running score (graded answers, and any revealed answer)."""
+        return self.revealed or self.status in ("correct", "partial", "incorrect")
 
 
-def verdict(status: str, points: float, max_points: float, detail: str = "") -> str:
-    """The one-line verdict; the static page's script words it the same way."""
+def verdict(status: str, points: float, max_points: float, detail: str = "", answer: str = "") -> str:
+    """The one-line verdict, naming the right ``answer`` once it is revealed (the page's script words it the same)."""
     of = f"{fmt_points(points)} of {fmt_points(max_points)} point{'' if max_points == 1 else 's'}"
     if status == "correct":
-        return f"Correct ({of})."
-    if status == "partial":
-        return f"Partly correct ({of})."
-    if status == "incorrect":
-        return f"Incorrect ({of})."
-    if status == "unanswered":
-        return "No answer yet: answer the question, then check it."
-    return f"This answer cannot be graded: {detail}."
+        text = f"Correct ({of})."
+    elif status in ("partial", "incorrect") and not answer:
+        text = f"Not quite ({of})."
+    elif status == "partial":
+        text = f"Partly correct ({of})."
+    elif status == "incorrect":
+        text = f"Incorrect ({of})."
+    elif status == "unanswered":
+        text = "No answer given." if answer else "No answer yet: answer the question, then check it."
+    else:
+        text = f"This answer cannot be graded. {detail[:1].upper()}{detail[1:]}{'' if detail.endswith('.') else '.'}"
+    return f"{text} The right answer: {answer}{'' if answer.endswith('.') else '.'}" if answer else text
+
+
+def _number_text(value: float) -> str:
+    return f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
+
+
+def answer_text(question: Question, key) -> str:
+    """The right answer in words, as the verdict names it."""
+    texts = {c.id: c.text for c in question.choices}
+    if isinstance(key, ChoiceKey):
+        return texts.get(key.correct, key.correct)
+    if isinstance(key, MultiKey):
+        return "; ".join(c.text for c in question.choices if c.id in key.correct)
+    if isinstance(key, TextKey):
+        return key.accepted[0]
+    if isinstance(key, NumericKey):
+        unit = "" if not question.unit or question.unit == "year" else f" {question.unit}"
+        if key.tolerance:
+            low, high = _number_text(key.value - key.tolerance), _number_text(key.value + key.tolerance)
+            return f"{_number_text(key.value)}{unit} (anything from {low} to {high} counts)"
+        return f"{_number_text(key.value)}{unit}"
+    if isinstance(key, OrderKey):
+        return ", ".join(f"{i}. {texts.get(cid, cid)}" for i, cid in enumerate(key.order, start=1))
+    if isinstance(key, MatchKey):
+        prompts = {p.id: p.text for p in question.prompts}
+        return "; ".join(f"{prompts.get(p, p)} \u2192 {texts.get(c, c)}" for p, c in key.pairs.items())
+    raise TypeError(f"unknown key type {type(key).__name__}")
+
+
+def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, ChapterName],
+                sources: dict[str, SourceName]) -> str:
+    """Where to reread after a first wrong attempt: the question's chapter and the source paragraphs of its key."""
+    chapter = chapters.get(question.chapter)
+    where = str(chapter) if chapter else "the chapter"
+    paragraphs: dict[str, list[int]] = {}
+    for c in answer.citations:
+        paragraphs.setdefault(c.source, [])
+        if c.paragraph not in paragraphs[c.source]:
+            paragraphs[c.source].append(c.paragraph)
+    pilcrow = "\u00b6"
+    cited = "; ".join(f"{sources[s].short if s in sources else s}, {pilcrow * min(len(ps), 2)}"
+                      f"{', '.join(map(str, ps))}" for s, ps in paragraphs.items())
+    source = f" (the part citing {cited})" if cited else ""
+    return f"Reread {where}{source}, then try again, or press Show answer."
 
 
 @dataclass
@@ -91,6 +154,7 @@ class QuizController:
     store: SubmissionStore | None = None
     responses: dict[str, Response] = field(default_factory=dict)
     results: dict[str, Feedback] = field(default_factory=dict)
+    attempts: dict[str, int] = field(default_factory=dict)
     status: str = "in_progress"
     saved_at: str | None = None
     save_error: str | None = None
@@ -111,7 +175,7 @@ class QuizController:
         if missing:
             raise ValueError(f"the key has no entry for item(s): {', '.join(missing)}")
         for question in self.questions:
-            self.responses.setdefault(question.id, self._initial(question))
+            self.responses.setdefault(question.id, None)
         if self.store is not None:
             self._restore()
 
@@ -145,8 +209,30 @@ class QuizController:
         """Whether the question's controls are read-only (checked, or the quiz submitted)."""
         return self.submitted or item_id in self.results and self.results[item_id].counts
 
+    def is_revealed(self, item_id: str) -> bool:
+        """Whether the right answer of this question has been shown (it then stays locked)."""
+        return item_id in self.results and self.results[item_id].revealed
+
     def answered(self) -> int:
-        return sum(1 for q in self.questions if not _empty(self.responses.get(q.id)))
+        return sum(1 for q in self.questions if not is_blank(self.responses.get(q.id)))
+
+    def unanswered(self) -> list[int]:
+        """The numbers (from 1) of the questions without an answer, an untouched ordering included."""
+        return [i for i, q in enumerate(self.questions, start=1) if is_blank(self.responses.get(q.id))]
+
+    def submit_prompt(self) -> str:
+        """What the Submit confirmation asks, naming the unanswered questions."""
+        missing, total = self.unanswered(), len(self.questions)
+        if not missing:
+            return f"Submit your answers to all {total} questions? Submitted answers are final."
+        which = ", ".join(map(str, missing[:-1])) + (" and " if len(missing) > 1 else "") + str(missing[-1])
+        plural = "s" if len(missing) > 1 else ""
+        return (f"{len(missing)} of {total} questions have no answer yet: question{plural} {which}. "
+                "Submit anyway? Submitted answers are final.")
+
+    def shown_order(self, item_id: str) -> list[str]:
+        """An ordering as it stands on screen: the student's order, or the quiz's own before any move."""
+        return list(self.responses.get(item_id) or [c.id for c in self.question(item_id).choices])
 
     def score(self) -> tuple[float, float, int]:
         """(points so far, points of the whole quiz, number of questions checked)."""
@@ -178,28 +264,64 @@ class QuizController:
             raise QuizStateError("this quiz has been submitted; its answers can no longer change")
         if self.is_locked(item_id):
             raise QuizStateError("this question has been checked; press 'Try again' to change the answer")
-        self.responses[item_id] = clean_response(question, value)
+        try:
+            cleaned = clean_response(question, value)
+        except AnswerError:
+            self.responses[item_id] = None  # what is recorded never differs from what the student can read
+            self.results.pop(item_id, None)
+            self._autosave()
+            raise
+        self.responses[item_id] = cleaned
         self.results.pop(item_id, None)
         self._autosave()
         return self.responses[item_id]
 
+    def confirm_order(self, item_id: str) -> Response:
+        """Record an ordering as shown, without moving anything (the student agrees with it)."""
+        return self.answer(item_id, self.shown_order(item_id))
+
     def check(self, item_id: str) -> Feedback:
-        """Grade one question with :func:`afcourse.quiz.scoring.score` (self-check mode only)."""
+        """Grade one question (self-check only): a first wrong attempt gets a hint, a later one the answer."""
+        question = self.question(item_id)
+        if self.mode != "self-check":
+            raise QuizStateError("a graded quiz is not checked here: submit it, and your instructor grades it")
+        if question.type == "ordering" and self.responses.get(item_id) is None and not self.is_locked(item_id):
+            self.responses[item_id] = self.shown_order(item_id)  # checking the order shown confirms it
+        return self._grade(item_id, reveal=False)
+
+    def show_answer(self, item_id: str) -> Feedback:
+        """Grade the current answer, if any, and reveal the right one with its explanation (self-check only)."""
+        return self._grade(item_id, reveal=True)
+
+    def _grade(self, item_id: str, reveal: bool) -> Feedback:
         from afcourse.quiz.scoring import score
 
         if self.mode != "self-check":
             raise QuizStateError("a graded quiz is not checked here: submit it, and your instructor grades it")
+        if self.is_revealed(item_id):
+            return self.results[item_id]
         question, answer = self.question(item_id), self._keys[item_id]
         result = score(question, answer.key, self.responses.get(item_id), self.bundle.quiz.scoring)
         graded = result.status in ("correct", "partial", "incorrect")
+        if graded and not reveal:
+            reveal = result.status == "correct" or self.attempts.get(item_id, 0) >= 1
+            if not reveal:
+                self.attempts[item_id] = self.attempts.get(item_id, 0) + 1
+        right = answer_text(question, answer.key) if reveal else ""
         feedback = Feedback(item_id=item_id, status=result.status, points=result.points,
                             max_points=result.max_points,
-                            verdict=verdict(result.status, result.points, result.max_points, result.detail),
+                            verdict=verdict(result.status, result.points, result.max_points, result.detail, right),
                             detail=result.detail if result.status != "invalid" else "",
-                            explanation=answer.explanation if graded else "",
+                            explanation=answer.explanation if reveal else "",
                             citations=tuple(format_citation(c.source, c.paragraph, self.bundle.sources)
-                                            for c in answer.citations) if graded else ())
-        self.results[item_id] = feedback
+                                            for c in answer.citations) if reveal else (),
+                            revealed=reveal,
+                            hint="" if reveal or not graded else
+                            reread_hint(question, answer, self.bundle.chapters, self.bundle.sources))
+        if graded or reveal:
+            self.results[item_id] = feedback
+        else:
+            self.results.pop(item_id, None)
         return feedback
 
     def try_again(self, item_id: str) -> None:
@@ -207,6 +329,8 @@ class QuizController:
         self.question(item_id)
         if self.submitted:
             raise QuizStateError("this quiz has been submitted")
+        if self.is_revealed(item_id):
+            raise QuizStateError("the answer to this question has been shown")
         self.results.pop(item_id, None)
 
     def submit(self) -> Submission:
@@ -216,7 +340,7 @@ class QuizController:
         if self.submitted:
             raise QuizStateError("this quiz has already been submitted")
         try:
-            saved = self.store.save(self.variant_id, self.responses, "submitted")
+            saved = self.store.save(self.variant_id, self.responses, "submitted")  # sealed with a content hash
         except RecordingError as exc:
             self.save_error = str(exc)
             raise
@@ -229,11 +353,8 @@ class QuizController:
         return Submission(quiz_id=self.quiz_id, variant_id=self.variant_id, student=student,
                           responses=dict(self.responses), status=self.status, saved_at=self.saved_at)
 
-    # ---- internals ---------------------------------------------------------------------------
-    @staticmethod
-    def _initial(question: Question) -> Response:
-        return [c.id for c in question.choices] if question.type == "ordering" else None
 
+    # ---- internals ---------------------------------------------------------------------------
     def _restore(self) -> None:
         saved = self.store.load()
         if saved is None:
@@ -246,7 +367,7 @@ class QuizController:
             if item_id in self._questions:
                 try:
                     self.responses[item_id] = clean_response(self._questions[item_id], value)
-                except ValueError:
+                except ValueError:  # AnswerError included
                     self.responses[item_id] = value  # kept as saved: the instructor's grader reports it
         self.status, self.saved_at = saved.status, saved.saved_at
 
@@ -271,8 +392,9 @@ def _readable_time(iso: str | None) -> str:
         return str(iso)
 
 
-def _empty(value: Response) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+def _valid_text(text: str) -> str:
+    """Text as valid Unicode: split surrogate pairs joined, lone surrogates replaced by U+FFFD."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def clean_response(question: Question, value) -> Response:
@@ -292,21 +414,22 @@ def clean_response(question: Question, value) -> Response:
             raise ValueError(f"not options of question {question.id}: {', '.join(sorted(map(str, unknown)))}")
         return [c for c in choice_ids if c in picked]
     if kind == "short_answer":
-        return None if value is None else str(value)
+        return None if value is None or not str(value).strip() else _valid_text(str(value))
     if kind == "numeric":
         if value is None or isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
+            if not math.isfinite(value):
+                raise AnswerError("Type a number the quiz can read: not NaN or infinity.")
             return float(value)
-        text = str(value).strip()
-        if not text:
-            return None
         try:
-            return float(text.replace(",", ""))
-        except ValueError:
-            return text  # kept as typed; grading reports it as not a number
+            return parse_number(_valid_text(str(value)), question.unit)
+        except NumberEntryError as exc:
+            raise AnswerError(str(exc)) from None
     if kind == "ordering":
-        order = list(value or [])
+        if value is None:
+            return None
+        order = list(value)
         if sorted(order) != sorted(choice_ids):
             raise ValueError(f"an ordering of question {question.id} must list each element once")
         return order

@@ -5,7 +5,9 @@ Self-check quizzes come with their key (``quiz.json`` + ``key.json``); graded
 never opens ``key.json``, so no key is ever in the kernel of a student's notebook.
 
 Citations name their source by author and title; the names come from the
-``sources.yaml`` registry (the package's own, unless another fact folder is given).
+``sources.yaml`` registry (the package's own, unless another fact folder is given),
+and the chapter a question belongs to is named from ``chapters.yaml`` (self-check
+feedback points the student to it).
 """
 
 from __future__ import annotations
@@ -32,6 +34,19 @@ class SourceName:
 
     author: str
     title: str
+    short: str = ""
+    """The book's in-text form, ``Aliyev 2020``."""
+
+
+@dataclass(frozen=True)
+class ChapterName:
+    """How feedback names a chapter: ``chapter 3, Moscow format``."""
+
+    number: int
+    short_title: str
+
+    def __str__(self) -> str:
+        return f"chapter {self.number}, {self.short_title}"
 
 
 @dataclass
@@ -43,6 +58,7 @@ class QuizBundle:
     variant: Variant
     sources: dict[str, SourceName] = field(default_factory=dict)
     origin: str = ""
+    chapters: dict[str, ChapterName] = field(default_factory=dict)
 
 
 def repo_quizzes_dir() -> Path:
@@ -69,8 +85,27 @@ def source_names(facts_dir: str | Path | None = None) -> dict[str, SourceName]:
     names = {}
     for entry in data.get("sources") or []:
         if isinstance(entry, dict) and entry.get("id"):
-            names[str(entry["id"])] = SourceName(str(entry.get("author") or entry["id"]), str(entry.get("title") or ""))
+            author = str(entry.get("author") or entry["id"])
+            surname = author.split(" (")[0].split()[-1]
+            year = str(entry.get("date") or "")[:4]
+            names[str(entry["id"])] = SourceName(author, str(entry.get("title") or ""),
+                                                 f"{surname} {year}".strip())
     return names
+
+
+def chapter_names(facts_dir: str | Path | None = None) -> dict[str, ChapterName]:
+    """Number and short title of every chapter in ``<facts_dir>/chapters.yaml``; empty if unreadable."""
+    import yaml
+
+    from afcourse.facts.factbase import default_directory
+
+    path = Path(facts_dir or default_directory()) / "chapters.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {str(c["id"]): ChapterName(int(c["number"]), str(c.get("short_title") or c.get("title") or c["id"]))
+            for c in data.get("chapters") or [] if isinstance(c, dict) and c.get("id") and c.get("number")}
 
 
 def _quiz_path(spec: str | Path) -> Path | None:
@@ -139,7 +174,8 @@ def load_self_check(spec: QuizSpec, key: KeyFile | None = None, *, variant: str 
             raise QuizLoadError("a self-check quiz given as a QuizFile needs its KeyFile too: show_quiz(quiz, key)")
         if key.quiz_id != spec.quiz_id:
             raise QuizLoadError(f"the key belongs to quiz {key.quiz_id!r}, not {spec.quiz_id!r}")
-        return QuizBundle(spec, key, pick_variant(spec, variant), sources, origin="objects")
+        return QuizBundle(spec, key, pick_variant(spec, variant), sources, origin="objects",
+                          chapters=chapter_names(facts_dir))
     if key is not None:
         raise QuizLoadError("pass a KeyFile only together with a QuizFile object")
     if _is_path_spec(spec):
@@ -151,13 +187,15 @@ def load_self_check(spec: QuizSpec, key: KeyFile | None = None, *, variant: str 
         if found is None:
             raise QuizLoadError(f"{path.parent} has no key.json, so it cannot be a self-check quiz; "
                                 "for a graded quiz use mode='assessment'")
-        return QuizBundle(quiz, found, pick_variant(quiz, variant), sources, origin=str(path.parent))
+        return QuizBundle(quiz, found, pick_variant(quiz, variant), sources, origin=str(path.parent),
+                          chapters=chapter_names(facts_dir))
     chapter = str(spec)
     folder = Path(quizzes_dir) if quizzes_dir is not None else repo_quizzes_dir()
     if (folder / chapter / "quiz.json").is_file():
         return load_self_check(folder / chapter, variant=variant, facts_dir=facts_dir)
     quiz, generated = _generate_default(chapter, facts_dir)
-    return QuizBundle(quiz, generated, pick_variant(quiz, variant), sources, origin=f"generated for chapter {chapter}")
+    return QuizBundle(quiz, generated, pick_variant(quiz, variant), sources, origin=f"generated for chapter {chapter}",
+                      chapters=chapter_names(facts_dir))
 
 
 def _generate_default(chapter: str, facts_dir: str | Path | None) -> tuple[QuizFile, KeyFile]:

@@ -6,6 +6,11 @@ a temporary file and a rename (:func:`afcourse.common.fileio.write_atomic`), so 
 kernel restart leaves the last complete save on disk, and showing the quiz again
 restores it. A file at the chosen path that is not this student's submission for
 this quiz is never overwritten: the store refuses and says why.
+
+The file is strict JSON (no ``NaN`` or ``Infinity``, valid Unicode only), so the grader
+always reads it. On Submit it also records a content hash
+(:func:`afcourse.quiz.sealing.content_hash`), by which the grader reports a file
+changed after submission.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from afcourse.common.fileio import write_atomic
 from afcourse.quiz.models import Response, Student, Submission
+from afcourse.quiz.sealing import content_hash
 
 
 class RecordingError(RuntimeError):
@@ -65,13 +71,32 @@ class SubmissionStore:
         return saved
 
     def save(self, variant_id: str, responses: dict[str, Response], status: str) -> Submission:
-        """Write the whole submission atomically and return it."""
+        """Write the whole submission atomically as strict JSON and return it (sealed when submitted)."""
         submission = Submission(quiz_id=self.quiz_id, variant_id=variant_id, student=self.student,
-                                responses=dict(responses), status=status, saved_at=now_iso())
-        text = json.dumps(submission.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False) + "\n"
+                                responses=_valid_unicode(dict(responses)), status=status, saved_at=now_iso())
+        data = _valid_unicode(submission.model_dump(mode="json", by_alias=True, exclude={"content_hash"}))
+        try:
+            if status == "submitted":
+                data["content_hash"] = content_hash(data)
+            text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        except ValueError:
+            raise RecordingError("an answer is not a finite number (NaN or infinity), so it cannot be saved; "
+                                 "type a number") from None
+        submission = Submission.model_validate(data)
         try:
             write_atomic(self.path, text, force=True)
         except OSError as exc:
             raise RecordingError(f"could not save your answers to {self.path}: {exc.strerror or exc}; "
                                  "they are kept in this session, so fix the problem and answer again to save") from None
         return submission
+
+
+def _valid_unicode(value):
+    """``value`` with every string made valid Unicode (lone surrogates become U+FFFD), keys included."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    return value

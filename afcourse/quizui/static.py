@@ -11,6 +11,12 @@ The script grades with the rules of :mod:`afcourse.quiz.scoring` (same partial c
 normalisation, numeric parsing, and the same InDel similarity that rapidfuzz's
 ``fuzz.ratio`` computes for names); ``tests/test_browser_scoring_parity.py`` runs
 both on the same cases. Progress is kept in the browser's localStorage, per page.
+
+Feedback teaches as the widget's does: a first wrong attempt gets "Not quite" and
+where to reread (``hint``), and the right answer (``answer``, worded here in Python),
+explanation and sources come with a right answer, a second attempt or *Show answer*.
+The colours follow the page: the book theme's ``data-theme`` on ``<html>`` (light or
+dark), else the reader's system preference.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from importlib import resources
 from pathlib import Path
 
 from afcourse.bank.models import Question
-from afcourse.quizui.controller import format_citation
+from afcourse.quiz.answers import NUMBER_HELP
+from afcourse.quiz.scoring import PARTIAL_CREDIT
+from afcourse.quizui.controller import answer_text, format_citation, reread_hint
 from afcourse.quizui.loading import QuizBundle
 
 _counter = itertools.count(1)
@@ -56,6 +64,8 @@ def payload(bundle: QuizBundle) -> dict:
         "scoring": bundle.quiz.scoring.model_dump(mode="json"),
         "questions": [q.model_dump(mode="json") for q in questions],
         "keys": {q.id: {"key": keys[q.id].key.model_dump(mode="json"),
+                        "answer": answer_text(q, keys[q.id].key),
+                        "hint": reread_hint(q, keys[q.id], bundle.chapters, bundle.sources),
                         "explanation": keys[q.id].explanation,
                         "citations": [format_citation(c.source, c.paragraph, bundle.sources)
                                       for c in keys[q.id].citations]}
@@ -88,7 +98,8 @@ def _question_html(question: Question, number: int, total: int, uid: str) -> str
         extra = ' inputmode="decimal" class="afq-input afq-number"' if kind == "numeric" else ' class="afq-input afq-text"'
         body = (f'<label class="afq-field" for="{qid}-input">Your answer{unit}</label> '
                 f'<input type="text" id="{qid}-input"{extra} autocomplete="off" spellcheck="false" '
-                f'aria-describedby="{qid}-stem">')
+                f'aria-describedby="{qid}-stem{f" {qid}-entry" if kind == "numeric" else ""}">'
+                + (f'<p class="afq-entry" id="{qid}-entry" role="alert"></p>' if kind == "numeric" else ""))
     elif kind == "ordering":
         rows = "".join(
             f'<li class="afq-order-item" data-cid="{_e(c.id)}"><span class="afq-order-text">{_e(c.text)}</span>'
@@ -108,7 +119,8 @@ def _question_html(question: Question, number: int, total: int, uid: str) -> str
     else:  # pragma: no cover - the models admit no other type
         raise ValueError(f"unknown question type {kind!r}")
     actions = ('<div class="afq-actions"><button type="button" class="afq-check">Check answer</button>'
-               '<button type="button" class="afq-retry" hidden>Try again</button></div>'
+               '<button type="button" class="afq-retry" hidden>Try again</button>'
+               '<button type="button" class="afq-show">Show answer</button></div>'
                '<div class="afq-feedback" role="status" aria-live="polite"></div>')
     return (f'<fieldset class="afq-q" id="{qid}" data-qid="{_e(question.id)}" data-type="{kind}">'
             f'{head}{body}{actions}</fieldset>')
@@ -125,6 +137,8 @@ def static_html(bundle: QuizBundle) -> str:
         f'<style>{asset("quiz.css")}</style>'
         f'<div class="afq" id="{uid}" data-quiz-id="{_e(bundle.quiz.quiz_id)}">'
         f'<p class="afq-title">{_e(bundle.quiz.title)}</p>'
+        f'<details class="afq-help"><summary>How answers are read and scored</summary>'
+        f'<p>{_e(NUMBER_HELP)}</p><p>{_e(PARTIAL_CREDIT)}</p></details>'
         '<noscript><p class="afq-noscript">This self-check quiz needs JavaScript to give feedback.</p></noscript>'
         f'{body}'
         f'<div class="afq-summary"><span class="afq-score" role="status" aria-live="polite">Score: 0 of '
@@ -151,14 +165,24 @@ def standalone_page(bundle: QuizBundle) -> str:
             f'<title>{_e(bundle.quiz.title)}</title>'
             '<style>body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:46em;'
             'margin:2em auto;padding:0 1em;line-height:1.5;color:#222;background:#fff}'
-            '@media (prefers-color-scheme: dark){body{color:#ddd;background:#181818}}</style>'
+            '@media (prefers-color-scheme: dark){html:not([data-theme=light]) body{color:#ddd;background:#181818}}'
+            'html[data-theme=dark] body{color:#ddd;background:#181818}</style>'
             f'</head><body><main>{static_html(bundle)}</main></body></html>\n')
 
 
 def write_page(quiz: str | Path, out: str | Path, *, force: bool = False, variant: str | int | None = None,
-               facts_dir: str | Path | None = None) -> Path:
-    """Write the self-check quiz of ``quiz`` (chapter id or quiz folder) as one self-contained HTML file."""
-    from afcourse.common.fileio import write_atomic
-    from afcourse.quizui.loading import load_self_check
+               facts_dir: str | Path | None = None, self_check: bool = False) -> Path:
+    """Write the self-check quiz of ``quiz`` (chapter id or quiz folder) as one self-contained HTML file.
 
-    return write_atomic(out, standalone_page(load_self_check(quiz, variant=variant, facts_dir=facts_dir)), force=force)
+    The page carries every answer, so a set not marked ``self_check`` in its quiz.json is
+    refused (:class:`QuizLoadError`) unless ``self_check=True`` says it is meant for practice.
+    """
+    from afcourse.common.fileio import write_atomic
+    from afcourse.quizui.loading import QuizLoadError, load_self_check
+
+    bundle = load_self_check(quiz, variant=variant, facts_dir=facts_dir)
+    if not (bundle.quiz.self_check or self_check):
+        raise QuizLoadError(f"{quiz} is not marked as a self-check set, and its page would show every answer to "
+                            "anyone who opens it. If it is meant for practice, pass --self-check "
+                            "(self_check=True); a graded quiz belongs in a notebook (mode='assessment').")
+    return write_atomic(out, standalone_page(bundle), force=force)

@@ -11,6 +11,12 @@ buttons (no drag and drop).
 Text boxes send their value when the student presses Enter or leaves the box (clicking
 *Check answer* does that), not on every keystroke: a click is then always graded on the
 whole answer, and a graded quiz saves one finished answer rather than every prefix.
+A numeric entry the quiz cannot read is refused at once with a message that says why.
+
+An ordering records nothing until an element moves or *Keep this order* is pressed.
+*Submit* first asks for confirmation, naming the questions without an answer.
+Labels wrap instead of being cut short (``widget.css``), and a locked answer stays
+fully visible.
 """
 
 from __future__ import annotations
@@ -19,7 +25,11 @@ import html
 
 import ipywidgets as w
 
+from afcourse.quizui.static import asset
+
 from afcourse.bank.models import Question
+from afcourse.quiz.answers import NUMBER_HELP
+from afcourse.quiz.scoring import PARTIAL_CREDIT
 from afcourse.quizui.controller import Feedback, QuizController, QuizStateError
 
 PLACEHOLDER = ""  # the "Choose..." entry of a matching dropdown
@@ -32,9 +42,11 @@ def _e(text) -> str:
 def feedback_html(feedback: Feedback | None, message: str = "") -> str:
     """The feedback block under a question (escaped), or a short message, or nothing."""
     if feedback is None:
-        return f'<div class="afq-w-message" style="color:#b35900">{_e(message)}</div>' if message else ""
+        return f'<div class="afq-w-message" role="alert">{_e(message)}</div>' if message else ""
     colour = {"correct": "#1a7f37", "partial": "#b08800", "incorrect": "#cf222e"}.get(feedback.status, "#888")
     parts = [f'<p style="margin:0.2em 0;font-weight:600">{_e(feedback.verdict)}</p>']
+    if feedback.hint:
+        parts.append(f'<p style="margin:0.2em 0">{_e(feedback.hint)}</p>')
     if feedback.detail:
         parts.append(f'<p style="margin:0.2em 0">{_e(feedback.detail[:1].upper() + feedback.detail[1:])}.</p>')
     if feedback.explanation:
@@ -52,6 +64,12 @@ def _number_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def help_html() -> str:
+    """The quiz's help text: how numbers are read and how partial credit works."""
+    return (f'<details class="afq-w-help"><summary>How answers are read and scored</summary>'
+            f'<p>{_e(NUMBER_HELP)}</p><p>{_e(PARTIAL_CREDIT)}</p></details>')
 
 
 class QuestionView:
@@ -93,17 +111,24 @@ class QuestionView:
             self.texts = {ch.id: ch.text for ch in question.choices}
             self.rows = []
             for position in range(len(question.choices)):
-                label = w.HTML(layout=w.Layout(width="auto", flex="1 1 auto"))
-                up = w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="auto"))
-                down = w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="auto"))
+                label = w.HTML(layout=w.Layout(width="auto", flex="1 1 12em", min_width="0"))
+                label.add_class("afq-w-order-text")
+                up = w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="auto", flex="0 0 auto"))
+                down = w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="auto", flex="0 0 auto"))
                 up.on_click(lambda _b, i=position: self._move(i, -1))
                 down.on_click(lambda _b, i=position: self._move(i, +1))
-                row = w.HBox([label, up, down], layout=w.Layout(align_items="center", border="1px solid #ccc",
-                                                                padding="0 0.4em", margin="0.1em 0", width="36em"))
+                row = w.HBox([label, up, down], layout=w.Layout(align_items="center", padding="0.1em 0.4em",
+                                                                margin="0.1em 0", width="100%", flex_flow="row wrap"))
                 row.add_class("afq-w-order-row")
                 self.rows.append((row, label, up, down))
                 self.inputs += [up, down]
-            self.control = w.VBox([row for row, *_ in self.rows])
+            self.keep_button = w.Button(description="Keep this order", tooltip="Record the order shown as your answer",
+                                        layout=w.Layout(width="auto"))
+            self.keep_button.on_click(lambda _b: self._keep_order())
+            self.order_note = w.HTML()
+            self.inputs.append(self.keep_button)
+            self.control = w.VBox([row for row, *_ in self.rows] + [w.HBox([self.keep_button, self.order_note],
+                                                                        layout=w.Layout(align_items="center"))])
             self._layout_order(refresh=False)
         elif kind == "matching":
             options = [("Choose\u2026", PLACEHOLDER)] + [(ch.text, ch.id) for ch in question.choices]
@@ -125,12 +150,15 @@ class QuestionView:
             self.check_button = w.Button(description="Check answer", button_style="primary",
                                          tooltip=f"Check your answer to question {number}")
             self.retry_button = w.Button(description="Try again", tooltip=f"Answer question {number} again")
+            self.show_button = w.Button(description="Show answer", tooltip=f"Show the answer to question {number}")
             self.check_button.on_click(lambda _b: self.check())
             self.retry_button.on_click(lambda _b: self.try_again())
-            children += [w.HBox([self.check_button, self.retry_button]), self.feedback]
+            self.show_button.on_click(lambda _b: self.show_answer())
+            children += [w.HBox([self.check_button, self.retry_button, self.show_button],
+                                layout=w.Layout(flex_flow="row wrap")), self.feedback]
         else:
             children.append(self.feedback)
-        self.box = w.VBox(children, layout=w.Layout(border_top="1px solid #ddd", padding="0.5em 0", margin="0.2em 0"))
+        self.box = w.VBox(children, layout=w.Layout(padding="0.5em 0", margin="0.2em 0"))
         self.box.add_class("afq-w-question")
         self.box.add_class(f"afq-w-q{number}")
         self.box.add_class(f"afq-w-{kind.replace('_', '-')}")
@@ -158,7 +186,7 @@ class QuestionView:
         self.quiz.refresh_summary()
 
     def _move(self, position: int, step: int) -> None:
-        order = list(self.quiz.controller.response(self.qid))
+        order = self.quiz.controller.shown_order(self.qid)
         target = position + step
         if not 0 <= target < len(order):
             return
@@ -166,12 +194,20 @@ class QuestionView:
         self._answer(order)
         self._layout_order()
 
+    def _keep_order(self) -> None:
+        self._answer(self.quiz.controller.shown_order(self.qid))
+        self._layout_order()
+
     def _layout_order(self, refresh: bool = True) -> None:
-        order = self.quiz.controller.response(self.qid)
-        for position, (cid, (_row, label, up, down)) in enumerate(zip(order, self.rows), start=1):
+        c = self.quiz.controller
+        for position, (cid, (_row, label, up, down)) in enumerate(zip(c.shown_order(self.qid), self.rows), start=1):
             text = self.texts[cid]
             label.value = f'<span><b>{position}.</b> {_e(text)}</span>'
             up.tooltip, down.tooltip = f"Move up: {text}", f"Move down: {text}"
+        recorded = c.response(self.qid) is not None
+        self.order_note.value = ('<span class="afq-w-note">Order recorded.</span>' if recorded else
+                                 '<span class="afq-w-note">No answer yet: move an element, or press Keep this '
+                                 'order.</span>')
         if refresh:
             self.refresh()
 
@@ -188,18 +224,33 @@ class QuestionView:
         self.refresh()
         self.quiz.refresh_summary()
 
+    def show_answer(self) -> Feedback:
+        feedback = self.quiz.controller.show_answer(self.qid)
+        self.feedback.value = feedback_html(feedback)
+        self.refresh()
+        self.quiz.refresh_summary()
+        return feedback
+
     def refresh(self) -> None:
         """Enable or disable the controls for the question's state."""
         c = self.quiz.controller
         locked = c.is_locked(self.qid)
         for control in self.inputs:
             control.disabled = locked
-        if self.question.type == "ordering" and not locked:
-            self.rows[0][2].disabled = True  # nothing above the first row
-            self.rows[-1][3].disabled = True  # nothing below the last
+        self.box.remove_class("afq-w-locked")
+        if locked:
+            self.box.add_class("afq-w-locked")
+        if self.question.type == "ordering":
+            if not locked:
+                self.rows[0][2].disabled = True  # nothing above the first row
+                self.rows[-1][3].disabled = True  # nothing below the last
+            self.keep_button.layout.display = "none" if locked or c.mode == "self-check" else None
+            self.order_note.layout.display = "none" if locked or c.mode == "self-check" else None
         if c.mode == "self-check":
+            revealed = c.is_revealed(self.qid)
             self.check_button.disabled = locked
-            self.retry_button.disabled = not locked or c.submitted
+            self.retry_button.disabled = not locked or revealed or c.submitted
+            self.show_button.disabled = revealed
 
 
 class QuizWidget:
@@ -210,7 +261,9 @@ class QuizWidget:
         self.updating = False
         c = controller
         questions = c.questions
-        title = w.HTML(f'<div class="afq-w-title" style="font-weight:600;font-size:1.15em">{_e(c.bundle.quiz.title)}</div>')
+        title = w.HTML(f'<style>{asset("widget.css")}</style>'
+                       f'<div class="afq-w-title" style="font-weight:600;font-size:1.15em">{_e(c.bundle.quiz.title)}</div>'
+                       f'{help_html()}')
         self.views = {q.id: QuestionView(self, q, i, len(questions)) for i, q in enumerate(questions, start=1)}
         self.summary = w.HTML()
         self.summary.add_class("afq-w-summary")
@@ -222,13 +275,25 @@ class QuizWidget:
                            'answers are final.</div>')
             self.submit_button = w.Button(description="Submit", button_style="success", icon="check",
                                           tooltip="Submit your answers (they cannot be changed afterwards)")
-            self.submit_button.on_click(lambda _b: self.submit())
+            self.submit_button.on_click(lambda _b: self.ask_to_submit())
+            self.confirm_text = w.HTML()
+            self.confirm_button = w.Button(description="Submit now", button_style="success",
+                                           tooltip="Submit your answers as they stand (final)")
+            self.cancel_button = w.Button(description="Go back", tooltip="Do not submit yet")
+            self.confirm_button.on_click(lambda _b: self.submit())
+            self.cancel_button.on_click(lambda _b: self.cancel_submit())
+            self.confirm = w.VBox([self.confirm_text, w.HBox([self.confirm_button, self.cancel_button])],
+                                  layout=w.Layout(display="none", padding="0.4em 0.75em", margin="0.4em 0"))
+            self.confirm.add_class("afq-w-confirm")
             footer = [self.submit_button, self.summary]
             head = [title, intro]
         else:
             head = [title]
-        self.root = w.VBox(head + [v.box for v in self.views.values()] + [w.HBox(footer, layout=w.Layout(align_items="center"))],
-                           layout=w.Layout(border="1px solid #bbb", padding="0.5em 1em", max_width="52em"))
+        tail = [w.HBox(footer, layout=w.Layout(align_items="center", flex_flow="row wrap"))]
+        if c.mode == "assessment":
+            tail.append(self.confirm)
+        self.root = w.VBox(head + [v.box for v in self.views.values()] + tail,
+                           layout=w.Layout(padding="0.5em 1em", max_width="52em"))
         self.root.add_class("afq-widget")
         self.refresh_summary()
 
@@ -243,7 +308,19 @@ class QuizWidget:
         self.submit_button.disabled = c.submitted
         self.submit_button.description = "Submitted" if c.submitted else "Submit"
 
+    def ask_to_submit(self) -> None:
+        """Show the confirmation, naming the questions without an answer."""
+        self.confirm_text.value = f'<p class="afq-w-confirm-text" role="alert">{_e(self.controller.submit_prompt())}</p>'
+        self.confirm_button.description = "Submit anyway" if self.controller.unanswered() else "Submit now"
+        self.confirm.layout.display = None
+        self.submit_button.disabled = True
+
+    def cancel_submit(self) -> None:
+        self.confirm.layout.display = "none"
+        self.submit_button.disabled = self.controller.submitted
+
     def submit(self) -> None:
+        self.confirm.layout.display = "none"
         try:
             self.controller.submit()
         except Exception:  # the controller has recorded the reason for the status line

@@ -1,11 +1,13 @@
 /* afcourse self-check quiz: feedback in the page, no kernel, no network.
  *
- * The scoring below follows afcourse/scoring.py rule for rule (see its docstring):
- * all-or-nothing choices; multiple select right-minus-wrong or all-or-nothing;
- * short answers compared after the same normalisation, names also within a
- * similarity ratio (the InDel ratio that rapidfuzz's fuzz.ratio computes); numbers
- * parsed as Python's float() parses them, within the key's tolerance; ordering by the
- * share of pairs in the right order; matching by the share of prompts matched.
+ * The scoring below follows afcourse/quiz/scoring.py rule for rule (see its docstring):
+ * all-or-nothing choices; multiple select by the share of options judged right, or
+ * all-or-nothing; short answers compared after the same normalisation, names also
+ * within a similarity ratio (the InDel ratio that rapidfuzz's fuzz.ratio computes);
+ * numbers read by the rule of afcourse/quiz/answers.py (decimal comma or point, a
+ * unit or %), within the key's tolerance; ordering by the share of pairs in the right
+ * order; matching by the share of prompts matched. Feedback: a first wrong attempt
+ * gets a hint, the answer comes with a right one, a second attempt or "Show answer".
  * Known approximations (documented, outside what students type): Python's casefold is
  * toLowerCase plus the few folds listed in FOLDS; "combining" characters are Unicode
  * category Mn.
@@ -66,41 +68,137 @@
         return pyRound(x, 2).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
       }
 
-      /* Python's float() of a string: digits of any script, single underscores between digits, inf/nan. */
-      var FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
-      var SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
+      /* Digits of any script as ASCII (Unicode keeps decimal digits in runs of ten code points, 0 to 9). */
       function asciiDigits(text) {
         return Array.from(text).map(function (ch) {
           if (/[0-9]/.test(ch) || !/\p{Nd}/u.test(ch)) return ch;
-          /* Unicode keeps decimal digits in runs of ten code points, 0 to 9 */
           var cp = ch.codePointAt(0), before = 0;
           while (/\p{Nd}/u.test(String.fromCodePoint(cp - before - 1))) before++;
           return String(before % 10);
         }).join("");
       }
-      function pyFloat(text) {
-        var t = asciiDigits(pyStrip(text));
-        var special = SPECIAL.exec(t);
-        if (special) {
-          if (special[2].toLowerCase() === "nan") return NaN;
-          return special[1] === "-" ? -Infinity : Infinity;
-        }
-        if (!FLOAT.test(t)) return null;
-        return Number(t.replace(/_/g, ""));
+
+      /* ---- numbers as people type them: afcourse/quiz/answers.py, rule for rule ---------- */
+      var PERCENT_UNITS = ["percent", "per cent", "%", "percentage"];
+      var FRACTIONAL_UNITS = PERCENT_UNITS.concat(["years", "months", "weeks", "days", "hours", "minutes", "km",
+        "kilometres", "kilometers", "miles", "metres", "meters", "kg", "kilograms", "tonnes", "tons", "dollars",
+        "us dollars", "roubles", "rubles", "euros", "million", "billion", "million dollars", "billion dollars"]);
+      var SPACE = new RegExp("^[" + WS + "]$");
+      function EntryError(message) { this.message = message; }
+      function isSpace(ch) { return ch !== "" && SPACE.test(ch); }
+      function pyLower(text) { return text.toLowerCase(); }
+      function unitForms(unit) {
+        unit = pyLower(pyStrip(unit));
+        var forms = [unit, unit + "s"];
+        if (/ies$/.test(unit)) forms.push(unit.slice(0, -3) + "y");
+        else if (/s$/.test(unit)) forms.push(unit.slice(0, -1));
+        if (/y$/.test(unit)) forms.push(unit.slice(0, -1) + "ies");
+        return unique(forms).sort(function (a, b) { return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0); });
       }
-      function pyRepr(text) {
-        var quote = text.indexOf("'") >= 0 && text.indexOf('"') < 0 ? '"' : "'";
-        var body = text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
-        if (quote === "'") body = body.replace(/'/g, "\\'");
-        return quote + body + quote;
+      function expectsWholeNumber(unit) {
+        return !!unit && FRACTIONAL_UNITS.indexOf(pyLower(pyStrip(unit))) < 0;
+      }
+      function endsWith(text, suffix) { return text.length >= suffix.length && text.slice(text.length - suffix.length) === suffix; }
+      function stripUnit(text, unit) {
+        var lowered = pyLower(text), i;
+        var percent = !!unit && PERCENT_UNITS.indexOf(pyLower(pyStrip(unit))) >= 0;
+        if (percent) {
+          var suffixes = ["per cent", "percent", "%"];
+          for (i = 0; i < suffixes.length; i++) {
+            if (endsWith(lowered, suffixes[i])) return pyRstrip(text.slice(0, text.length - suffixes[i].length));
+          }
+        } else if (endsWith(lowered, "%")) {
+          var wanted = unit && pyLower(pyStrip(unit)) === "year" ? "a year" : unit ? "a number of " + unit : "a number";
+          throw new EntryError("This question asks for " + wanted + ", not a percentage: type the number without %.");
+        }
+        if (unit) {
+          var forms = unitForms(unit);
+          for (i = 0; i < forms.length; i++) {
+            var form = forms[i], before = text.slice(text.length - form.length - 1, text.length - form.length);
+            if (endsWith(lowered, form) && text.length > form.length && (isSpace(before) || /^[0-9]$/.test(before))) {
+              return pyRstrip(text.slice(0, text.length - form.length));
+            }
+          }
+        }
+        return text;
+      }
+      function pyRstrip(text) { return text.replace(new RegExp("[" + WS + "]+$"), ""); }
+      function pyLstrip(text) { return text.replace(new RegExp("^[" + WS + "]+"), ""); }
+      function grouped(digits, mark) {
+        return new RegExp("^[0-9]{1,3}(?:\\" + mark + "[0-9]{3})+$").test(digits);
       }
 
+      /* The number typed: a number, null for no answer; throws EntryError with a message for the student. */
+      function parseNumber(text, unit) {
+        if (text === null || text === undefined) return null;
+        var shown = pyStrip(String(text).replace(SPACES, " "));
+        if (Array.from(shown).length > 40) shown = Array.from(shown).slice(0, 39).join("") + "\u2026";
+        var t = pyStrip(asciiDigits(String(text).normalize("NFKC")));
+        if (!t) return null;
+        t = stripUnit(t, unit);
+        var sign = 1;
+        if (t.charAt(0) === "-" || t.charAt(0) === "\u2212" || t.charAt(0) === "+") {
+          sign = t.charAt(0) === "+" ? 1 : -1;
+          t = pyLstrip(t.slice(1));
+        }
+        var unreadable = new EntryError("\u201c" + shown + "\u201d is not a number the quiz can read: type digits, " +
+          "with a point or a comma before any decimals (for example 25.5 or 25,5).");
+        if (!/^[0-9., ]*[0-9][0-9., ]*$/.test(t)) {
+          if (!/[0-9]/.test(t) || /\p{L}/u.test(t)) {
+            throw new EntryError("Type the answer in digits (for example 1877): \u201c" + shown +
+              "\u201d is not a number the quiz can read.");
+          }
+          throw unreadable;
+        }
+        var spaced = t.indexOf(" ") >= 0;
+        if (spaced && !/^[0-9]{1,3}(?: [0-9]{3})+(?:[.,][0-9]*)?$/.test(t)) throw unreadable;
+        t = t.replace(/ /g, "");
+        var marks = Array.from(t).filter(function (ch) { return ch === "." || ch === ","; });
+        var kinds = unique(marks);
+        var decimal = null, whole, frac, cut;
+        if (kinds.length === 2) {
+          decimal = marks[marks.length - 1];
+          if (marks.filter(function (m) { return m === decimal; }).length !== 1) throw unreadable;
+        } else if (kinds.length === 1 && marks.length === 1) {
+          cut = t.indexOf(marks[0]);
+          whole = t.slice(0, cut); frac = t.slice(cut + 1);
+          var ambiguous = !spaced && whole.length >= 1 && whole.length <= 3 && whole.charAt(0) !== "0" && frac.length === 3;
+          if (!ambiguous) decimal = marks[0];
+          else if (!expectsWholeNumber(unit)) {
+            var fraction = whole + "." + (frac.replace(/0+$/, "") || "0");
+            throw new EntryError("\u201c" + shown + "\u201d could mean " + whole + frac + " or " + fraction + ": type " +
+              whole + frac + " for the first, or " + fraction + " for the second.");
+          }
+        }
+        if (decimal !== null) {
+          cut = t.lastIndexOf(decimal);
+          whole = t.slice(0, cut); frac = t.slice(cut + 1);
+        } else {
+          whole = t; frac = "";
+        }
+        var group = [".", ","].filter(function (ch) { return ch !== decimal && whole.indexOf(ch) >= 0; })[0];
+        if (group !== undefined) {
+          if (!grouped(whole, group)) throw unreadable;
+          whole = whole.split(group).join("");
+        }
+        if (!/^[0-9]*$/.test(whole) || !/^[0-9]*$/.test(frac) || !(whole || frac)) throw unreadable;
+        var value = sign * Number((whole || "0") + "." + (frac || "0"));
+        if (!isFinite(value)) throw new EntryError("\u201c" + shown + "\u201d is too large a number to be the answer.");
+        return value;
+      }
+      /* parseNumber's outcome as data: {value} or {error} (for the page and the parity test). */
+      function readNumber(text, unit) {
+        try { return { value: parseNumber(text, unit) }; } catch (exc) {
+          if (exc instanceof EntryError) return { error: exc.message };
+          throw exc;
+        }
+      }
       function Invalid(message) { this.message = message; }
       function isList(v) { return Array.isArray(v); }
       function isStr(v) { return typeof v === "string"; }
       function isPlainObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
       function isEmpty(r) {
-        return r === null || r === undefined || r === "" || (isList(r) && r.length === 0) ||
+        return r === null || r === undefined || (isStr(r) && pyStrip(r) === "") || (isList(r) && r.length === 0) ||
           (isPlainObject(r) && Object.keys(r).length === 0);
       }
       function choiceIds(q) { return (q.choices || []).map(function (c) { return c.id; }); }
@@ -130,7 +228,8 @@
             var same = picked.length === unique(key.correct).length && right === picked.length;
             return [same ? 1 : 0, detail];
           }
-          return [Math.max(0, (right - wrong) / key.correct.length), detail];
+          var options = (q.choices || []).length;
+          return [(right + (options - key.correct.length - wrong)) / options, detail];
         }
         if (key.kind === "text") {
           if (!isStr(response)) throw new Invalid("expected text");
@@ -147,8 +246,14 @@
           if (typeof response === "boolean" || (typeof response !== "number" && !isStr(response))) {
             throw new Invalid("expected a number");
           }
-          var value = typeof response === "number" ? response : pyFloat(response.replace(/,/g, ""));
-          if (value === null) throw new Invalid("not a number: " + pyRepr(response));
+          var value = response;
+          if (isStr(response)) {
+            var read = readNumber(response, q.unit);
+            if (read.error !== undefined) throw new Invalid(read.error);
+            value = read.value;
+          }
+          if (value === null) throw new Invalid("no number given");
+          if (!isFinite(value)) throw new Invalid("not a finite number");
           return [Math.abs(value - key.value) <= key.tolerance ? 1 : 0, ""];
         }
         if (key.kind === "order") {
@@ -204,13 +309,17 @@
         return result;
       }
 
-      function verdict(r) {
+      /* The verdict, naming the right answer once it is revealed (controller.verdict words it the same). */
+      function verdict(r, answer) {
         var of = fmtPoints(r.points) + " of " + fmtPoints(r.max_points) + " point" + (r.max_points === 1 ? "" : "s");
-        if (r.status === "correct") return "Correct (" + of + ").";
-        if (r.status === "partial") return "Partly correct (" + of + ").";
-        if (r.status === "incorrect") return "Incorrect (" + of + ").";
-        if (r.status === "unanswered") return "No answer yet: answer the question, then check it.";
-        return "This answer cannot be graded: " + r.detail + ".";
+        var text, d = r.detail || "";
+        if (r.status === "correct") text = "Correct (" + of + ").";
+        else if ((r.status === "partial" || r.status === "incorrect") && !answer) text = "Not quite (" + of + ").";
+        else if (r.status === "partial") text = "Partly correct (" + of + ").";
+        else if (r.status === "incorrect") text = "Incorrect (" + of + ").";
+        else if (r.status === "unanswered") text = answer ? "No answer given." : "No answer yet: answer the question, then check it.";
+        else text = "This answer cannot be graded. " + d.charAt(0).toUpperCase() + d.slice(1) + (/\.$/.test(d) ? "" : ".");
+        return answer ? text + " The right answer: " + answer + (/\.$/.test(answer) ? "" : ".") : text;
       }
       function counts(r) { return r.status === "correct" || r.status === "partial" || r.status === "incorrect"; }
 
@@ -232,7 +341,8 @@
         var data = JSON.parse(root.querySelector("script.afq-data").textContent);
         var store = storage();
         var storeKey = "afcourse-quiz:" + window.location.pathname + ":" + data.quiz_id + ":" + data.variant_id;
-        var state = { responses: {}, checked: {} };
+        var state = fresh();
+        function fresh() { return { responses: {}, checked: {}, attempts: {}, revealed: {} }; }
         var results = {};
         var byId = {};
         data.questions.forEach(function (q) { byId[q.id] = q; });
@@ -292,43 +402,65 @@
           try { store.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full or blocked: keep going */ }
         }
 
-        function setLocked(block, locked) {
+        function setLocked(block, locked, revealed) {
           Array.prototype.forEach.call(block.querySelectorAll("input, select, button.afq-up, button.afq-down"),
             function (c) { c.disabled = locked; });
+          block.classList.toggle("afq-locked", locked);
           block.querySelector("button.afq-check").hidden = locked;
-          block.querySelector("button.afq-retry").hidden = !locked;
+          block.querySelector("button.afq-retry").hidden = !locked || revealed;
+          block.querySelector("button.afq-show").hidden = revealed;
         }
 
         function showScore() {
           var points = 0, total = 0, checked = 0;
           data.questions.forEach(function (q) {
             total += q.points;
-            if (results[q.id] && counts(results[q.id])) { points += results[q.id].points; checked++; }
+            if (results[q.id]) { points += results[q.id].points; checked++; }
           });
           scoreNode.textContent = "Score: " + fmtPoints(pyRound(points, 4)) + " of " + fmtPoints(total) +
             " points (" + checked + " of " + data.questions.length + " questions checked)";
         }
 
-        function check(block, byUser) {
+        /* Show one question's result: a hint after a first wrong attempt, else (revealed) the answer too. */
+        function render(block, r, reveal) {
+          var qid = block.getAttribute("data-qid"), info = data.keys[qid];
+          var box = block.querySelector(".afq-feedback");
+          box.textContent = "";
+          box.className = "afq-feedback afq-" + r.status;
+          var entry = block.querySelector(".afq-entry");
+          if (entry) entry.textContent = "";  /* the verdict says it now */
+          box.appendChild(el("p", "afq-verdict", verdict(r, reveal ? info.answer : "")));
+          if (!reveal && counts(r)) box.appendChild(el("p", "afq-hint", info.hint));
+          if (counts(r) && r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
+          if (reveal) {
+            box.appendChild(el("p", "afq-explanation", info.explanation));
+            box.appendChild(el("p", "afq-citation", (info.citations.length > 1 ? "Sources: " : "Source: ") +
+              info.citations.join("; ") + "."));
+          }
+        }
+
+        /* Grade the question; reveal when asked, when right, or on a second graded attempt. */
+        function grade(block, byUser, reveal) {
           var qid = block.getAttribute("data-qid"), q = byId[qid], info = data.keys[qid];
           var response = read(block);
           state.responses[qid] = response;
           var r = score(q, info.key, response, data.scoring);
-          var box = block.querySelector(".afq-feedback");
-          box.textContent = "";
-          box.className = "afq-feedback afq-" + r.status;
-          box.appendChild(el("p", "afq-verdict", verdict(r)));
-          if (counts(r)) {
-            if (r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
-            box.appendChild(el("p", "afq-explanation", info.explanation));
-            var cites = el("p", "afq-citation", (info.citations.length > 1 ? "Sources: " : "Source: ") +
-              info.citations.join("; ") + ".");
-            box.appendChild(cites);
+          if (byUser && counts(r) && !reveal) {
+            reveal = r.status === "correct" || (state.attempts[qid] || 0) >= 1;
+            if (!reveal) state.attempts[qid] = (state.attempts[qid] || 0) + 1;
+          }
+          render(block, r, reveal);
+          if (counts(r) || reveal) {
             results[qid] = r;
             state.checked[qid] = true;
+            if (reveal) state.revealed[qid] = true;
             var hadFocus = block.contains(document.activeElement);
-            setLocked(block, true);
-            if (byUser && hadFocus) block.querySelector("button.afq-retry").focus();  /* the focus stays in the question */
+            setLocked(block, true, reveal);
+            if (byUser && hadFocus) {  /* the focus stays in the question */
+              var next = block.querySelector(reveal ? ".afq-feedback" : "button.afq-retry");
+              if (reveal) next.setAttribute("tabindex", "-1");
+              next.focus();
+            }
           } else {
             delete results[qid];
             delete state.checked[qid];
@@ -337,15 +469,20 @@
           showScore();
           return r;
         }
+        function check(block, byUser) {
+          var qid = block.getAttribute("data-qid");
+          return grade(block, byUser, !byUser && !!state.revealed[qid]);
+        }
 
         function retry(block, quiet) {
           var qid = block.getAttribute("data-qid");
           delete results[qid];
           delete state.checked[qid];
+          delete state.revealed[qid];
           var box = block.querySelector(".afq-feedback");
           box.textContent = "";
           box.className = "afq-feedback";
-          setLocked(block, false);
+          setLocked(block, false, false);
           save();
           showScore();
           var first = block.querySelector("input, select, button.afq-up");
@@ -364,6 +501,7 @@
             var button = event.target.closest("button");
             if (!button || !block.contains(button)) return;
             if (button.classList.contains("afq-check")) check(block, true);
+            else if (button.classList.contains("afq-show")) grade(block, true, true);
             else if (button.classList.contains("afq-retry")) retry(block);
             else if (button.classList.contains("afq-up") || button.classList.contains("afq-down")) {
               move(button.closest("li"), button.classList.contains("afq-up") ? -1 : 1);
@@ -372,7 +510,14 @@
               save();
             }
           });
-          block.addEventListener("change", function () { state.responses[qid] = read(block); save(); });
+          block.addEventListener("change", function (event) {
+            state.responses[qid] = read(block);
+            save();
+            if (event.target.matches("input.afq-number")) {  /* say at once why a number cannot be read */
+              var got = readNumber(event.target.value, byId[qid].unit);
+              block.querySelector(".afq-entry").textContent = got.error || "";
+            }
+          });
           block.addEventListener("input", function () { state.responses[qid] = read(block); save(); });
           block.addEventListener("keydown", function (event) {
             if (event.key === "Enter" && event.target.matches("input.afq-input")) { event.preventDefault(); check(block, true); }
@@ -380,10 +525,11 @@
         });
 
         root.querySelector("button.afq-reset").addEventListener("click", function () {
-          state = { responses: {}, checked: {} };
+          state = fresh();
           if (store) { try { store.removeItem(storeKey); } catch (e) { /* ignore */ } }
           blocks.forEach(function (block) {
             var q = byId[block.getAttribute("data-qid")];
+            delete state.attempts[block.getAttribute("data-qid")];
             retry(block, true);
             Array.prototype.forEach.call(block.querySelectorAll("input"), function (i) {
               if (i.type === "text") i.value = ""; else i.checked = false;
@@ -399,7 +545,11 @@
         var saved = null;
         if (store) { try { saved = JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; } }
         if (saved && isPlainObject(saved.responses)) {
-          state = { responses: saved.responses, checked: isPlainObject(saved.checked) ? saved.checked : {} };
+          state = fresh();
+          state.responses = saved.responses;
+          ["checked", "attempts", "revealed"].forEach(function (part) {
+            if (isPlainObject(saved[part])) state[part] = saved[part];
+          });
           blocks.forEach(function (block) {
             var qid = block.getAttribute("data-qid");
             write(block, state.responses[qid]);
@@ -415,7 +565,7 @@
         });
       }
 
-      return { normalise: normalise, ratio: ratio, pyFloat: pyFloat, pyRound: pyRound, score: score,
+      return { normalise: normalise, ratio: ratio, readNumber: readNumber, pyRound: pyRound, score: score,
                verdict: verdict, fmtPoints: fmtPoints, mount: mount, mountAll: mountAll };
     })();
   }
