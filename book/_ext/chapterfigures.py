@@ -3,8 +3,8 @@
 - :func:`chapter_timeline`: one chapter's dated events, one labelled row each, oldest
   at the top; long gaps are marked, contested events drawn hollow.
 - :func:`moscow_attendance`: which states each Moscow-format meeting brought
-  together, row by row with the sources that report it; a state only one source
-  names is marked with that source.
+  together (a column per meeting, headed by the sources that report it); a state
+  only one source names is marked with that source.
 - :func:`allegations_and_denials`: each allegation in a chapter beside the denials
   the sources record in answer to it.
 
@@ -105,8 +105,8 @@ def _single_source_states(base, event):
     return found
 
 
-def moscow_attendance(base, width: float = 8.0):
-    """Grid of meetings (rows) by states (columns): a dot where the sources place a state."""
+def moscow_attendance(base, width: float = 6.4):
+    """Grid of states (rows) by meetings (columns): a square where the sources place a state."""
     import matplotlib.pyplot as plt
 
     meetings = _meetings(base)
@@ -115,38 +115,38 @@ def moscow_attendance(base, width: float = 8.0):
     for event, states in meetings:
         for s in [*states, *extra[event.id]]:
             count[s] = count.get(s, 0) + 1
-    columns = sorted(count, key=lambda s: (s != "russia", -count[s], base.countries[s].name))
-    fig, ax = plt.subplots(figsize=(width, 1.3 * len(meetings) + 2.6))
-    for row, (event, states) in enumerate(meetings):
-        for col, state in enumerate(columns):
+    rows = sorted(count, key=lambda s: (s != "russia", -count[s], base.countries[s].name))
+    height = 0.42 * len(rows) + 2.9
+    fig, ax = plt.subplots(figsize=(width, height))
+    step = 1.5  # distance between columns, wide enough for the sources' names
+    for col, (event, states) in enumerate(meetings):
+        col *= step
+        for row, state in enumerate(rows):
             if state in states:
-                ax.plot(col, row, "s", ms=13, color=ACCENT)
+                ax.plot(col, row, "s", ms=14, color=ACCENT)
             elif state in extra[event.id]:
-                ax.plot(col, row, "s", ms=13, mfc="white", mec=WARM, mew=2)
-                ax.text(col, row + 0.3, short_author(base.sources[extra[event.id][state]].author),
-                        ha="center", va="top", fontsize=8, color=WARM, rotation=90)
+                ax.plot(col, row, "s", ms=14, mfc="white", mec=WARM, mew=2)
+                ax.text(col + 0.17, row, "only " + short_author(base.sources[extra[event.id][state]].author),
+                        ha="left", va="center", fontsize=9, color=WARM)
             else:
-                ax.plot(col, row, ".", ms=3, color=LINE)
-    ax.set_xticks(range(len(columns)))
-    ax.set_xticklabels([base.countries[s].name for s in columns], rotation=55, ha="right", fontsize=10)
+                ax.plot(col, row, ".", ms=4, color=LINE)
     labels = []
     for event, _ in meetings:
         sources = sorted({short_author(base.sources[c.source].author) for c in event.citations})
-        name = textwrap.fill(textwrap.shorten(_capitalise(event.name), 56, placeholder="\u2026"), 28)
-        labels.append(f"{event.date.human()}\n{name}\n" + textwrap.fill(f"sources: {', '.join(sources)}", 28))
-    ax.set_yticks(range(len(meetings)))
-    ax.set_yticklabels(labels, fontsize=8.5, linespacing=1.2)
-    ax.set_ylim(len(meetings) - 0.1, -0.6)
-    ax.set_xlim(-0.6, len(columns) - 0.4)
+        labels.append(f"{event.date.human()}\n" + "\n".join(sources))
+    ax.set_xticks([i * step for i in range(len(meetings))])
+    ax.set_xticklabels(labels, fontsize=9, linespacing=1.2)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([base.countries[s].name for s in rows], fontsize=11)
+    ax.set_ylim(len(rows) - 0.5, -0.6)
+    ax.set_xlim(-0.6, (len(meetings) - 1) * step + 2.4)  # room right of the last column for "only <source>"
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.grid(False)
-    ax.xaxis.tick_top()
-    plt.setp(ax.get_xticklabels(), rotation=55, ha="left")
-    fig.text(0.02, 0.02, "Filled: the state took part according to the sources listed for the meeting.\n"
-             "Hollow: only the source named below the square lists it.", fontsize=9, color=MUTED)
-    fig.subplots_adjust(left=0.34, right=0.95, top=0.8, bottom=0.1)
+    fig.text(0.02, 0.015, "Filled: named by the sources under the date.\n"
+             "Hollow: named by one source only.", fontsize=9.5, color=MUTED)
+    fig.subplots_adjust(left=0.23, right=0.99, top=1 - 1.6 / height, bottom=0.9 / height)
     return fig
 
 

@@ -355,9 +355,9 @@ _TIMELINE_STYLE = """
 .af-tl > li { position: relative; margin: 0; padding: .15rem 0 .15rem .6rem; }
 .af-tl > li.af-tl-gap { color: var(--pst-color-text-muted, #555); font-size: .85em; font-style: italic; padding: .5rem 0 .5rem .6rem; }
 .af-tl > li.af-tl-year { font-weight: 700; font-size: 1.05em; padding-top: .6rem; }
-.af-tl > li.af-tl-year::before { content: ""; position: absolute; left: -1.55rem; top: .95rem; width: .8rem; height: 3px;
+.af-tl > li.af-tl-year::before { content: ""; position: absolute; left: -1.1rem; top: 1rem; width: .8rem; height: 3px;
   background: var(--pst-color-border, #ccc); }
-.af-tl > li.af-tl-event::before { content: ""; position: absolute; left: -1.6rem; top: .55rem; width: .7rem; height: .7rem;
+.af-tl > li.af-tl-event::before { content: ""; position: absolute; left: calc(-1.1rem - 11px); top: .45rem; width: 10px; height: 10px;
   border-radius: 50%; border: 3px solid var(--af-colour); background: var(--af-colour); }
 .af-tl > li.af-tl-event.af-contested::before { background: var(--pst-color-background, #fff); }
 .af-tl details > summary { cursor: pointer; list-style: none; padding: .1rem 0; }
