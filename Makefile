@@ -21,7 +21,7 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 
 # Pages run from jupyter-cache, keyed on their own code. When the facts or quiz
 # sets they are generated from change, the cache is cleared so they run again.
-BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json book/_data/*.geojson) book/_ext/factpages.py
+BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json book/_data/*.geojson book/_ext/*.py book/chapters/*.md)
 
 book/_build/.inputs-stamp: $(BOOK_INPUTS)
 	rm -rf book/_build/.jupyter_cache

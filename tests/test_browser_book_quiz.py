@@ -129,13 +129,15 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
         expect(block.locator("input, select, button.afq-up").first).to_be_disabled()
     expect(quiz.locator(".afq-score")).to_have_text("Score: 3.33 of 8 points (8 of 8 questions checked)")
 
-    # the short answer was accepted with a typo; the source names author and title
+    # the short answer was accepted with a typo; sources are cited as the book cites them
     short = question_block(page, "p-echo:role-short").locator(".afq-feedback")
     expect(short.locator(".afq-detail")).to_have_text("Accepted with a small spelling difference.")
     matching = question_block(page, "d-began:versions-matching").locator(".afq-citation")
-    expect(matching).to_have_text("Sources: Nurlan Aliyev, \u201cHow Russia Views Afghanistan Today\u201d, paragraph 29; "
-                                  "GlobalSecurity.org (no author named), \u201cAfghanistan - Russia Relations\u201d, "
-                                  "paragraph 34.")
+    expect(matching).to_have_text("Sources: Aliyev 2020, \u00b629; GlobalSecurity.org 2021, \u00b634.")
+    # each links to its paragraph's anchor on the book's Sources page
+    links = matching.locator("a.afq-cite")
+    expect(links).to_have_count(2)
+    assert links.first.get_attribute("href").endswith("sources.html#aliyev-2020-p29")
 
     # try again on the numeric question, answer with the keyboard (Enter checks)
     numeric = PLAN[0]

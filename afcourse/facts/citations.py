@@ -32,12 +32,17 @@ def citation_href(source_id: str, paragraph: int, prefix: str = "") -> str:
     return f"{prefix}{SOURCES_PAGE}#{paragraph_anchor(source_id, paragraph)}"
 
 
-def citation_label(name: str, year: int | str | None, paragraphs) -> str:
-    """``Aliyev 2020, ¶19`` or ``Aliyev 2020, ¶¶19, 23`` (no year when it is unknown)."""
+def paragraph_mark(paragraphs) -> str:
+    """``¶19`` or ``¶¶19, 23``."""
     numbers = sorted(dict.fromkeys(int(p) for p in paragraphs))
     mark = "\u00b6\u00b6" if len(numbers) > 1 else "\u00b6"
+    return mark + ", ".join(str(n) for n in numbers)
+
+
+def citation_label(name: str, year: int | str | None, paragraphs) -> str:
+    """``Aliyev 2020, ¶19`` or ``Aliyev 2020, ¶¶19, 23`` (no year when it is unknown)."""
     who = f"{name} {year}" if year else name
-    return f"{who}, {mark}{', '.join(str(n) for n in numbers)}"
+    return f"{who}, {paragraph_mark(paragraphs)}"
 
 
 def label_paragraphs(paras: str) -> list[int]:

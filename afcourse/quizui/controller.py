@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from afcourse.bank.models import AnswerKey, Question
+from afcourse.facts.citations import citation_label, short_author
 from afcourse.quiz.models import Response, Student, Submission
 from afcourse.quizui.loading import QuizBundle, SourceName
 from afcourse.quizui.recording import RecordingError, SubmissionStore
@@ -41,12 +42,11 @@ def fmt_points(value: float) -> str:
 
 
 def format_citation(source: str, paragraph: int, sources: dict[str, SourceName]) -> str:
-    """``Author, “Title”, paragraph N`` (the source id when the registry does not name it)."""
+    """``Aliyev 2020, ¶19``, as the book cites (the source id when the registry does not name it)."""
     name = sources.get(source)
     if name is None:
-        return f"{source}, paragraph {paragraph}"
-    title = f", \u201c{name.title}\u201d" if name.title else ""
-    return f"{name.author}{title}, paragraph {paragraph}"
+        return citation_label(source, None, [paragraph])
+    return citation_label(short_author(name.author), name.year, [paragraph])
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class SourceName:
 
     author: str
     title: str
+    year: str = ""
 
 
 @dataclass
@@ -69,7 +70,8 @@ def source_names(facts_dir: str | Path | None = None) -> dict[str, SourceName]:
     names = {}
     for entry in data.get("sources") or []:
         if isinstance(entry, dict) and entry.get("id"):
-            names[str(entry["id"])] = SourceName(str(entry.get("author") or entry["id"]), str(entry.get("title") or ""))
+            names[str(entry["id"])] = SourceName(str(entry.get("author") or entry["id"]), str(entry.get("title") or ""),
+                                                 str(entry.get("date") or "")[:4])
     return names
 
 

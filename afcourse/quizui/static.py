@@ -3,7 +3,9 @@
 Everything is inline: the markup (made here, every text escaped), the stylesheet
 (``assets/quiz.css``), the quiz data as JSON in a ``<script type="application/json">``
 and the script (``assets/quiz.js``). Nothing is fetched, so the page works from
-``file://`` with no kernel and no network. A self-check quiz carries its key in the
+``file://`` with no kernel and no network. In the book, each citation links to its
+paragraph's anchor on the Sources page, whose address the page names in a
+``<meta name="afcourse-sources">`` (elsewhere citations stay plain text). A self-check quiz carries its key in the
 JSON (that is what lets the page give feedback); a graded quiz never gets here with a
 key: :func:`assessment_notice_html` shows only a notice.
 
@@ -24,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from afcourse.bank.models import Question
+from afcourse.facts.citations import paragraph_anchor
 from afcourse.quizui.controller import format_citation
 from afcourse.quizui.loading import QuizBundle
 
@@ -58,7 +61,8 @@ def payload(bundle: QuizBundle) -> dict:
         "keys": {q.id: {"key": keys[q.id].key.model_dump(mode="json"),
                         "explanation": keys[q.id].explanation,
                         "citations": [format_citation(c.source, c.paragraph, bundle.sources)
-                                      for c in keys[q.id].citations]}
+                                      for c in keys[q.id].citations],
+                        "citation_anchors": [paragraph_anchor(c.source, c.paragraph) for c in keys[q.id].citations]}
                  for q in questions},
     }
 

@@ -6,6 +6,10 @@ as labels of the Sources page, computed the same way (the facts' citations plus 
 citations in the chapters' text, :func:`factpages.cited_paragraphs`), so a chapter's
 citation resolves to ``../sources.html#aliyev-2020-p17``, and a citation of a
 paragraph that has no anchor fails the build (``--warningiserror``).
+
+Every page also names the Sources page's address in
+``<meta name="afcourse-sources" content="../sources.html">``, which the self-check
+quizzes' script reads to link each citation in its feedback to its paragraph.
 """
 
 import sys
@@ -33,6 +37,12 @@ def _register(app, env):
     return []
 
 
+def _name_sources_page(app, pagename, templatename, context, doctree):
+    href = context["pathto"](SOURCES_DOC)
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="afcourse-sources" content="{href}">'
+
+
 def setup(app):
     app.connect("env-updated", _register)
+    app.connect("html-page-context", _name_sources_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
