@@ -50,7 +50,7 @@ def test_no_page_loads_anything_from_another_host(built_book):
     from afcourse import load_facts
 
     # the one kind of link off the machine: a source's public address on the Sources page
-    addresses = {s.url for s in load_facts().sources.values() if s.url}
+    addresses = {s.address for s in load_facts().sources.values() if s.address}
     offenders = {}
     for page in built_book.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
