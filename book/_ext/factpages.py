@@ -351,7 +351,7 @@ _CHAPTER_COLOURS = ["#3a78b5", "#d0602a", "#3a9a3a", "#b0458f", "#9a7d00", "#1a9
 _TIMELINE_STYLE = """
 <style>
 .af-tl-wrap { margin: 1rem 0 1.5rem; }
-.af-tl { list-style: none; margin: 0; padding: 0 0 0 1.1rem; border-left: 3px solid var(--pst-color-border, #ccc); }
+.af-tl { list-style: none; margin: 0 0 0 .6rem; padding: 0 0 0 1.1rem; border-left: 3px solid var(--pst-color-border, #ccc); }
 .af-tl > li { position: relative; margin: 0; padding: .15rem 0 .15rem .6rem; }
 .af-tl > li.af-tl-gap { color: var(--pst-color-text-muted, #555); font-size: .85em; font-style: italic; padding: .5rem 0 .5rem .6rem; }
 .af-tl > li.af-tl-year { font-weight: 700; font-size: 1.05em; padding-top: .6rem; }
