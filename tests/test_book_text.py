@@ -1,4 +1,5 @@
-"""The book's text: every "chapter N" reference points to a chapter that teaches what it says.
+"""The book's text: every "chapter N" reference points to a chapter that teaches what it says,
+and a person's first mention in a chapter says who they were.
 
 What a chapter teaches is derived from its citations: a fact is taught by a chapter
 when one of the chapter's sentences cites a paragraph the fact rests on and shares a
@@ -152,3 +153,38 @@ def test_a_reference_to_the_wrong_chapter_is_caught(checker):
     wrong = wrong_references(checker, {"chapters/01-history.md": history.replace("as chapter 5 shows",
                                                                                  "as chapter 4 shows")})
     assert len(wrong) == 1 and "chapter 4, but chapter 5 matches better" in wrong[0]
+
+
+def first_mentions_without_office(base, name: str, markdown: str) -> list[str]:
+    """People whose first mention in a chapter has none of their role's words nearby.
+
+    The authors of the sources are introduced as authors, and a name used as an adjective
+    ("the Obama years", "the Trump administration") is not a mention of the person.
+    """
+    authors = {s.author_id for s in base.sources.values()}
+    prose = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", " ".join(sentences(markdown)))
+    missing = []
+    for person in base.of_kind("person"):
+        if person.id in authors:
+            continue
+        surnames = {n.split()[-1] for n in [person.name, *person.aliases]}
+        found = [m for s in surnames for m in re.finditer(rf"\b{re.escape(s)}\b(?! (?:years|administration))", prose)]
+        if not found:
+            continue
+        first = min(found, key=lambda m: m.start())
+        nearby = prose[max(0, first.start() - 90):first.end() + 90].lower()
+        words = {w[:6] for r in person.roles for w in re.findall(r"[a-z]+", r.title.lower()) if len(w) > 3}
+        if not any(w in nearby for w in words):
+            missing.append(f"{name}: {person.name} ({'; '.join(r.title for r in person.roles)})")
+    return missing
+
+
+def test_a_persons_first_mention_in_a_chapter_gives_their_office():
+    base = load_facts()
+    missing = []
+    for path in sorted((BOOK / "chapters").glob("0*.md")):
+        missing += first_mentions_without_office(base, path.name, path.read_text(encoding="utf-8"))
+    assert missing == []
+    # Lavrov named bare, as chapter 3 once did, is caught
+    assert first_mentions_without_office(base, "x", "In February 2019 Sergei Lavrov accepted the idea.") == [
+        "x: Sergei Lavrov (Foreign Minister of Russia; Foreign Minister of Russia)"]
