@@ -22,10 +22,8 @@ from pathlib import Path
 from afcourse.facts.citations import LABEL, citation_href, citation_label, label_paragraphs, paragraph_anchor, short_author
 
 __all__ = [
-    "source_label",
     "chapter_href",
     "citation_links",
-    "decimal_year",
     "chapter_citations",
     "cited_paragraphs",
     "paragraph_index",
@@ -37,11 +35,6 @@ __all__ = [
 
 
 # --- small helpers ---------------------------------------------------------------
-
-
-def source_label(source) -> str:
-    """Short author-year label: 'Aliyev 2020', 'GlobalSecurity.org 2021'."""
-    return f"{short_author(source.author)} {source.date.year}"
 
 
 def chapter_href(chapter, prefix: str = "") -> str:
@@ -75,15 +68,6 @@ def _chapter_link(base, chapter_id: str, prefix: str = "", short: bool = True) -
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def decimal_year(date) -> float:
-    """A PartialDate as a year with a fraction, placed mid-way through what is unknown."""
-    if date.day:
-        return date.year + (date.month - 1) / 12 + (date.day - 0.5) / 365
-    if date.month:
-        return date.year + (date.month - 0.5) / 12
-    return date.year + 0.5
 
 
 def _date_text(fact) -> str:
