@@ -87,7 +87,7 @@ def expect_feedback(block, step, explanation: str, status: str | None = None) ->
     feedback = block.locator(".afq-feedback")
     expect(feedback.locator(".afq-verdict")).to_contain_text(VERDICT[status or step.status])
     expect(feedback.locator(".afq-explanation")).to_have_text(explanation)
-    expect(feedback.locator(".afq-citation")).to_contain_text("paragraph")
+    expect(feedback.locator(".afq-citation")).to_contain_text(", \u00b6")
     expect(feedback).to_have_class(f"afq-feedback afq-{status or step.status}")
     if step.detail and status is None:
         expect(feedback.locator(".afq-detail")).to_have_text(step.detail[:1].upper() + step.detail[1:] + ".")
