@@ -204,7 +204,7 @@ def test_self_check_in_jupyterlab(page, lab):
         feedback = box.locator(".afq-w-feedback")
         expect(feedback).to_contain_text(VERDICT[step.status])
         expect(feedback).to_contain_text(explanations[step.item_id])
-        expect(feedback).to_contain_text("How Russia Views Afghanistan Today")
+        expect(feedback).to_contain_text("Aliyev 2020, \u00b6")
         if step.detail:
             expect(feedback).to_contain_text(step.detail[:1].upper() + step.detail[1:])
         expect(box.get_by_role("button", name="Check answer")).to_be_disabled()
