@@ -20,9 +20,9 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	touch $@
 
 # Pages run from jupyter-cache, keyed on their own code. When the facts or quiz
-# sets they are generated from change (or the quiz code that renders them), the cache is cleared so
-# they run again.
-BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json book/_data/*.geojson afcourse/quizui/*.py afcourse/quizui/assets/*) book/_ext/factpages.py
+# sets they are generated from change (or the quiz code that renders them, the chapters and the
+# book's extensions), the cache is cleared so they run again.
+BOOK_INPUTS := $(wildcard afcourse/facts/*.yaml quizzes/*/*.json book/_data/*.geojson afcourse/quizui/*.py afcourse/quizui/assets/* book/_ext/*.py book/chapters/*.md)
 
 book/_build/.inputs-stamp: $(BOOK_INPUTS)
 	rm -rf book/_build/.jupyter_cache

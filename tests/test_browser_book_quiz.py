@@ -91,7 +91,7 @@ def expect_feedback(block, step, explanation: str, status: str | None = None, re
         expect(feedback.locator(".afq-verdict")).to_contain_text(REVEALED[status])
         expect(feedback.locator(".afq-verdict")).to_contain_text("The right answer: ")
         expect(feedback.locator(".afq-explanation")).to_have_text(explanation)
-        expect(feedback.locator(".afq-citation")).to_contain_text("paragraph")
+        expect(feedback.locator(".afq-citation")).to_contain_text(", \u00b6")
     else:
         expect(feedback.locator(".afq-verdict")).to_have_text(f"Not quite ({step.points:g} of 1 point).")
         expect(feedback.locator(".afq-hint")).to_contain_text("Reread chapter ")
@@ -142,17 +142,19 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
         expect(block.locator("input, select, button.afq-up").first).to_be_disabled()
     expect(quiz.locator(".afq-score")).to_have_text("Score: 3.6 of 8 points (8 of 8 questions checked)")
 
-    # the short answer was accepted with a typo; "Show answer" on the matching names author and title
+    # the short answer was accepted with a typo; "Show answer" on the matching reveals it, cited as the book cites
     short = question_block(page, "p-echo:role-short").locator(".afq-feedback")
     expect(short.locator(".afq-detail")).to_have_text("Accepted with a small spelling difference.")
     match_block = question_block(page, "d-began:versions-matching")
     match_block.get_by_role("button", name="Show answer").click()
     expect_feedback(match_block, PLAN[2], explanations[PLAN[2].item_id], revealed=True)
     expect(match_block.get_by_role("button", name="Try again")).to_be_hidden()
-    matching = match_block.locator(".afq-citation")
-    expect(matching).to_have_text("Sources: Nurlan Aliyev, \u201cHow Russia Views Afghanistan Today\u201d, paragraph 29; "
-                                  "GlobalSecurity.org (no author named), \u201cAfghanistan - Russia Relations\u201d, "
-                                  "paragraph 34.")
+    matching = match_block.locator(".afq-citation")  # sources cited as the book cites them
+    expect(matching).to_have_text("Sources: Aliyev 2020, \u00b629; GlobalSecurity.org 2021, \u00b634.")
+    # each links to its paragraph's anchor on the book's Sources page
+    links = matching.locator("a.afq-cite")
+    expect(links).to_have_count(2)
+    assert links.first.get_attribute("href").endswith("sources.html#aliyev-2020-p29")
 
     # try again on the numeric question, answer with the keyboard (Enter checks)
     numeric = PLAN[0]

@@ -212,7 +212,7 @@ def test_self_check_in_jupyterlab(page, lab):
         if step.status == "correct":
             expect(feedback).to_contain_text("The right answer: ")
             expect(feedback).to_contain_text(explanations[step.item_id])
-            expect(feedback).to_contain_text("How Russia Views Afghanistan Today")
+            expect(feedback).to_contain_text("Aliyev 2020, \u00b6")
         else:  # a first wrong attempt: where to reread, not the answer
             expect(feedback).to_contain_text("Reread chapter ")
             expect(feedback).not_to_contain_text(explanations[step.item_id])

@@ -113,7 +113,7 @@ def key_markers(quiz: QuizFile, key: KeyFile) -> list[tuple[str, re.Pattern]]:
     for answer in key.keys:
         text_marker(f"explanation of {answer.id}", answer.explanation)
         for cite in answer.citations:
-            markers.append((f"citation of {answer.id}", re.compile(rf"paragraph\W+{cite.paragraph}\b")))
+            markers.append((f"citation of {answer.id}", re.compile(rf"(?:paragraph\W+|\u00b6){cite.paragraph}\b")))
         k = answer.key
         if isinstance(k, TextKey):
             for accepted in k.accepted:

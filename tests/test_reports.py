@@ -117,12 +117,12 @@ def test_feedback_shows_option_text_result_explanation_and_citation(setup):
     assert "- Your answer: 2018" in single and "y2" not in single
     assert "✘ Wrong: 0 of 1 point(s)" in single and "- Right answer: 2016" in single
     assert "Why sc is so." in single
-    assert "Source: Nurlan Aliyev, *How Russia Views &lt;Afghanistan&gt; Today* (2020, paragraph 12)" in single
+    assert "Source: Nurlan Aliyev, *How Russia Views &lt;Afghanistan&gt; Today* (2020, \u00b612)" in single
     multi = next(s for s in sections if "Which of these" in s)
     # 1 of 3 right options chosen and 1 wrong, of 5: 2 of the 5 options judged right
     assert "- Your answer: Russia; Brazil" in multi and "Partly right: 0.4 of 1 point(s)" in multi
     name = next(s for s in sections if "Who is Russia" in s)
-    assert "Kirill Krivosheev, *Why Russia Is Hedging Its Bets in Afghanistan* (2021, paragraph 5)" in name
+    assert "Kirill Krivosheev, *Why Russia Is Hedging Its Bets in Afghanistan* (2021, \u00b65)" in name
     right = (out / "feedback" / "s1.md").read_text(encoding="utf-8")
     assert right.count("✔ Right") == 8 and "Right answer" not in right
     assert "Your answer: Lavrov → foreign minister; Kabulov → special envoy; Putin → president" in right

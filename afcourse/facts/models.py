@@ -38,6 +38,7 @@ class Source(_Record):
     seed_file: Text
     duplicate_files: list[str] = []
     paragraphs: int = Field(gt=0, description="how many paragraphs the seed file has")
+    address: str | None = Field(None, description="the public address (URL) the seed file itself gives, if any")
     description: Text
 
 

@@ -32,6 +32,7 @@ import math
 from dataclasses import dataclass, field
 
 from afcourse.bank.models import AnswerKey, ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
+from afcourse.facts.citations import citation_label, paragraph_mark, short_author
 from afcourse.quiz.answers import NumberEntryError, is_blank, parse_number
 from afcourse.quiz.models import Response, Student, Submission
 from afcourse.quizui.loading import ChapterName, QuizBundle, SourceName
@@ -54,12 +55,11 @@ def fmt_points(value: float) -> str:
 
 
 def format_citation(source: str, paragraph: int, sources: dict[str, SourceName]) -> str:
-    """``Author, “Title”, paragraph N`` (the source id when the registry does not name it)."""
+    """``Aliyev 2020, ¶19``, as the book cites (the source id when the registry does not name it)."""
     name = sources.get(source)
     if name is None:
-        return f"{source}, paragraph {paragraph}"
-    title = f", \u201c{name.title}\u201d" if name.title else ""
-    return f"{name.author}{title}, paragraph {paragraph}"
+        return citation_label(source, None, [paragraph])
+    return citation_label(short_author(name.author), name.year, [paragraph])
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,7 @@ def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, Chapt
         paragraphs.setdefault(c.source, [])
         if c.paragraph not in paragraphs[c.source]:
             paragraphs[c.source].append(c.paragraph)
-    pilcrow = "\u00b6"
-    cited = "; ".join(f"{sources[s].short if s in sources else s}, {pilcrow * min(len(ps), 2)}"
-                      f"{', '.join(map(str, ps))}" for s, ps in paragraphs.items())
+    cited = "; ".join(f"{sources[s].short if s in sources else s}, {paragraph_mark(ps)}" for s, ps in paragraphs.items())
     source = f" (the part citing {cited})" if cited else ""
     return f"Reread {where}{source}, then try again, or press Show answer."
 

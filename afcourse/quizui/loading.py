@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
+from afcourse.facts.citations import short_author
 from afcourse.quiz.models import KeyFile, QuizFile, Variant
 
 QuizSpec = Union[str, Path, QuizFile]
@@ -34,8 +35,12 @@ class SourceName:
 
     author: str
     title: str
-    short: str = ""
-    """The book's in-text form, ``Aliyev 2020``."""
+    year: str = ""
+
+    @property
+    def short(self) -> str:
+        """The book's in-text form, ``Aliyev 2020``."""
+        return f"{short_author(self.author)} {self.year}".strip()
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,8 @@ def source_names(facts_dir: str | Path | None = None) -> dict[str, SourceName]:
     names = {}
     for entry in data.get("sources") or []:
         if isinstance(entry, dict) and entry.get("id"):
-            author = str(entry.get("author") or entry["id"])
-            surname = author.split(" (")[0].split()[-1]
-            year = str(entry.get("date") or "")[:4]
-            names[str(entry["id"])] = SourceName(author, str(entry.get("title") or ""),
-                                                 f"{surname} {year}".strip())
+            names[str(entry["id"])] = SourceName(str(entry.get("author") or entry["id"]), str(entry.get("title") or ""),
+                                                 str(entry.get("date") or "")[:4])
     return names
 
 

@@ -3,7 +3,9 @@
 Everything is inline: the markup (made here, every text escaped), the stylesheet
 (``assets/quiz.css``), the quiz data as JSON in a ``<script type="application/json">``
 and the script (``assets/quiz.js``). Nothing is fetched, so the page works from
-``file://`` with no kernel and no network. A self-check quiz carries its key in the
+``file://`` with no kernel and no network. In the book, each citation links to its
+paragraph's anchor on the Sources page, whose address the page names in a
+``<meta name="afcourse-sources">`` (elsewhere citations stay plain text). A self-check quiz carries its key in the
 JSON (that is what lets the page give feedback); a graded quiz never gets here with a
 key: :func:`assessment_notice_html` shows only a notice.
 
@@ -30,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 from afcourse.bank.models import Question
+from afcourse.facts.citations import paragraph_anchor
 from afcourse.quiz.answers import NUMBER_HELP
 from afcourse.quiz.scoring import PARTIAL_CREDIT
 from afcourse.quizui.controller import answer_text, format_citation, reread_hint
@@ -68,7 +71,8 @@ def payload(bundle: QuizBundle) -> dict:
                         "hint": reread_hint(q, keys[q.id], bundle.chapters, bundle.sources),
                         "explanation": keys[q.id].explanation,
                         "citations": [format_citation(c.source, c.paragraph, bundle.sources)
-                                      for c in keys[q.id].citations]}
+                                      for c in keys[q.id].citations],
+                        "citation_anchors": [paragraph_anchor(c.source, c.paragraph) for c in keys[q.id].citations]}
                  for q in questions},
     }
 

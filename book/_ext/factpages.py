@@ -1,14 +1,15 @@
-"""Reference pages generated from the fact base at build time: timeline and who's who.
+"""Reference pages generated from the fact base at build time: timeline, who's who, sources.
 
 The book's pages call these functions in hidden code cells, so the timeline, the
-event table and the lists of people and organisations always match the YAML fact
-files; nothing on those pages is copied by hand. Every string that comes from a
-fact is HTML-escaped. The tables carry their own small script and style (no
-library, no CDN): click a column heading to sort, type in the box to filter.
+event table, the lists of people and organisations and the index of cited
+paragraphs always match the YAML fact files; nothing on those pages is copied by
+hand. Every string that comes from a fact is HTML-escaped. The tables and the
+timeline carry their own small script and style (no library, no CDN).
 
 Links are relative to the book's root folder (where timeline.md and whos-who.md
-live). A chapter's page is ``chapters/NN-<chapter id>.html``; a source's entry is
-the anchor ``sources.html#<source id>``.
+live); ``prefix`` ('../') adapts them for a page one folder down. A chapter's page
+is ``chapters/NN-<chapter id>.html``; a cited paragraph's anchor is
+``sources.html#<source id>-p<N>`` (:mod:`afcourse.facts.citations`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from html import escape
+from pathlib import Path
+
+from afcourse.facts.citations import LABEL, citation_href, citation_label, label_paragraphs, paragraph_anchor, short_author
 
 __all__ = [
-    "source_label",
     "chapter_href",
     "citation_links",
-    "decimal_year",
-    "timeline_figure",
+    "chapter_citations",
+    "cited_paragraphs",
+    "paragraph_index",
+    "timeline_html",
     "events_table",
     "people_table",
     "organisations_table",
@@ -32,19 +37,13 @@ __all__ = [
 # --- small helpers ---------------------------------------------------------------
 
 
-def source_label(source) -> str:
-    """Short author-year label: 'Aliyev 2020', 'GlobalSecurity.org 2021'."""
-    author = source.author.split(" (")[0].strip()
-    name = author if "." in author or " " not in author else author.split()[-1]
-    return f"{name} {source.date.year}"
-
-
 def chapter_href(chapter, prefix: str = "") -> str:
+    """Address of a chapter's page from the book's root (plus ``prefix``)."""
     return f"{prefix}chapters/{chapter.number:02d}-{chapter.id}.html"
 
 
 def citation_links(base, citations, prefix: str = "") -> str:
-    """One link per source, listing its paragraphs: 'Aliyev 2020, ¶¶19, 23'."""
+    """One link per source, listing its paragraphs: 'Aliyev 2020, ¶¶19, 23' -> its first paragraph's anchor."""
     paragraphs: dict[str, list[int]] = defaultdict(list)
     for cite in citations:
         if cite.paragraph not in paragraphs[cite.source]:
@@ -52,11 +51,9 @@ def citation_links(base, citations, prefix: str = "") -> str:
     links = []
     for source_id, paras in paragraphs.items():
         source = base.sources[source_id]
-        mark = "\u00b6\u00b6" if len(paras) > 1 else "\u00b6"
-        text = f"{source_label(source)}, {mark}{', '.join(str(p) for p in sorted(paras))}"
-        links.append(
-            f'<a class="reference internal" href="{escape(prefix)}sources.html#{escape(source_id)}">{escape(text)}</a>'
-        )
+        text = citation_label(short_author(source.author), source.date.year, paras)
+        href = citation_href(source_id, min(paras), prefix)
+        links.append(f'<a class="reference internal af-cite" href="{escape(href)}">{escape(text)}</a>')
     return "; ".join(links)
 
 
@@ -73,20 +70,111 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def decimal_year(date) -> float:
-    """A PartialDate as a year with a fraction, placed mid-way through what is unknown."""
-    if date.day:
-        return date.year + (date.month - 1) / 12 + (date.day - 0.5) / 365
-    if date.month:
-        return date.year + (date.month - 0.5) / 12
-    return date.year + 0.5
-
-
 def _date_text(fact) -> str:
     text = fact.date.human()
     if getattr(fact, "end_date", None) is not None and fact.end_date != fact.date:
         text += f"\u2013{fact.end_date.human()}"
     return text
+
+
+# --- cited paragraphs -----------------------------------------------------------------
+
+_LINK = re.compile(r"\[(?P<label>[^\]]+)\]\((?P<target>[a-z0-9.#/-]+)\)")
+
+
+def chapter_citations(book_dir) -> dict[tuple[str, int], set[int]]:
+    """(source id, paragraph) -> numbers of the chapters whose text cites it, read from chapters/*.md.
+
+    A citation is a link whose text is a label ('Aliyev 2020, ¶¶25-26') and whose
+    target is a paragraph anchor ('aliyev-2020-p25'); every paragraph the label
+    names counts as cited.
+    """
+    found: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for path in sorted(Path(book_dir, "chapters").glob("[0-9][0-9]-*.md")):
+        number = int(path.name[:2])
+        text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8"))
+        for link in _LINK.finditer(text):
+            label = LABEL.fullmatch(link["label"].strip())
+            target = re.fullmatch(r"(?P<source>[a-z0-9-]+)-p\d+", link["target"])
+            if label and target:
+                for paragraph in label_paragraphs(label["paras"]):
+                    found[(target["source"], paragraph)].add(number)
+    return found
+
+
+def cited_paragraphs(base, chapter_cites) -> dict[str, list[int]]:
+    """Source id -> the sorted paragraphs that a fact or a chapter cites."""
+    cited: dict[str, set[int]] = defaultdict(set)
+    for fact in base:
+        for cite in fact.citations:
+            cited[cite.source].add(cite.paragraph)
+        for version in getattr(fact, "versions", []) or []:
+            cited[version.source].add(version.paragraph)
+    for source_id, paragraph in chapter_cites:
+        cited[source_id].add(paragraph)
+    return {s: sorted(p) for s, p in cited.items()}
+
+
+def _fact_title(base, fact) -> str:
+    """A short name for a fact, in the course's words."""
+    for field in ("name", "topic", "measure"):
+        if getattr(fact, field, None):
+            return _capitalise(getattr(fact, field))
+    if fact.kind in ("statement", "quotation"):
+        return f"{base.name_of(fact.speaker)} ({fact.kind})"
+    return _capitalise(fact.kind)
+
+
+def _fact_place(base, fact, prefix: str) -> str:
+    """Where a reader meets the fact: its timeline row or who's who entry, and its chapter."""
+    links = []
+    if fact.kind == "event":
+        links.append(f'<a class="reference internal" href="{prefix}timeline.html#event-{escape(fact.id)}">timeline</a>')
+    elif fact.kind in ("person", "organisation"):
+        links.append(f'<a class="reference internal" href="{prefix}whos-who.html#{escape(fact.id)}">who\'s who</a>')
+    links.append(_chapter_link(base, fact.chapter, prefix))
+    return " \u00b7 ".join(links)
+
+
+def paragraph_index(base, source_id: str, chapter_cites, prefix: str = "") -> str:
+    """One anchored entry per cited paragraph of a source: the facts resting on it and the chapters citing it.
+
+    Each entry says, in the course's own words (the facts' statements), what the
+    paragraph supports; the source's own sentences are never shown.
+    """
+    by_paragraph: dict[int, list] = defaultdict(list)
+    for fact in base:
+        paragraphs = {c.paragraph for c in fact.citations if c.source == source_id}
+        paragraphs |= {v.paragraph for v in getattr(fact, "versions", []) or [] if v.source == source_id}
+        for paragraph in paragraphs:
+            by_paragraph[paragraph].append(fact)
+    source = base.sources[source_id]
+    entries = []
+    for paragraph in cited_paragraphs(base, chapter_cites).get(source_id, []):
+        label = citation_label(short_author(source.author), source.date.year, [paragraph])
+        facts = sorted(by_paragraph.get(paragraph, []), key=lambda f: (base.chapters[f.chapter].number, f.id))
+        items = "".join(
+            f'<li><strong>{escape(_fact_title(base, f))}</strong>'
+            f'{" <span class=af-badge>contested</span>" if f.contested else ""}: {escape(f.statement)} '
+            f'<span class="af-detail">{_fact_place(base, f, prefix)}</span></li>'
+            for f in facts)
+        chapters = sorted(chapter_cites.get((source_id, paragraph), set()))
+        cited_in = ""
+        if chapters:
+            by_number = {c.number: c for c in base.chapters.values()}
+            cited_in = ('<p class="af-cited-in">Cited in the text of chapter' + ("s " if len(chapters) > 1 else " ")
+                        + ", ".join(_chapter_link(base, by_number[n].id, prefix) for n in chapters if n in by_number)
+                        + ".</p>")
+        supports = f"<ul>{items}</ul>" if items else ""
+        count = f"{len(facts)} fact{'s' if len(facts) != 1 else ''} in the course rest on it" if facts else ""
+        entries.append(
+            f'<div class="af-para" id="{escape(paragraph_anchor(source_id, paragraph))}">'
+            f'<p class="af-para-head"><strong>{escape(label)}</strong>'
+            f'{" <span class=af-detail style=display:inline>(" + count + ")</span>" if count else ""}</p>'
+            f"{supports}{cited_in}</div>")
+    return (f'{_STYLE}<div class="af-para-index">'
+            f'<p class="af-para-intro">What each cited paragraph supports, in the course\'s words:</p>'
+            f'{"".join(entries)}</div>')
 
 
 # --- the filterable, sortable table ----------------------------------------------------
@@ -110,9 +198,24 @@ table.af-table th[aria-sort="ascending"] button::after { content: " \\25B2"; fon
 table.af-table th[aria-sort="descending"] button::after { content: " \\25BC"; font-size: .75em; }
 table.af-table td.af-date { white-space: nowrap; }
 .af-detail { display: block; margin-top: .2rem; font-size: .92em; color: var(--pst-color-text-muted, #555); }
-.af-badge { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 3px; font-size: .75em;
-  border: 1px solid var(--pst-color-warning, #b26b00); color: var(--pst-color-warning, #b26b00); }
+.af-badge { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 3px; font-size: .8em;
+  border: 1px solid #8a4b00; color: #7a4200; }
+html[data-theme="dark"] .af-badge { border-color: #ffb866; color: #ffc98a; }
 table.af-table ul { margin: 0; padding-left: 1.1rem; }
+.af-para { margin: .6rem 0; padding: .3rem 0 .3rem .7rem; border-left: 3px solid var(--pst-color-border, #ccc); scroll-margin-top: 5rem; }
+.af-para:target { border-left-color: var(--pst-color-primary, #06c); background: var(--pst-color-surface, #f3f6fa); }
+.af-para p { margin: 0 0 .2rem; }
+.af-para ul { margin: 0 0 .2rem; padding-left: 1.1rem; }
+.af-cited-in { font-size: .9em; }
+/* On a phone the tables become one block per row, each cell labelled by its heading. */
+@media (max-width: 640px) {
+  table.af-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.af-table, table.af-table tbody, table.af-table tr, table.af-table td { display: block; width: 100%; }
+  table.af-table tr { border-bottom: 1px solid var(--pst-color-border, #ddd); padding: .3rem 0; }
+  table.af-table td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; }
+  table.af-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  table.af-table td.af-date { white-space: normal; }
+}
 </style>
 """
 
@@ -195,7 +298,7 @@ def _table(base, table_id: str, caption: str, columns, rows, *, chapter_filter: 
         for i, (html, key) in enumerate(cells):
             attr = f' data-sort="{escape(key)}"' if key is not None else ""
             cls = ' class="af-date"' if i == 0 and columns[0] == "Date" else ""
-            tds.append(f"<td{cls}{attr}>{html}</td>")
+            tds.append(f'<td{cls}{attr} data-label="{escape(columns[i])}">{html}</td>')
         body.append(f'<tr data-chapters="{escape(" ".join(chapters))}">{"".join(tds)}</tr>')
     select = ""
     if chapter_filter:
@@ -227,92 +330,115 @@ def _events(base):
     return sorted(base.of_kind("event"), key=lambda e: (e.date, e.end_date or e.date, e.id))
 
 
-def _clusters(years: list[float], gap: float = 6.0) -> list[tuple[float, float]]:
-    """Split sorted years into runs separated by more than ``gap`` years."""
-    runs: list[list[float]] = []
-    for y in sorted(years):
-        if runs and y - runs[-1][-1] <= gap:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return [(run[0], run[-1]) for run in runs]
+_CHAPTER_COLOURS = ["#3a78b5", "#d0602a", "#3a9a3a", "#b0458f", "#9a7d00", "#1a9393", "#808080"]
+
+_TIMELINE_STYLE = """
+<style>
+.af-tl-wrap { margin: 1rem 0 1.5rem; }
+.af-tl { list-style: none; margin: 0 0 0 .6rem; padding: 0 0 0 1.1rem; border-left: 3px solid var(--pst-color-border, #ccc); }
+.af-tl > li { position: relative; margin: 0; padding: .15rem 0 .15rem .6rem; }
+.af-tl > li.af-tl-gap { color: var(--pst-color-text-muted, #555); font-size: .85em; font-style: italic; padding: .5rem 0 .5rem .6rem; }
+.af-tl > li.af-tl-year { font-weight: 700; font-size: 1.05em; padding-top: .6rem; }
+.af-tl > li.af-tl-year::before { content: ""; position: absolute; left: -1.1rem; top: 1rem; width: .8rem; height: 3px;
+  background: var(--pst-color-border, #ccc); }
+.af-tl > li.af-tl-event::before { content: ""; position: absolute; left: calc(-1.1rem - 11px); top: .45rem; width: 10px; height: 10px;
+  border-radius: 50%; border: 3px solid var(--af-colour); background: var(--af-colour); }
+.af-tl > li.af-tl-event.af-contested::before { background: var(--pst-color-background, #fff); }
+.af-tl details > summary { cursor: pointer; list-style: none; padding: .1rem 0; }
+.af-tl details > summary::-webkit-details-marker { display: none; }
+.af-tl details > summary::before { content: "\\25B8"; display: inline-block; width: 1em; color: var(--af-colour); }
+.af-tl details[open] > summary::before { content: "\\25BE"; }
+.af-tl details > summary:focus-visible { outline: 2px solid var(--pst-color-primary, #06c); }
+.af-tl .af-tl-date { font-variant-numeric: tabular-nums; color: var(--pst-color-text-muted, #555); margin-right: .35rem; }
+.af-tl .af-tl-chapter { font-size: .8em; color: var(--pst-color-text-muted, #555); white-space: nowrap; }
+.af-tl .af-tl-body { margin: .25rem 0 .5rem 1em; padding: .4rem .6rem; border-left: 3px solid var(--af-colour);
+  background: var(--pst-color-surface, #f6f6f6); font-size: .95em; }
+.af-tl .af-tl-body p { margin: 0 0 .3rem; }
+</style>
+"""
+
+_TIMELINE_SCRIPT = """
+<script>
+(function () {
+  function setUp(wrap) {
+    if (wrap.getAttribute("data-af-ready")) return;
+    wrap.setAttribute("data-af-ready", "1");
+    var select = wrap.querySelector(".af-tl-select");
+    var contested = wrap.querySelector(".af-tl-contested");
+    var count = wrap.querySelector(".af-count");
+    var items = Array.prototype.slice.call(wrap.querySelectorAll(".af-tl > li"));
+    function apply() {
+      var wanted = select.value, onlyContested = contested.checked, shown = 0, total = 0;
+      var visibleInYear = {};
+      items.forEach(function (li) {
+        if (!li.classList.contains("af-tl-event")) return;
+        total += 1;
+        var ok = (!wanted || li.getAttribute("data-chapter") === wanted) &&
+                 (!onlyContested || li.classList.contains("af-contested"));
+        li.hidden = !ok;
+        if (ok) { shown += 1; visibleInYear[li.getAttribute("data-year")] = true; }
+      });
+      items.forEach(function (li) {
+        if (li.classList.contains("af-tl-year")) li.hidden = !visibleInYear[li.getAttribute("data-year")];
+        if (li.classList.contains("af-tl-gap")) li.hidden = Boolean(wanted || onlyContested);
+      });
+      count.textContent = shown + " of " + total + " events shown";
+    }
+    select.addEventListener("change", apply);
+    contested.addEventListener("change", apply);
+    var target = window.location.hash.slice(1);
+    if (target) {
+      var found = document.getElementById(target);
+      if (found && found.tagName === "DETAILS") found.open = true;
+    }
+    apply();
+  }
+  function run() { Array.prototype.forEach.call(document.querySelectorAll(".af-tl-wrap"), setUp); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run); else run();
+})();
+</script>
+"""
 
 
-def timeline_figure(base):
-    """Dot plot of every dated event: one row per chapter, hollow marks for disputed ones.
+def timeline_html(base, prefix: str = "") -> str:
+    """The interactive timeline: every dated event on a vertical line, grouped by year.
 
-    Long empty stretches of time are cut out, so the x-axis is broken into panels.
-    Returns the matplotlib figure.
+    Each event opens (click, tap or Enter) to show the course's statement about it,
+    its sources and its chapter; a menu keeps one chapter's events, a box only the
+    contested ones. Stretches of more than five years with no event are marked as
+    gaps.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
     events = _events(base)
-    chapters = list(base.chapters.values())
-    row_of = {c.id: i for i, c in enumerate(chapters)}
-    colours = plt.get_cmap("tab10").colors
-    points = []  # (x, row, chapter index, contested)
-    ranges = []  # (start, end, y, row) for events with an end date
-    seen: dict[tuple[int, int], int] = defaultdict(int)
+    colour = {c.id: _CHAPTER_COLOURS[(c.number - 1) % len(_CHAPTER_COLOURS)] for c in base.chapters.values()}
+    items, year = [], None
     for event in events:
-        x = decimal_year(event.date)
-        row = row_of[event.chapter]
-        slot = (row, round(x * 4))  # events within about a quarter-year share a slot
-        offset = seen[slot]
-        seen[slot] += 1
-        dy = (0.16 * ((offset + 1) // 2) * (1 if offset % 2 else -1)) if offset else 0.0
-        points.append((x, row + dy, row, event.contested))
-        if event.end_date is not None and event.end_date != event.date:
-            end = decimal_year(event.end_date)
-            points.append((end, row + dy, row, event.contested))
-            ranges.append((x, end, row + dy, row))
-
-    spans = _clusters([p[0] for p in points])
-    widths = [max(hi - lo, 1.0) + 1.5 for lo, hi in spans]
-    fig, axes = plt.subplots(1, len(spans), sharey=True, figsize=(10, 0.55 * len(chapters) + 1.6),
-                             gridspec_kw={"width_ratios": widths, "wspace": 0.06})
-    axes = list(axes) if len(spans) > 1 else [axes]
-    for ax, (lo, hi) in zip(axes, spans):
-        for start, end, y, row in ranges:
-            if lo - 0.01 <= start and end <= hi + 0.01:
-                ax.plot([start, end], [y, y], "-", lw=2.5, color=colours[row % len(colours)], zorder=2)
-        for x, y, row, contested in points:
-            if lo - 0.01 <= x <= hi + 0.01:
-                colour = colours[row % len(colours)]
-                ax.plot(x, y, "o", ms=7, mec=colour, mfc="white" if contested else colour, mew=1.6, zorder=3)
-        pad = 0.75
-        ax.set_xlim(lo - pad, hi + pad)
-        span = hi - lo + 2 * pad
-        step = 5 if span > 15 else 2 if span > 3 else 1
-        first = int(lo) - int(lo) % step
-        ticks = [t for t in range(first, int(hi) + 2, step) if lo - pad <= t <= hi + pad]
-        if span <= 4:  # a narrow panel: one label is all that fits
-            ticks = [round((lo + hi) / 2)]
-        ax.set_xticks(ticks or [int(lo)])
-        ax.tick_params(axis="x", labelrotation=0, labelsize=8)
-        ax.grid(axis="x", color="0.85", lw=0.6, zorder=0)
-        for y in range(len(chapters)):
-            ax.axhline(y, color="0.92", lw=0.8, zorder=1)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    for ax in axes[1:]:
-        ax.spines["left"].set_visible(False)
-        ax.tick_params(axis="y", left=False)
-    # diagonal marks where the axis is broken
-    for ax in axes[:-1]:
-        ax.plot([1, 1], [0, 0], transform=ax.transAxes, marker=[(-1, -1.5), (1, 1.5)], ms=8, ls="none",
-                color="0.3", mew=1, clip_on=False)
-    axes[0].set_yticks(range(len(chapters)))
-    axes[0].set_yticklabels([f"{c.number}. {c.short_title}" for c in chapters], fontsize=9)
-    axes[0].set_ylim(len(chapters) - 0.5, -0.5)
-    legend = [
-        Line2D([], [], marker="o", ls="none", mfc="0.3", mec="0.3", label="event"),
-        Line2D([], [], marker="o", ls="none", mfc="white", mec="0.3", mew=1.6,
-               label="contested: an allegation, an opinion or a disputed point"),
-    ]
-    fig.legend(handles=legend, loc="lower center", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.58, 0.0))
-    fig.subplots_adjust(left=0.17, right=0.98, top=0.97, bottom=0.17)
-    return fig
+        if event.date.year != year:
+            if year is not None and event.date.year - year > 5:
+                items.append(f'<li class="af-tl-gap">{event.date.year - year - 1} years with no recorded event</li>')
+            year = event.date.year
+            items.append(f'<li class="af-tl-year" data-year="{year}">{year}</li>')
+        chapter = base.chapters[event.chapter]
+        badge = ' <span class="af-badge">contested</span>' if event.contested else ""
+        place = f" ({escape(event.place)})" if event.place else ""
+        body = (f'<div class="af-tl-body"><p>{escape(event.statement)}</p>'
+                f'<p>Sources: {citation_links(base, event.citations, prefix)}. '
+                f'Chapter: {_chapter_link(base, event.chapter, prefix, short=False)}.</p></div>')
+        chapter_tag = f' <span class="af-tl-chapter">ch. {chapter.number}</span>'
+        items.append(
+            f'<li class="af-tl-event{" af-contested" if event.contested else ""}" data-chapter="{escape(event.chapter)}" '
+            f'data-year="{year}" style="--af-colour: {colour[event.chapter]}">'
+            f'<details id="event-{escape(event.id)}"><summary>'
+            f'<span class="af-tl-date">{escape(_date_text(event))}</span>'
+            f'{escape(_capitalise(event.name))}{place}{badge}{chapter_tag}</summary>{body}</details></li>')
+    options = "".join(f'<option value="{escape(c.id)}">{c.number}. {escape(c.short_title)}</option>'
+                      for c in base.chapters.values())
+    controls = (
+        '<div class="af-controls">'
+        f'<label>Chapter <select class="af-tl-select"><option value="">all chapters</option>{options}</select></label>'
+        '<label><input type="checkbox" class="af-tl-contested"> contested only</label>'
+        '<span class="af-count" aria-live="polite"></span></div>')
+    return (f'{_STYLE}{_TIMELINE_STYLE}<div class="af-tl-wrap">{controls}'
+            f'<ol class="af-tl" aria-label="Dated events, oldest first">{"".join(items)}</ol></div>{_TIMELINE_SCRIPT}')
 
 
 def events_table(base, prefix: str = "") -> str:

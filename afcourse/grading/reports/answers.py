@@ -14,6 +14,7 @@ from afcourse.bank.models import (
     Question,
     TextKey,
 )
+from afcourse.facts.citations import paragraph_mark
 from afcourse.grading.reports.text import number, shorten
 
 STATUS_TEXT = {
@@ -107,10 +108,9 @@ def load_sources(facts_dir: str | Path | None = None) -> dict[str, dict[str, str
 
 
 def citation_parts(citation, sources: dict, paragraphs: list[int] | None = None) -> tuple[str, str, str]:
-    """(author, title, 'year, paragraph N') of one citation; unknown sources show their id."""
+    """(author, title, 'year, ¶N') of one citation, the book's style; unknown sources show their id."""
     numbers = paragraphs or [citation.paragraph]
-    where = (f"paragraph {numbers[0]}" if len(numbers) == 1 else
-             "paragraphs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}")
+    where = paragraph_mark(numbers)
     src = sources.get(citation.source)
     if not src:
         return citation.source, "", where

@@ -331,6 +331,26 @@
         return node;
       }
 
+      /* "Source: Aliyev 2020, ¶19." Each citation links to its paragraph on the book's
+         Sources page when the page names that page (<meta name="afcourse-sources">). */
+      var sourcesMeta = document.querySelector('meta[name="afcourse-sources"]');
+      function citationLine(info) {
+        var line = el("p", "afq-citation", info.citations.length > 1 ? "Sources: " : "Source: ");
+        info.citations.forEach(function (text, i) {
+          if (i) line.appendChild(document.createTextNode("; "));
+          var anchor = (info.citation_anchors || [])[i];
+          if (sourcesMeta && anchor) {
+            var link = el("a", "afq-cite", text);
+            link.href = sourcesMeta.getAttribute("content") + "#" + anchor;
+            line.appendChild(link);
+          } else {
+            line.appendChild(document.createTextNode(text));
+          }
+        });
+        line.appendChild(document.createTextNode("."));
+        return line;
+      }
+
       function storage() {
         try { var s = window.localStorage; s.getItem("x"); return s; } catch (e) { return null; }
       }
@@ -434,8 +454,7 @@
           if (counts(r) && r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
           if (reveal) {
             box.appendChild(el("p", "afq-explanation", info.explanation));
-            box.appendChild(el("p", "afq-citation", (info.citations.length > 1 ? "Sources: " : "Source: ") +
-              info.citations.join("; ") + "."));
+            box.appendChild(citationLine(info));
           }
         }
 
