@@ -66,9 +66,16 @@ def load_secret(quiz_dir: str | Path, *, create: bool = True) -> bytes:
     if not path.exists():
         if not create:
             raise FileNotFoundError(f"no {SECRET_NAME} in {quiz_dir}: run `afcourse serve tokens` first")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = path.with_name(f".{SECRET_NAME}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(secrets.token_urlsafe(32) + "\n")
+        try:
+            os.link(tmp, path)  # whole or not at all; another process may have made it meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     secret = path.read_text(encoding="ascii").strip()
     if len(secret) < 32:
         raise ValueError(f"{path} is too short to be a secret; delete it to make a new one (old tokens stop working)")
