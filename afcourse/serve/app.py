@@ -118,10 +118,14 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
             raise ApiError(400, "the request body must be a JSON object")
         return parsed
 
+    known: dict[str, str] = {}  # student id -> variant id, for students whose row exists
+
     async def started(person):
         name = person.name or (settings.roster or {}).get(person.student_id)
         variant = assessment.variant_for(person.student_id)
-        return await run_in_threadpool(store.start, person.student_id, name, variant.variant_id)
+        row = await run_in_threadpool(store.start, person.student_id, name, variant.variant_id)
+        known[row.student_id] = row.variant_id
+        return row
 
     async def quiz(request: Request):
         person = await who(request)
@@ -153,9 +157,9 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         if "response" not in data:
             raise ApiError(400, "'response' is missing (send null to clear an answer)")
         open_for_answers()
-        row = await started(person)
+        variant_id = known.get(person.student_id) or (await started(person)).variant_id
         try:
-            item_id, response = assessment.check_answer(row.variant_id, data.get("item_id"), data["response"])
+            item_id, response = assessment.check_answer(variant_id, data.get("item_id"), data["response"])
         except InvalidAnswer as exc:
             raise ApiError(422, str(exc)) from None
         try:

@@ -76,6 +76,7 @@ class Assessment:
         if self.opens and self.closes and self.closes <= self.opens:
             raise AssessmentError("the quiz must close after it opens")
         self._variants = {v.variant_id: v for v in self.quiz.variants}
+        self._views = {v.variant_id: self._view(v) for v in self.quiz.variants}
         self._keys = {k.id: k for k in self.key.keys}
         missing = sorted({q.id for v in self.quiz.variants for q in v.questions} - set(self._keys))
         if missing:
@@ -107,8 +108,10 @@ class Assessment:
 
     def student_view(self, variant_id: str) -> dict:
         """What a student is sent of the quiz: title, scoring rules, questions; no key, no explanation."""
-        variant = self._variants[variant_id]
-        return {"quiz_id": self.quiz_id, "title": self.quiz.title, "variant_id": variant_id,
+        return dict(self._views[variant_id])
+
+    def _view(self, variant: Variant) -> dict:
+        return {"quiz_id": self.quiz_id, "title": self.quiz.title, "variant_id": variant.variant_id,
                 "scoring": self.quiz.scoring.model_dump(mode="json"),
                 "questions": [q.model_dump(mode="json") for q in variant.questions],
                 "opens": self.opens.isoformat() if self.opens else None,
