@@ -277,3 +277,33 @@ def test_tokens_command_prints_one_link_per_student_and_refuses_a_bad_roster(qui
     assert refused.returncode == 1 and "appears twice" in refused.stderr
     wrong_db = afcourse("serve", "export", quiz_dir, "--db", "mysql://x", "--out", tmp_path / "x.jsonl")
     assert wrong_db.returncode == 1 and "unknown database URL" in wrong_db.stderr
+
+
+def test_the_notebook_widget_saves_to_the_server_and_submits(server, tmp_path, monkeypatch):
+    from afcourse import show_quiz
+
+    monkeypatch.chdir(tmp_path)  # the queue file's folder
+    keys = keys_by_id()
+    display = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s3"))
+    quiz_widget = display.widget()
+    for item_id, view in quiz_widget.views.items():
+        right = right_answer(keys[item_id].key)
+        kind = view.question.type
+        if kind in ("single_choice", "true_false"):
+            view.control.value = right
+        elif kind == "multiple_select":
+            for box, choice in zip(view.boxes, view.question.choices):
+                box.value = choice.id in right
+        elif kind in ("short_answer", "numeric"):
+            view.control.value = str(int(right) if kind == "numeric" else right)
+        elif kind == "matching":
+            for pid, cid in right.items():
+                view.dropdowns[pid].value = cid
+    assert "Saved to http://127.0.0.1" in quiz_widget.summary.value
+    quiz_widget.submit_button.click()
+    assert "Submitted" in quiz_widget.summary.value
+    exported = tmp_path / "answers.jsonl"
+    assert afcourse("serve", "export", server.quiz_dir, "--out", exported).returncode == 0
+    saved = json.loads(exported.read_text(encoding="utf-8").splitlines()[0])
+    assert saved["student"]["id"] == "s3" and saved["status"] == "submitted"
+    assert saved["responses"] == {k: v for k, v in display.controller.responses.items()}
