@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -73,7 +74,9 @@ def test_every_acknowledged_answer_survives_a_sigkill_and_none_is_stored_twice(t
     server = Server(quiz_dir, "--rate", "50").start()
     began = time.monotonic()
     try:
-        acked, sent, acked_at_kill = asyncio.run(_run(server))
+        # in a thread of its own: Playwright's sync API may hold an event loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            acked, sent, acked_at_kill = pool.submit(lambda: asyncio.run(_run(server))).result()
     finally:
         server.stop()
     assert time.monotonic() - began < 90

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from afcourse.serve.storage import Store
+from afcourse.serve.storage import Store, StorageError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -30,7 +30,11 @@ def expand_databases(quiz_dir: str | Path, paths: list[Path]) -> list:
         if not (Path(path).is_file() and is_sqlite_file(Path(path))):
             out.append(path)
             continue
-        quiz_id = json.loads((Path(quiz_dir) / "quiz.json").read_text(encoding="utf-8"))["quiz_id"]
+        try:
+            quiz_id = json.loads((Path(quiz_dir) / "quiz.json").read_text(encoding="utf-8"))["quiz_id"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StorageError(f"cannot read the quiz id from {Path(quiz_dir) / 'quiz.json'} to open {path}: {exc}") \
+                from None
         store = Store(f"sqlite:///{Path(path).resolve()}", quiz_id, create=False)
         try:
             out.extend(store.submissions())
