@@ -307,3 +307,17 @@ def test_the_notebook_widget_saves_to_the_server_and_submits(server, tmp_path, m
     saved = json.loads(exported.read_text(encoding="utf-8").splitlines()[0])
     assert saved["student"]["id"] == "s3" and saved["status"] == "submitted"
     assert saved["responses"] == {k: v for k, v in display.controller.responses.items()}
+
+
+def test_a_database_failure_is_a_storage_error_and_the_answer_is_not_acknowledged(tmp_path):
+    from afcourse.serve.storage import Store, StorageError
+
+    store = Store(f"sqlite:///{tmp_path / 'a.sqlite'}", "quiz-a")
+    store.start("s1", None, "v001")
+    assert store.record("s1", "q1", "x", "client-0001").duplicate is False
+    store._conn.execute("DROP TABLE answers")  # the database is damaged under the server
+    with pytest.raises(StorageError):
+        store.record("s1", "q1", "y", "client-0002")
+    store.close()
+    with pytest.raises(StorageError, match="holds answers to quiz 'quiz-a'"):
+        Store(f"sqlite:///{tmp_path / 'a.sqlite'}", "quiz-b")

@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from afcourse.serve.assessment import Assessment, InvalidAnswer
 from afcourse.serve.identity import Identity
-from afcourse.serve.storage import AlreadySubmitted, Store
+from afcourse.serve.storage import AlreadySubmitted, StorageError, Store
 
 MAX_BODY = 16 * 1024
 MAX_CLIENT_ID = 100
@@ -56,15 +56,11 @@ class RateLimit:
 
     def allow(self, who: str) -> bool:
         now = time.monotonic()
-        bucket = self._buckets[who]
-        level, last = bucket
+        level, last = self._buckets[who]
         level = self.burst if last == 0.0 else min(self.burst, level + (now - last) * self.rate)
-        if level < 1:
-            bucket[1] = now
-            bucket[0] = level
-            return False
-        bucket[0], bucket[1] = level - 1, now
-        return True
+        allowed = level >= 1
+        self._buckets[who] = [level - 1 if allowed else level, now]
+        return allowed
 
 
 @dataclass
@@ -223,6 +219,8 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
                 response = await endpoint(request)
             except ApiError as exc:
                 response = _json({"error": exc.message}, exc.status)
+            except StorageError as exc:  # nothing was acknowledged, so the client keeps the answer and retries
+                response = _json({"error": f"the server could not reach its database ({exc}); try again"}, 503)
             response.headers.update(cors)
             response.headers["X-Content-Type-Options"] = "nosniff"
             return response

@@ -248,14 +248,25 @@ class _Transaction:
         self.store._lock.acquire()
         try:
             self.store._conn.execute("BEGIN IMMEDIATE" if self.store.dialect == "sqlite" else "BEGIN")
-        except BaseException:
+        except BaseException as exc:
             self.store._lock.release()
+            if _is_database_error(exc):
+                raise StorageError(f"cannot start a transaction: {exc}") from exc
             raise
         return self
 
     def __exit__(self, kind, value, traceback):
         try:
             self.store._conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        except Exception as exc:
+            if kind is None:
+                raise StorageError(f"the commit failed: {exc}") from exc
         finally:
             self.store._lock.release()
+        if kind is not None and _is_database_error(value):
+            raise StorageError(str(value).strip() or type(value).__name__) from value
         return False
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "psycopg"
