@@ -19,9 +19,10 @@ import threading
 
 import pytest
 
+from afcourse import show_quiz
 from afcourse.quizui.remote import remote_html
 from conftest import ARTIFACTS
-from test_serve_support import Server, free_port, keys_by_id, make_quiz_dir, right_answer
+from test_serve_support import Server, free_port, keys_by_id, make_quiz_dir, quiz_set, right_answer
 
 SAVED = '.afq-remote-status[data-state="saved"]'  # selectors, not script: the page's CSP forbids eval
 
@@ -79,6 +80,13 @@ def test_a_whole_assessment_in_the_servers_page_is_graded_from_the_database(brow
         page.reload()  # shown again: submitted, read-only, with the answers the server holds
         page.wait_for_selector('.afq-remote-status[data-state="submitted"]')
         assert "Submitted at" in page.text_content(".afq-remote-status")
+        page.goto(server.url + "instructor#token=" + server.instructor())  # the live count
+        page.wait_for_function("() => document.getElementById('count').textContent.includes('submitted')")
+        assert page.text_content("#count") == "1 of 3 started, 1 of 3 submitted"
+        page.goto(server.url + "instructor#token=" + server.token("s1"))  # a student's token sees nothing
+        page.reload()  # (only the address's fragment changed)
+        page.wait_for_selector("#count.err")
+        assert "instructor only" in page.text_content("#count")
     finally:
         page.close()
         server.stop()
@@ -96,9 +104,11 @@ def test_a_static_page_on_another_site_answers_through_cors_and_queues_while_off
     site_port = free_port()
     origin = f"http://127.0.0.1:{site_port}"
     server = Server(quiz_dir, "--allow-origin", origin).start()
+    block = show_quiz("midterm", mode="assessment", server=server.url)._repr_html_()  # as a book page's cell would
+    assert block == remote_html(server.url)
+    assert not any(k.explanation in block for k in quiz_set()[1].keys)  # the questions and keys stay on the server
     (site / "quiz.html").write_text(f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Book page</title>"
-                                    f"</head><body><main>{remote_html(server.url)}</main></body></html>",
-                                    encoding="utf-8")
+                                    f"</head><body><main>{block}</main></body></html>", encoding="utf-8")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", site_port), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
