@@ -93,7 +93,11 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
     if server is not None:
         from afcourse.quizui.remote import RemotePage, remote_controller
 
-        return QuizDisplay(remote_controller(server, token)) if token else RemotePage(server)
+        if not token:
+            return RemotePage(server)
+        shown = QuizDisplay(remote_controller(server, token))
+        shown.controller.store.on_sent.append(lambda: shown._widget and shown._widget.refresh_summary())
+        return shown
     if mode == "self-check":
         if student_id or save_to:
             raise ValueError("student_id and save_to are for mode='assessment'; a self-check quiz records nothing")

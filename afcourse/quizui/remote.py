@@ -19,10 +19,13 @@ import hashlib
 import html
 import json
 import re
+import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Callable
 
 from afcourse.common.fileio import write_atomic
 from afcourse.quiz.models import QuizFile, Response, Student, Submission, Variant
@@ -31,6 +34,7 @@ from afcourse.quizui.loading import QuizBundle
 from afcourse.quizui.recording import RecordingError, now_iso
 
 TIMEOUT = 10.0
+RETRY_SECONDS = 5.0
 
 
 class ServerError(RecordingError):
@@ -50,8 +54,12 @@ def _base(server: str) -> str:
 class RemoteStore:
     """One student's answers on the server, with a local queue for when it cannot be reached."""
 
-    def __init__(self, server: str, token: str, queue_path: str | Path | None = None, *, timeout: float = TIMEOUT):
-        self.server, self.token, self.timeout = _base(server), token, timeout
+    def __init__(self, server: str, token: str, queue_path: str | Path | None = None, *, timeout: float = TIMEOUT,
+                 retry_seconds: float = RETRY_SECONDS):
+        self.server, self.token, self.timeout, self.retry_seconds = _base(server), token, timeout, retry_seconds
+        self.on_sent: list[Callable[[], None]] = []  # called after queued answers went out in the background
+        self._lock = threading.RLock()
+        self._retrying = False
         self.path = self.server  # where the status line says the answers are saved
         self.quiz = self._request("GET", "api/quiz")
         self.quiz_id = self.quiz["quiz_id"]
@@ -102,6 +110,10 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Send the queued answers, oldest first; stops (raising) at the first that cannot be sent."""
+        with self._lock:
+            self._flush()
+
+    def _flush(self) -> None:
         while self.queue:
             entry = self.queue[0]
             try:
@@ -111,11 +123,35 @@ class RemoteStore:
                 self._write_queue()
                 raise
             except Offline as exc:
+                self._retry_later()
                 raise Offline(f"{exc}; {len(self.queue)} answer(s) kept on this computer, sent when it is back") \
                     from None
             self._sent[entry["item_id"]] = entry["response"]
             self.queue.pop(0)
             self._write_queue()
+
+    def _retry_later(self) -> None:
+        """Keep trying in the background until the queue is out, then tell ``on_sent``."""
+        if self._retrying or self.retry_seconds <= 0:
+            return
+        self._retrying = True
+
+        def retry():
+            while True:
+                time.sleep(self.retry_seconds)
+                try:
+                    self.flush()
+                except Offline:
+                    continue
+                except RecordingError:  # refused for good: the status keeps saying not saved
+                    self._retrying = False
+                    return
+                break
+            self._retrying = False
+            for listener in self.on_sent:
+                listener()
+
+        threading.Thread(target=retry, name="afcourse-resend", daemon=True).start()
 
     # ---- the SubmissionStore interface ---------------------------------------------------------
     def variant(self) -> Variant:
@@ -135,28 +171,41 @@ class RemoteStore:
 
     def save(self, variant_id: str, responses: dict[str, Response], status: str) -> Submission:
         """Queue each changed answer and send the queue; with status ``submitted``, then submit."""
-        pending = {e["item_id"]: e["response"] for e in self.queue}
-        for item_id, value in responses.items():
-            if pending.get(item_id, self._sent.get(item_id)) != value:
-                self.queue.append({"item_id": item_id, "response": value, "client_id": uuid.uuid4().hex})
-        self._write_queue()
-        self.flush()
-        saved_at = now_iso()
-        if status == "submitted":
-            saved_at = self._request("POST", "api/submit", {})["submitted_at"]
-            self.quiz["submitted_at"] = saved_at
+        with self._lock:
+            pending = {e["item_id"]: e["response"] for e in self.queue}
+            for item_id, value in responses.items():
+                if pending.get(item_id, self._sent.get(item_id)) != value:
+                    self.queue.append({"item_id": item_id, "response": value, "client_id": uuid.uuid4().hex})
+            self._write_queue()
+            self._flush()
+            saved_at = now_iso()
+            if status == "submitted":
+                saved_at = self._request("POST", "api/submit", {})["submitted_at"]
+                self.quiz["submitted_at"] = saved_at
         return Submission(quiz_id=self.quiz_id, variant_id=variant_id, student=self.student,
                           responses=dict(responses), status=status, saved_at=saved_at)
 
 
-def remote_controller(server: str, token: str, *, queue_path: str | Path | None = None) -> QuizController:
-    """The controller of a graded quiz whose questions and answers live on ``server``."""
-    store = RemoteStore(server, token, queue_path)
+def remote_controller(server: str, token: str, *, queue_path: str | Path | None = None,
+                      retry_seconds: float = RETRY_SECONDS) -> QuizController:
+    """The controller of a graded quiz whose questions and answers live on ``server``.
+
+    Answers queued while offline are resent every ``retry_seconds`` in the background;
+    once they are out, the controller's status says saved again.
+    """
+    store = RemoteStore(server, token, queue_path, retry_seconds=retry_seconds)
     data = store.quiz
     quiz = QuizFile(quiz_id=data["quiz_id"], title=data["title"], chapters=[], scoring=data["scoring"],
                     variants=[store.variant()])
     bundle = QuizBundle(quiz, None, quiz.variants[0], {}, origin=store.server)
-    return QuizController(bundle, mode="assessment", store=store)
+    controller = QuizController(bundle, mode="assessment", store=store)
+
+    def sent():
+        if not store.queue:
+            controller.save_error, controller.saved_at = None, now_iso()
+
+    store.on_sent.append(sent)
+    return controller
 
 
 def _asset(name: str) -> str:
