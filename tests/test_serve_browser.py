@@ -103,7 +103,7 @@ def test_a_static_page_on_another_site_answers_through_cors_and_queues_while_off
     site.mkdir()
     site_port = free_port()
     origin = f"http://127.0.0.1:{site_port}"
-    server = Server(quiz_dir, "--allow-origin", origin).start()
+    server = Server(quiz_dir, "--allow-origin", origin)  # its address is known before it starts
     block = show_quiz("midterm", mode="assessment", server=server.url)._repr_html_()  # as a book page's cell would
     assert block == remote_html(server.url)
     assert not any(k.explanation in block for k in quiz_set()[1].keys)  # the questions and keys stay on the server
@@ -115,6 +115,7 @@ def test_a_static_page_on_another_site_answers_through_cors_and_queues_while_off
     context = browser.new_context()
     page = context.new_page()
     try:
+        server.start()
         page.goto(f"{origin}/quiz.html")  # no token in the address: the page asks for it
         page.wait_for_selector("#afq-token")
         page.fill("#afq-token", server.token("s2"))
