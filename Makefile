@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: book test chromium node clean
+.PHONY: book test chromium postgresql node clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(VENV)/.book-deps: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[book,grading,test]'
+	$(BIN)/pip install --quiet -e '.[book,grading,serve,test]'
 	touch $@
 
 # Pages run from jupyter-cache, keyed on their own code. When the facts or quiz
@@ -38,6 +38,12 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The serve tests start their own PostgreSQL server from Debian's package.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the serve tests..."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 # Node tools for the tests (axe-core, configurable-http-proxy), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -46,7 +52,7 @@ node_modules/.installed: package.json package-lock.json
 node: node_modules/.installed
 
 # pytest exits 5 when it collects no test; say so loudly instead of failing obscurely.
-test: $(VENV)/.test-deps chromium node
+test: $(VENV)/.test-deps chromium postgresql node
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 

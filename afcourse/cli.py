@@ -12,10 +12,20 @@ from rich.console import Console
 from rich.table import Table
 
 from afcourse.common.fileio import OutputExistsError, write_atomic
+from afcourse.serve.cli import serve_commands
 
 app = typer.Typer(help="Facts, quizzes, exports and grading for the afcourse module.", no_args_is_help=True)
 facts_app = typer.Typer(help="Inspect and export the fact base.", no_args_is_help=True)
 app.add_typer(facts_app, name="facts")
+
+
+def _student_page() -> str:
+    from afcourse.quizui.remote import remote_page  # the browser client that `afcourse serve` hands to students
+
+    return remote_page()
+
+
+app.add_typer(serve_commands(student_page=_student_page), name="serve")
 
 out = Console()
 err = Console(stderr=True)
@@ -362,9 +372,11 @@ def grade_command(
     from afcourse.grading.pipeline import grade
 
     try:
-        result = grade(quiz_dir, submissions, out_dir, force=force, layout=layout, feedback=feedback,
-                       show_key=not hide_key, roster=roster)
-    except (GradingError, OutputExistsError, ValueError) as exc:
+        from afcourse.serve.export import expand_databases  # a server's SQLite database reads as its submissions
+
+        result = grade(quiz_dir, expand_databases(quiz_dir, submissions), out_dir, force=force, layout=layout,
+                       feedback=feedback, show_key=not hide_key, roster=roster)
+    except (GradingError, OutputExistsError, ValueError, RuntimeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
     for problem in result.problems[:20]:

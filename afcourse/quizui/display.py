@@ -70,7 +70,8 @@ class QuizDisplay:
 
 def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-check", student_id: str | None = None,
               name: str | None = None, save_to: str | Path | None = None, variant: str | int | None = None,
-              quizzes_dir: str | Path | None = None, facts_dir: str | Path | None = None) -> QuizDisplay:
+              quizzes_dir: str | Path | None = None, facts_dir: str | Path | None = None,
+              server: str | None = None, token: str | None = None) -> QuizDisplay:
     """A quiz to show in a notebook: put the call last in a cell, or call ``.display()`` on the result.
 
     ``quiz`` is a chapter id (its committed self-check set in ``quizzes/<chapter>/``, or
@@ -84,7 +85,19 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
     ``submission-<quiz>-<student>.json`` in the working folder) as an
     ``afcourse.submission/1`` file, restores the saved answers when shown again, and
     has a Submit button; submitted answers are final.
+
+    ``server=URL`` (an ``afcourse serve`` server; ``token`` from the student's link) takes
+    the questions from the server and saves every answer there instead (see
+    :mod:`afcourse.quizui.remote`); without a token it gives the browser client, for a static page.
     """
+    if server is not None:
+        from afcourse.quizui.remote import RemotePage, remote_controller
+
+        if not token:
+            return RemotePage(server)
+        shown = QuizDisplay(remote_controller(server, token))
+        shown.controller.store.on_sent.append(lambda: shown._widget and shown._widget.refresh_summary())
+        return shown
     if mode == "self-check":
         if student_id or save_to:
             raise ValueError("student_id and save_to are for mode='assessment'; a self-check quiz records nothing")
