@@ -13,7 +13,7 @@ from statistics import median
 
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.generate import SUBSTITUTE
+from afcourse.bank.generate import SUBSTITUTE, VERSION
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
 from afcourse.common.text import normalise
 
@@ -169,8 +169,8 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = [sub] if sub == fact.speaker or truth.said_something_similar(base, sub, fact) else []
     elif template == "disagreement-source-choice":
         given = values[next(iter(right))]
-        answer = item.question.stem.rsplit("\u201c", 1)[-1].rstrip("\u201d?")
-        bad = [w for w in wrong if truth.source_gives(fact, w, answer)]
+        answer = values[VERSION]
+        bad = [w for w in wrong if truth.source_gives(fact, w, answer) or w in fact.silent]
         bad += [] if truth.source_gives(fact, given, answer) else [f"key {given}"]
     elif template == "events-in-year-multi":
         year = int(item.question.stem.split(" in ", 1)[1].split("?")[0])
@@ -181,7 +181,7 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = [w for w in wrong if any(d.speaker == w or truth.said_something_similar(base, w, d) for d in denials)]
     elif template == "statement-source-choice":
         bad = [w for w in wrong if w == values[next(iter(right))]
-               or truth.said_something_similar(base, base.sources[w].author_id, fact)]
+               or truth.author_claims_similar(base, base.sources[w].author_id, fact)]
     elif template == "person-role-tf" and SUBSTITUTE in values:
         bad = [values[SUBSTITUTE]] if truth.holds_similar_role(fact, values[SUBSTITUTE]) else []
     elif template == "quantity-tf" and SUBSTITUTE in values:
