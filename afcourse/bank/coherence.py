@@ -1,15 +1,20 @@
-"""Which items may sit in one quiz together: no shared fact, no shared answer.
+"""Which items may sit in one quiz together: nothing asked twice, nothing answered for another.
 
-A quiz reads as one piece when no two of its questions ask about the same fact and no
-two have the same answer (two questions answered "2016" read as a trick, and the second
-is easier for the first). :func:`conflict` says why two items clash, or ``None``; quiz
-sets consult it for every pair they put together.
+A quiz reads as one piece when no two of its questions ask about the same fact or the same
+event, no two have the same answer (two questions answered "2016" read as a trick), and no
+question's text or options give away another's answer (a stem naming Kabulov next to "Who
+said ...?" answered Kabulov). :func:`conflict` says why two items clash, or ``None``; quiz sets
+consult it for every pair they put together.
 """
 
 from __future__ import annotations
 
-from afcourse.bank.models import ChoiceKey, Item, NumericKey, TextKey
+import re
+
+from afcourse.bank.models import ChoiceKey, Item, MultiKey, NumericKey, TextKey
 from afcourse.common.text import normalise
+
+MIN_REVEALING = 4  # shorter answer forms ("US", "UN") occur in too many texts to count as a giveaway
 
 
 def answer_forms(item: Item) -> frozenset[str]:
@@ -28,12 +33,51 @@ def answer_forms(item: Item) -> frozenset[str]:
     return frozenset()
 
 
-def conflict(a: Item, b: Item) -> str | None:
-    """Why ``a`` and ``b`` should not be in one quiz, or ``None`` when they may."""
+def _key_names(item: Item) -> set[str]:
+    """Words that would give ``item``'s answer away if another item printed them: its answer forms
+    that are names (not bare numbers) and, for a person, the surname."""
+    key = item.answer.key
+    texts: list[str] = []
+    if isinstance(key, ChoiceKey) and item.question.type == "single_choice":
+        texts = [c.text for c in item.question.choices if c.id == key.correct]
+        person = item.values.get(key.correct, "")
+        if texts and person == "-".join(normalise(texts[0]).split()):  # "Zamir Kabulov" ~ zamir-kabulov
+            texts.append(texts[0].split()[-1])
+    elif isinstance(key, MultiKey):
+        texts = [c.text for c in item.question.choices if c.id in key.correct]
+    elif isinstance(key, TextKey):
+        texts = list(key.accepted)
+    names = {normalise(t) for t in texts}
+    return {n for n in names if len(n) >= MIN_REVEALING and not re.fullmatch(r"[\d ]+", n)}
+
+
+def _shown_text(item: Item) -> str:
+    q = item.question
+    return " " + normalise(" ".join([q.stem, *(c.text for c in q.choices), *(p.text for p in q.prompts)])) + " "
+
+
+def reveals(a: Item, b: Item) -> str | None:
+    """The part of ``b``'s answer that ``a``'s stem or options print, or ``None``."""
+    shown = _shown_text(a)
+    return next((name for name in sorted(_key_names(b)) if f" {name} " in shown), None)
+
+
+def conflict(a: Item, b: Item, same_fact_allowed: bool = False) -> str | None:
+    """Why ``a`` and ``b`` should not be in one quiz, or ``None`` when they may.
+
+    ``same_fact_allowed`` lifts only the one-item-per-fact rule (for sets that ask for it).
+    """
     shared = set(a.answer.fact_ids) & set(b.answer.fact_ids)
-    if shared:
+    if shared and not same_fact_allowed:
         return f"both ask about {sorted(shared)[0]}"
+    occasion = set(a.occasions) & set(b.occasions)
+    if occasion and not shared:
+        return f"both ask about the same event ({sorted(occasion)[0]})"
     same = answer_forms(a) & answer_forms(b)
     if same:
         return f"both have the answer {sorted(same)[0]!r}"
+    for one, other in ((a, b), (b, a)):
+        given = reveals(one, other)
+        if given:
+            return f"{one.id} shows {given!r}, the answer of {other.id}"
     return None

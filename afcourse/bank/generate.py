@@ -21,6 +21,7 @@ from afcourse.bank.models import AnswerKey, Choice, ChoiceKey, Item, MatchKey, M
 from afcourse.bank import truth
 
 N_OPTIONS = 4
+YEAR_SPREAD = 6  # year distractors lie within this many years of the key
 ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact
 SUBSTITUTE = "substitute"
 VERSION = "version"  # disagreement items: the account the question asks about
@@ -60,6 +61,25 @@ def _active_years(base: FactBase) -> dict[str, set[int]]:
             for participant in fact.participants:
                 years.setdefault(participant, set()).add(fact.date.year)
     return years
+
+
+def occasions(fact) -> set[str]:
+    """The events a fact is about: the event itself, the allegation or event a statement answers, and
+    the day (or month) a person said something, since one interview gives several statements, and the
+    month of an event or a founding."""
+    found = {f"event:{fact.id}"} if fact.kind in ("event", "statement") else set()
+    if getattr(fact, "responds_to", None):
+        found.add(f"event:{fact.responds_to}")
+    date = getattr(fact, "date", None)
+    if fact.kind in ("statement", "quotation") and date and date.month:
+        found.add(f"said:{fact.speaker}:{date.human()}")
+    if date and date.day:
+        found.add(f"day:{date.year}-{date.month:02d}-{date.day:02d}")
+    founded = getattr(fact, "founded", None)
+    for when in (date if fact.kind in ("event", "quantity") else None, founded):
+        if when and when.month:  # an event and a founding in one month: the same happening told twice
+            found.add(f"month:{when.year}-{when.month:02d}")
+    return found
 
 
 class _Builder:
@@ -109,7 +129,8 @@ class _Builder:
                            fact_ids=[f.id for f in facts])
         difficulty = min(0.95, max(0.05, BASE_DIFFICULTY[type] + difficulty_bonus))
         return Item(question=question, answer=answer, template=template, difficulty=round(difficulty, 2),
-                    values={choice_id(v): v for v, _ in [*choices, *prompts]})
+                    values={choice_id(v): v for v, _ in [*choices, *prompts]},
+                    occasions=sorted({o for fact in facts for o in occasions(fact)}))
 
     def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
                       explanation, bonus=0.0) -> Item | None:
@@ -163,8 +184,8 @@ def _year_distractors(b: _Builder, item_id: str, fact) -> list[tuple[str, str]]:
     taken = truth.event_years(fact)
     first, last = min(taken), max(taken)
     rng = b.rng(item_id)
-    below = [y for y in range(first - 1, first - 9, -1) if y not in taken]
-    above = [y for y in range(last + 1, last + 9) if y <= b.latest_year]
+    below = [y for y in range(first - 1, first - 1 - YEAR_SPREAD, -1) if y not in taken]
+    above = [y for y in range(last + 1, last + 1 + YEAR_SPREAD) if y <= b.latest_year]
     rng.shuffle(below)  # not always the nearest years: spaced like real alternatives
     rng.shuffle(above)
     years = balanced_options(fact.date.year, below, above, rng) or []
@@ -526,7 +547,8 @@ def organisation_items(b: _Builder, fact) -> Iterator[Item]:
                      key=NumericKey(value=year, tolerance=0), explanation=fact.statement)
         item_id = f"{fact.id}:founded-choice"
         rng = b.rng(item_id)
-        below, above = list(range(year - 1, year - 9, -1)), [y for y in range(year + 1, year + 9) if y <= b.latest_year]
+        below = list(range(year - 1, year - 1 - YEAR_SPREAD, -1))
+        above = [y for y in range(year + 1, year + 1 + YEAR_SPREAD) if y <= b.latest_year]
         rng.shuffle(below)
         rng.shuffle(above)
         wrong = [(str(y), str(y)) for y in balanced_options(year, below, above, rng) or []]
@@ -617,6 +639,18 @@ def quantity_items(b: _Builder, fact) -> Iterator[Item]:
 
 # --- statements and quotations (attribution only) ---------------------------------------------------------------
 
+COUNTRY_WORDS = {"russia": ("russia", "moscow", "kremlin"), "united-states": ("united states", "american", "washington", "us "),
+                 "afghanistan": ("kabul", "afghan government"), "soviet-union": ("soviet", "ussr")}
+"""How a claim names a state besides its name: its capital, its adjective."""
+
+
+def _names_country(b: _Builder, text: str, country: str) -> bool:
+    """Does ``text`` name ``country``? (A Russian official is no believable author of "Russia spread ...".)"""
+    words = f" {text.lower()} "
+    forms = (b.name(country).lower().removeprefix("the "), *COUNTRY_WORDS.get(country, ()))
+    return any(f in words for f in forms)
+
+
 def _names_any(b: _Builder, text: str, refs) -> bool:
     """Does ``text`` name any of ``refs`` (so an option would repeat the stem)?"""
     words = f" {text.lower()} "
@@ -644,8 +678,8 @@ def said_clause(fact) -> str | None:
 
 
 def _hedged(fact, verb: str) -> str:
-    """"reportedly said" when the statement is only reported, so the stem keeps the source's hedge."""
-    return f"reportedly {verb}" if "reportedly" in fact.statement.lower() else verb
+    """"reportedly stated" when the statement is only reported, so the stem keeps the source's hedge."""
+    return f"reportedly {verb}" if fact.reported or "reportedly" in fact.statement.lower() else verb
 
 
 def _speaker_kind(b: _Builder, speaker: str) -> str:
@@ -748,8 +782,10 @@ def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
     if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
         return []
     home, kind = b.base.facts[fact.speaker].country, _speaker_kind(b, fact.speaker)
+    clause = said_clause(fact) if fact.kind == "statement" else fact.said
     speakers = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
                 if p.country not in (None, home) and _speaker_kind(b, p.id) == kind and p.id in b.speaker_tags
+                and not _names_country(b, clause or "", p.country)
                 and not truth.said_something_similar(b.base, p.id, fact)]
     on_topic = [p for p in speakers if set(fact.tags) & b.speaker_tags[p.id]]
     return [(p.id, p.name) for p in (on_topic or speakers)]

@@ -173,6 +173,8 @@ class StatementFact(_Fact):
     gist: Text = Field(description="what was said, as a clause: 'Russia was arming the Taliban'")
     short: str | None = Field(None, description="the gist in at most 20 words, as a clause, for question stems; "
                                                  "keeps any hedge ('reportedly') of the statement")
+    reported: bool = Field(False, description="known only through a report (a newspaper, an agency, 'reportedly'): "
+                                              "questions say 'reportedly' and never present it as established")
     date: PartialDate | None = None
     venue: str | None = None
     responds_to: Slug | None = None

@@ -16,7 +16,8 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from afcourse.common.fileio import OutputExistsError, write_atomic
-from afcourse.bank.coherence import answer_forms
+from afcourse.bank.coherence import answer_forms, conflict
+from afcourse.facts.teaching import taught_facts
 from afcourse.bank.generate import stable_hash
 from afcourse.bank.models import ITEM_TYPES, Item, Question
 from afcourse.quiz.models import KeyFile, QuizFile, ScoringRules, Variant
@@ -59,7 +60,9 @@ def select_items(pool: list[Item], n: int, rng: random.Random, type_mix: dict[st
             return False
         if used_answers.intersection(answers[item.id]):
             return False
-        return not quota or quota[item.question.type] > 0
+        if quota and quota[item.question.type] <= 0:
+            return False
+        return not any(conflict(item, other, same_fact_allowed=allow_same_fact) for other in chosen)
 
     bounds = [round(i * len(pool) / n) for i in range(n + 1)]
     for index in rng.sample(range(n), n):
@@ -199,5 +202,8 @@ DEFAULT_ITEMS = 10
 
 
 def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
-    """The committed self-check set of a chapter: 10 items, seed ``<chapter>-self-check``."""
-    return make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=f"{chapter}-self-check", title=title)
+    """The committed self-check set of a chapter: 10 items, seed ``<chapter>-self-check``, drawn only
+    from items on facts the chapter's text teaches (:func:`afcourse.facts.teaching.taught_facts`)."""
+    taught = taught_facts().get(chapter, frozenset())
+    pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)]
+    return make_quiz_set(pool, chapters=[chapter], n=DEFAULT_ITEMS, seed=f"{chapter}-self-check", title=title)
