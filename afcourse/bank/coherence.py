@@ -34,20 +34,22 @@ def answer_forms(item: Item) -> frozenset[str]:
 
 
 def _key_names(item: Item) -> set[str]:
-    """Words that would give ``item``'s answer away if another item printed them: its answer forms
-    that are names (not bare numbers) and, for a person, the surname."""
+    """Words that would give ``item``'s answer away if another item printed them: its answers of two
+    words or more ("Zamir Kabulov", "the Russian Foreign Ministry") and a person's surname. One-word
+    names such as "Russia" or "Iran" are the course's subject and named everywhere; numbers are not names."""
     key = item.answer.key
     texts: list[str] = []
+    surnames: set[str] = set()
     if isinstance(key, ChoiceKey) and item.question.type == "single_choice":
         texts = [c.text for c in item.question.choices if c.id == key.correct]
-        person = item.values.get(key.correct, "")
-        if texts and person == "-".join(normalise(texts[0]).split()):  # "Zamir Kabulov" ~ zamir-kabulov
-            texts.append(texts[0].split()[-1])
+        if texts and item.values.get(key.correct) == "-".join(normalise(texts[0]).split()):  # a person's id
+            surnames.add(normalise(texts[0].split()[-1]))
     elif isinstance(key, MultiKey):
         texts = [c.text for c in item.question.choices if c.id in key.correct]
     elif isinstance(key, TextKey):
         texts = list(key.accepted)
-    names = {normalise(t) for t in texts}
+        surnames = {normalise(t) for t in texts if len(t.split()) == 1}
+    names = {normalise(t) for t in texts if len(t.split()) > 1} | surnames
     return {n for n in names if len(n) >= MIN_REVEALING and not re.fullmatch(r"[\d ]+", n)}
 
 

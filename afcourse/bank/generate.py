@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import random
+from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Callable, Iterable, Iterator
 
@@ -95,6 +96,7 @@ class _Builder:
         referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
                                                  getattr(f, "speaker", None)] if r}
         self.active_countries = [c for c in self.countries if c in referenced]
+        self.ranks: dict[str, Counter] = defaultdict(Counter)  # template -> how often the key had each rank
         self.speaker_tags: dict[str, set[str]] = {}
         for fact in base:
             if fact.kind in ("statement", "quotation"):
@@ -167,16 +169,20 @@ def _when(date) -> str:
 
 
 def balanced_options(key: float, below: list[float], above: list[float], rng: random.Random,
-                     n_wrong: int = N_OPTIONS - 1) -> list[float] | None:
+                     used: Counter, n_wrong: int = N_OPTIONS - 1) -> list[float] | None:
     """``n_wrong`` distractors around ``key`` so that the key's rank among the sorted options is
-    drawn evenly (it is not always the middle, the smallest or the largest option).
+    balanced over the bank (it is not mostly the middle, the smallest or the largest option).
 
     ``below`` and ``above`` are the candidates on each side, nearest first; None when too few.
+    ``used`` counts the ranks given so far for the template: the least used possible rank is taken,
+    which makes up for keys near the sources' last year, whose options can only lie below them.
     """
     ranks = [r for r in range(n_wrong + 1) if r <= len(below) and n_wrong - r <= len(above)]
     if not ranks:
         return None
-    rank = rng.choice(ranks)
+    fewest = min(used[r] for r in ranks)
+    rank = rng.choice([r for r in ranks if used[r] == fewest])
+    used[rank] += 1
     return sorted(below[:rank]) + sorted(above[:n_wrong - rank])
 
 
@@ -188,7 +194,7 @@ def _year_distractors(b: _Builder, item_id: str, fact) -> list[tuple[str, str]]:
     above = [y for y in range(last + 1, last + 1 + YEAR_SPREAD) if y <= b.latest_year]
     rng.shuffle(below)  # not always the nearest years: spaced like real alternatives
     rng.shuffle(above)
-    years = balanced_options(fact.date.year, below, above, rng) or []
+    years = balanced_options(fact.date.year, below, above, rng, b.ranks["event-year-choice"]) or []
     return [(str(y), str(y)) for y in years]
 
 
@@ -392,7 +398,7 @@ def _role_when(role) -> str:
     return ""
 
 
-def _is_office(title: str) -> bool:
+def is_office(title: str) -> bool:
     """A post one person holds at a time ("Foreign Minister of Russia"), not a kind of person ("US Army general")."""
     lowered = title.lower()
     return "(" not in title and not lowered.startswith(("former ", "a ", "an ")) and any(
@@ -400,18 +406,18 @@ def _is_office(title: str) -> bool:
         w in lowered for w in ("general", "candidate", "author", *COMMENTATOR_WORDS))
 
 
-def _specific(role) -> bool:
+def specific_role(role) -> bool:
     """A post that only one person fits at the role's date: an office dated to the month (or by its
     start and end), or a role with an authored question. "head of US forces in 2018" fits two people."""
     if role.ask:
         return True
     precise = (role.start and role.end) or (role.as_of and role.as_of.month)
-    return bool(precise) and _is_office(role.title)
+    return bool(precise) and is_office(role.title)
 
 
 def _with_article(title: str) -> str:
     """"the Foreign Minister of Russia", "a freelance expert based in Warsaw"."""
-    if _is_office(title):
+    if is_office(title):
         return f"the {title}"
     return f"{'an' if title[:1].lower() in 'aeiou' else 'a'} {title}"
 
@@ -433,7 +439,7 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
         dated = role.start or role.as_of or role.end
         if dated:
             yield from _role_true_false(b, fact, role, n)
-        if not _specific(role):
+        if not specific_role(role):
             continue
         stem = _role_question(role)
         explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
@@ -461,10 +467,10 @@ def _role_true_false(b: _Builder, fact, role, n: int) -> Iterator[Item]:
     believe: Lavrov as President of Russia, not Lavrov as US Secretary of State)."""
     item_id = f"{fact.id}:role-tf:{n}"
     dated = role.start or role.as_of or role.end
-    if not _is_office(role.title):  # "a former warlord": a swap would be unprovable, not plainly false
+    if not is_office(role.title):  # "a former warlord": a swap would be unprovable, not plainly false
         return
     borrowed = sorted({r.title for p in b.people if p.id != fact.id and p.country == fact.country and fact.country
-                       for r in p.roles if (r.start or r.as_of or r.end) and _is_office(r.title)
+                       for r in p.roles if (r.start or r.as_of or r.end) and is_office(r.title)
                        and abs((r.start or r.as_of or r.end).year - dated.year) <= 3
                        and not truth.holds_similar_role(fact, r.title)})
     if not borrowed:
@@ -551,7 +557,7 @@ def organisation_items(b: _Builder, fact) -> Iterator[Item]:
         above = [y for y in range(year + 1, year + 1 + YEAR_SPREAD) if y <= b.latest_year]
         rng.shuffle(below)
         rng.shuffle(above)
-        wrong = [(str(y), str(y)) for y in balanced_options(year, below, above, rng) or []]
+        wrong = [(str(y), str(y)) for y in balanced_options(year, below, above, rng, b.ranks["org-founded-choice"]) or []]
         chosen = b.single_choice(item_id=item_id, template="org-founded-choice", facts=[fact],
                                  stem=stem, right=(str(year), str(year)), wrong=wrong, explanation=fact.statement)
         if chosen:
@@ -585,10 +591,14 @@ def _format_number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
+SINGULAR_ENDINGS = (("ies", "y"), ("men", "man"), ("s", ""))
+
+
 def with_unit(value: float, unit: str) -> str:
     """"3 rounds", "1 laboratory", "25 percent": the unit in the singular for one."""
-    if value == 1 and unit.endswith("s"):
-        unit = unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]
+    if value == 1:
+        plural, singular = next(((p, s) for p, s in SINGULAR_ENDINGS if unit.endswith(p)), ("", ""))
+        unit = unit[:len(unit) - len(plural)] + singular
     return f"{_format_number(value)} {unit}"
 
 
@@ -601,13 +611,13 @@ def _nice_step(value: float) -> float:
     return min(steps, key=lambda s: abs(s - target))
 
 
-def number_distractors(value: float, rng: random.Random, percent: bool = False) -> list[float]:
+def number_distractors(value: float, rng: random.Random, used: Counter, percent: bool = False) -> list[float]:
     """Three wrong numbers spaced by a round step around ``value`` (not multiples of it), with the
     key's rank among the four options drawn evenly."""
     step = (5 if value <= 30 else 10) if percent else _nice_step(value)
     below = [value - step * k for k in (1, 2, 3) if value - step * k > 0]
     above = [value + step * k for k in (1, 2, 3) if not percent or value + step * k < 100]
-    return balanced_options(value, below, above, rng) or []
+    return balanced_options(value, below, above, rng, used) or []
 
 
 def quantity_items(b: _Builder, fact) -> Iterator[Item]:
@@ -621,7 +631,8 @@ def quantity_items(b: _Builder, fact) -> Iterator[Item]:
                  key=NumericKey(value=value, tolerance=tolerance), explanation=fact.statement)
     item_id = f"{fact.id}:choice"
     wrong = [(_format_number(w), with_unit(w, unit)) for w in
-             number_distractors(value, b.rng(item_id), percent=unit == "percent") if abs(w - value) > tolerance]
+             number_distractors(value, b.rng(item_id), b.ranks["quantity-choice"], percent=unit == "percent")
+             if abs(w - value) > tolerance]
     chosen = b.single_choice(item_id=item_id, template="quantity-choice", facts=[fact], stem=fact.ask,
                              right=(_format_number(value), with_unit(value, unit)), wrong=wrong,
                              explanation=fact.statement)
@@ -682,12 +693,13 @@ def _hedged(fact, verb: str) -> str:
     return f"reportedly {verb}" if fact.reported or "reportedly" in fact.statement.lower() else verb
 
 
-def _speaker_kind(b: _Builder, speaker: str) -> str:
-    kind = b.base.entity_kind(speaker)
+def speaker_kind(base: FactBase, speaker: str) -> str:
+    """The kind of speaker, for offering like with like: official, commentator, state or a kind of body."""
+    kind = base.entity_kind(speaker)
     if kind == "person":
-        return "commentator" if _commentator(b.base.facts[speaker]) else "official"
+        return "commentator" if _commentator(base.facts[speaker]) else "official"
     if kind == "organisation":
-        category = b.base.facts[speaker].category
+        category = base.facts[speaker].category
         return next((f"bodies-{n}" for n, group in enumerate(BODY_KINDS) if category in group), category)
     return kind
 
@@ -697,11 +709,11 @@ def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
     analyst) and era, from the speaker's country when there are enough; states for a state; bodies of the
     same kind for a body."""
     kind = b.base.entity_kind(fact.speaker)
-    wanted = _speaker_kind(b, fact.speaker)
+    wanted = speaker_kind(b.base, fact.speaker)
     if kind == "person":
         home = b.base.facts[fact.speaker].country
         people = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
-                  if _speaker_kind(b, p.id) == wanted]
+                  if speaker_kind(b.base, p.id) == wanted]
         same = [p.id for p in people if home and p.country == home]
         candidates = same if len(same) > N_OPTIONS else [p.id for p in people]
     elif kind == "country":
@@ -709,7 +721,7 @@ def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
         candidates = [c for c in b.active_countries if not (after_ussr and c == "soviet-union")]
     else:
         orgs = [o for o in b.base.of_kind("organisation") if o.id not in b.authors]
-        candidates = [o.id for o in orgs if _speaker_kind(b, o.id) == wanted]
+        candidates = [o.id for o in orgs if speaker_kind(b.base, o.id) == wanted]
     return [(c, b.name(c)) for c in candidates
             if c != fact.speaker and not truth.said_something_similar(b.base, c, fact)]
 
@@ -781,10 +793,10 @@ def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
     official for a Russian one, not a Syrian president for an American analyst)."""
     if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
         return []
-    home, kind = b.base.facts[fact.speaker].country, _speaker_kind(b, fact.speaker)
+    home, kind = b.base.facts[fact.speaker].country, speaker_kind(b.base, fact.speaker)
     clause = said_clause(fact) if fact.kind == "statement" else fact.said
     speakers = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
-                if p.country not in (None, home) and _speaker_kind(b, p.id) == kind and p.id in b.speaker_tags
+                if p.country not in (None, home) and speaker_kind(b.base, p.id) == kind and p.id in b.speaker_tags
                 and not _names_country(b, clause or "", p.country)
                 and not truth.said_something_similar(b.base, p.id, fact)]
     on_topic = [p for p in speakers if set(fact.tags) & b.speaker_tags[p.id]]
@@ -884,6 +896,7 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
     builder = _Builder(base)
     items: list[Item] = []
     for chapter in sorted(wanted):
+        builder.ranks.clear()  # balanced per chapter, so a chapter's items are the same in any bank built
         facts = base.in_chapter(chapter)
         for fact in facts:
             items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))

@@ -132,6 +132,8 @@ class OrganisationFact(_Fact):
     kind: Literal["organisation"]
     name: Text
     abbreviation: str | None = None
+    abbreviation_used: bool = Field(True, description="false when the sources never use the abbreviation: "
+                                                    "questions then spell the name out")
     aliases: list[str] = []
     category: Text = Field(description="e.g. 'military alliance', 'militant movement', 'government body'")
     founded: PartialDate | None = None
