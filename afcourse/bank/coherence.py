@@ -2,7 +2,7 @@
 
 A quiz reads as one piece when no two of its questions ask about the same fact or the same
 event, no two have the same answer (two questions answered "2016" read as a trick), and no
-question's text or options give away another's answer (a stem naming Kabulov next to "Who
+question's text gives away another's answer (a stem naming Kabulov next to "Who
 said ...?" answered Kabulov). :func:`conflict` says why two items clash, or ``None``; quiz sets
 consult it for every pair they put together.
 """
@@ -33,6 +33,12 @@ def answer_forms(item: Item) -> frozenset[str]:
     return frozenset()
 
 
+def _is_person(text: str, value: str) -> bool:
+    """An option naming a person: a name of two words or more whose id is made from it ("Zamir Kabulov" ~
+    zamir-kabulov), not a body or a state ("the United States")."""
+    return len(text.split()) > 1 and not text.lower().startswith("the ") and value == "-".join(normalise(text).split())
+
+
 def _key_names(item: Item) -> set[str]:
     """Words that would give ``item``'s answer away if another item printed them: its answers of two
     words or more ("Zamir Kabulov", "the Russian Foreign Ministry") and a person's surname. One-word
@@ -42,7 +48,7 @@ def _key_names(item: Item) -> set[str]:
     surnames: set[str] = set()
     if isinstance(key, ChoiceKey) and item.question.type == "single_choice":
         texts = [c.text for c in item.question.choices if c.id == key.correct]
-        if texts and item.values.get(key.correct) == "-".join(normalise(texts[0]).split()):  # a person's id
+        if texts and _is_person(texts[0], item.values.get(key.correct, "")):
             surnames.add(normalise(texts[0].split()[-1]))
     elif isinstance(key, MultiKey):
         texts = [c.text for c in item.question.choices if c.id in key.correct]
@@ -54,12 +60,14 @@ def _key_names(item: Item) -> set[str]:
 
 
 def _shown_text(item: Item) -> str:
+    """What an item states rather than offers: its stem and matching prompts (its options are only
+    possibilities, and one source among four is no giveaway)."""
     q = item.question
-    return " " + normalise(" ".join([q.stem, *(c.text for c in q.choices), *(p.text for p in q.prompts)])) + " "
+    return " " + normalise(" ".join([q.stem, *(p.text for p in q.prompts)])) + " "
 
 
 def reveals(a: Item, b: Item) -> str | None:
-    """The part of ``b``'s answer that ``a``'s stem or options print, or ``None``."""
+    """The part of ``b``'s answer that ``a``'s stem or matching prompts print, or ``None``."""
     shown = _shown_text(a)
     return next((name for name in sorted(_key_names(b)) if f" {name} " in shown), None)
 

@@ -790,11 +790,15 @@ def _speaker_true_false(b: _Builder, fact, speaker: str, template: str, saying: 
 def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
     """Substitutes for a false true/false version: people of the same kind and era from another country
     who speak on the same subject, so the swapped attribution is plainly wrong yet believable (an Afghan
-    official for a Russian one, not a Syrian president for an American analyst)."""
+    official for a Russian one, not a Syrian president for an American analyst). Only for a claim dated
+    to the month (the occasion makes the swap false, not merely unrecorded) that does not speak for the
+    speaker's own country."""
     if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
         return []
     home, kind = b.base.facts[fact.speaker].country, speaker_kind(b.base, fact.speaker)
     clause = said_clause(fact) if fact.kind == "statement" else fact.said
+    if _names_country(b, clause or "", home) or not (fact.date and fact.date.month):
+        return []  # "Russia would ...": only its own officials could say it; undated: no occasion pins it
     speakers = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
                 if p.country not in (None, home) and speaker_kind(b.base, p.id) == kind and p.id in b.speaker_tags
                 and not _names_country(b, clause or "", p.country)
