@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from afcourse.bank.coherence import conflict, reveals
+from afcourse.bank.coherence import clash_map, conflict, reveals
 from afcourse.bank.generate import build_bank
 from afcourse.facts.factbase import load_facts
 from afcourse.facts.teaching import TAUGHT_FILE, compute_taught, dump_taught, taught_facts
@@ -72,3 +72,11 @@ def test_committed_sets_are_coherent_and_taught(base, bank):
         assert not [c for c in clashes if c], (chapter, [c for c in clashes if c])
         assert all(set(i.answer.fact_ids) <= taught_facts()[chapter] for i in items), chapter
         assert all(len(i.question.prompts) >= 3 for i in items if i.question.type == "matching"), chapter
+
+
+def test_clash_map_is_conflict_for_every_pair(bank):
+    items = [i for i in bank.values() if i.question.chapter == "interests"]
+    clashes = clash_map(items)
+    for n, a in enumerate(items):
+        for b in items[n + 1:]:
+            assert (b.id in clashes[a.id]) == (conflict(a, b) is not None), (a.id, b.id)

@@ -10,6 +10,7 @@ consult it for every pair they put together.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from afcourse.bank.models import ChoiceKey, Item, MultiKey, NumericKey, TextKey
 from afcourse.common.text import normalise
@@ -66,10 +67,35 @@ def _shown_text(item: Item) -> str:
     return " " + normalise(" ".join([q.stem, *(p.text for p in q.prompts)])) + " "
 
 
+class _Profile(NamedTuple):
+    facts: frozenset[str]
+    occasions: frozenset[str]
+    answers: frozenset[str]
+    names: tuple[str, ...]
+    shown: str
+
+
+_PROFILES: dict[int, tuple[Item, _Profile]] = {}
+MAX_PROFILES = 50_000
+
+
+def _profile(item: Item) -> _Profile:
+    """What :func:`conflict` compares, computed once per item object (quiz sets compare every pair)."""
+    cached = _PROFILES.get(id(item))
+    if cached is not None and cached[0] is item:
+        return cached[1]
+    if len(_PROFILES) >= MAX_PROFILES:
+        _PROFILES.clear()
+    profile = _Profile(frozenset(item.answer.fact_ids), frozenset(item.occasions), answer_forms(item),
+                       tuple(sorted(_key_names(item))), _shown_text(item))
+    _PROFILES[id(item)] = (item, profile)
+    return profile
+
+
 def reveals(a: Item, b: Item) -> str | None:
     """The part of ``b``'s answer that ``a``'s stem or matching prompts print, or ``None``."""
-    shown = _shown_text(a)
-    return next((name for name in sorted(_key_names(b)) if f" {name} " in shown), None)
+    shown = _profile(a).shown
+    return next((name for name in _profile(b).names if f" {name} " in shown), None)
 
 
 def conflict(a: Item, b: Item, same_fact_allowed: bool = False) -> str | None:
@@ -77,13 +103,14 @@ def conflict(a: Item, b: Item, same_fact_allowed: bool = False) -> str | None:
 
     ``same_fact_allowed`` lifts only the one-item-per-fact rule (for sets that ask for it).
     """
-    shared = set(a.answer.fact_ids) & set(b.answer.fact_ids)
+    pa, pb = _profile(a), _profile(b)
+    shared = pa.facts & pb.facts
     if shared and not same_fact_allowed:
         return f"both ask about {sorted(shared)[0]}"
-    occasion = set(a.occasions) & set(b.occasions)
+    occasion = pa.occasions & pb.occasions
     if occasion and not shared:
         return f"both ask about the same event ({sorted(occasion)[0]})"
-    same = answer_forms(a) & answer_forms(b)
+    same = pa.answers & pb.answers
     if same:
         return f"both have the answer {sorted(same)[0]!r}"
     for one, other in ((a, b), (b, a)):
@@ -91,3 +118,30 @@ def conflict(a: Item, b: Item, same_fact_allowed: bool = False) -> str | None:
         if given:
             return f"{one.id} shows {given!r}, the answer of {other.id}"
     return None
+
+
+def clash_map(items: list[Item], same_fact_allowed: bool = False) -> dict[str, set[str]]:
+    """Item id -> ids of the items in ``items`` that :func:`conflict` forbids beside it, found through
+    indexes (facts, events, answers, names shown) rather than by comparing every pair."""
+    profiles = {item.id: _profile(item) for item in items}
+    clashes: dict[str, set[str]] = {item.id: set() for item in items}
+    index: dict[tuple[str, str], set[str]] = {}
+    for item_id, p in profiles.items():
+        keys = [("occasion", o) for o in p.occasions] + [("answer", a) for a in p.answers]
+        keys += [] if same_fact_allowed else [("fact", f) for f in p.facts]
+        for key in keys:
+            index.setdefault(key, set()).add(item_id)
+    for group in index.values():
+        for item_id in group:
+            clashes[item_id] |= group
+    by_id = {item.id: item for item in items}
+    for item_id, p in profiles.items():
+        for name in p.names:
+            for other_id, q in profiles.items():
+                if f" {name} " in q.shown:
+                    clashes[item_id].add(other_id)
+                    clashes[other_id].add(item_id)
+    for item_id in clashes:  # what the index over-counts: the same item, and a shared event on a shared fact
+        clashes[item_id].discard(item_id)
+        clashes[item_id] = {o for o in clashes[item_id] if conflict(by_id[item_id], by_id[o], same_fact_allowed)}
+    return clashes

@@ -16,7 +16,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from afcourse.common.fileio import OutputExistsError, write_atomic
-from afcourse.bank.coherence import answer_forms, conflict
+from afcourse.bank.coherence import answer_forms, clash_map
 from afcourse.facts.teaching import taught_facts
 from afcourse.bank.generate import stable_hash
 from afcourse.bank.models import ITEM_TYPES, Item, Question
@@ -40,16 +40,19 @@ def by_difficulty(items: list[Item]) -> list[Item]:
 
 
 def select_items(pool: list[Item], n: int, rng: random.Random, type_mix: dict[str, int] | None = None,
-                 allow_same_fact: bool = False, answers: dict[str, frozenset[str]] | None = None) -> list[Item]:
-    """Pick ``n`` items spread over the difficulty range: one per fact unless allowed, no answer twice.
+                 allow_same_fact: bool = False, answers: dict[str, frozenset[str]] | None = None,
+                 clashes: dict[str, set[str]] | None = None) -> list[Item]:
+    """Pick ``n`` items spread over the difficulty range, no two in conflict (:mod:`afcourse.bank.coherence`).
 
     ``pool`` is sorted by :func:`by_difficulty` and cut into ``n`` strata; one item is
     drawn from each, so every variant drawn this way has a comparable difficulty profile.
     ``answers`` (item id -> :func:`~afcourse.bank.coherence.answer_forms`) may be passed
-    in when the same pool is drawn from many times.
+    in when the same pool is drawn from many times, and so may ``clashes``
+    (:func:`~afcourse.bank.coherence.clash_map`: the items that may not sit beside each one).
     """
     quota = Counter(type_mix or {})
     answers = answers if answers is not None else {it.id: answer_forms(it) for it in pool}
+    clashes = clashes if clashes is not None else clash_map(pool, allow_same_fact)
     chosen: list[Item] = []
     chosen_ids: set[str] = set()
     used_facts: set[str] = set()
@@ -62,7 +65,7 @@ def select_items(pool: list[Item], n: int, rng: random.Random, type_mix: dict[st
             return False
         if quota and quota[item.question.type] <= 0:
             return False
-        return not any(conflict(item, other, same_fact_allowed=allow_same_fact) for other in chosen)
+        return not clashes[item.id] & chosen_ids
 
     bounds = [round(i * len(pool) / n) for i in range(n + 1)]
     for index in rng.sample(range(n), n):
@@ -122,12 +125,13 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     seed = str(seed)
     label = f"{'+'.join(chapters)}-{n}q" + (f"-{variants}v" if variants > 1 else "")
     answers = {it.id: answer_forms(it) for it in candidates}
+    clashes = clash_map(candidates, allow_same_fact)
     drawn: list[list[tuple[Item, Question]]] = []
     seen_sets: set[frozenset] = set()
     for v in range(variants):
         for attempt in range(MAX_REDRAWS):
             rng = _rng(seed, label, v, attempt)
-            picked = select_items(candidates, n, rng, type_mix, allow_same_fact, answers)
+            picked = select_items(candidates, n, rng, type_mix, allow_same_fact, answers, clashes)
             if frozenset(it.id for it in picked) not in seen_sets or attempt == MAX_REDRAWS - 1:
                 break
         seen_sets.add(frozenset(it.id for it in picked))
