@@ -387,6 +387,7 @@ def _groups(facts: list, fits: Callable[[list], bool]) -> Iterator[list]:
 
 # --- people -----------------------------------------------------------------------------------------------------
 
+MILITARY_WORDS = ("general", "command", "forces", "army", "admiral")
 COMMENTATOR_WORDS = ("expert", "analyst", "professor", "researcher", "journalist", "scholar", "author")
 
 
@@ -416,7 +417,9 @@ def specific_role(role) -> bool:
 
 
 def _with_article(title: str) -> str:
-    """"the Foreign Minister of Russia", "a freelance expert based in Warsaw"."""
+    """"the Foreign Minister of Russia", "Russia's ambassador", "a freelance expert based in Warsaw"."""
+    if title.split()[0].endswith("'s"):
+        return title
     if is_office(title):
         return f"the {title}"
     return f"{'an' if title[:1].lower() in 'aeiou' else 'a'} {title}"
@@ -424,6 +427,11 @@ def _with_article(title: str) -> str:
 
 def _role_question(role) -> str:
     return role.ask or f"Who was {_with_article(role.title)}{_role_when(role)}?"
+
+
+def _military(person) -> bool:
+    """A soldier (a general, a commander): offered for a military post, never for a president's."""
+    return any(w in r.title.lower() for r in person.roles for w in MILITARY_WORDS)
 
 
 def _commentator(person) -> bool:
@@ -443,11 +451,11 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
             continue
         stem = _role_question(role)
         explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
-        others = [p for p in b.contemporaries(b.people, dated.year if dated else None)
-                  if p.id != fact.id and not truth.holds_similar_role(p, role.title)
-                  and _commentator(p) == _commentator(fact)]
-        same_country = [p for p in others if p.country == fact.country]
-        pool = same_country if len(same_country) >= N_OPTIONS - 1 else others
+        compatriots = [p for p in b.contemporaries(b.people, dated.year if dated else None)
+                       if p.id != fact.id and p.country == fact.country and fact.country
+                       and not truth.holds_similar_role(p, role.title) and _commentator(p) == _commentator(fact)]
+        alike = [p for p in compatriots if _military(p) == _military(fact)]
+        pool = alike if len(alike) >= N_OPTIONS - 1 else compatriots  # a soldier for a soldier if we can
         chosen = b.single_choice(item_id=f"{fact.id}:role-choice:{n}", template="person-role-choice", stem=stem,
                                  facts=[fact], right=(fact.id, fact.name), wrong=[(p.id, p.name) for p in pool],
                                  explanation=explanation)
