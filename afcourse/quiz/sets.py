@@ -207,7 +207,12 @@ DEFAULT_ITEMS = 10
 
 def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
     """The committed self-check set of a chapter: 10 items, seed ``<chapter>-self-check``, drawn only
-    from items on facts the chapter's text teaches (:func:`afcourse.facts.teaching.taught_facts`)."""
+    from items on facts the chapter's text teaches (:func:`afcourse.facts.teaching.taught_facts`).
+
+    The taught list describes the package's own fact base; a bank made from other facts (none of
+    them in the list) is drawn from whole.
+    """
     taught = taught_facts().get(chapter, frozenset())
-    pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)]
+    known = taught.intersection(f for it in bank if it.question.chapter == chapter for f in it.answer.fact_ids)
+    pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)] if known else bank
     return make_quiz_set(pool, chapters=[chapter], n=DEFAULT_ITEMS, seed=f"{chapter}-self-check", title=title)
