@@ -159,6 +159,10 @@ def lint_command() -> None:
     problems = lint_items(items, base)
     for problem in problems:
         typer.echo(str(problem), err=True)
+    templates = {item.id: item.template for item in items}
+    failing = Counter(templates.get(p.item_id, p.item_id) for p in problems)
+    for template, n in sorted(Counter(templates.values()).items()):
+        out.print(f"  {template:<32} {n:>4} items  {failing[template]:>3} problems")
     if problems:
         _error(f"{len(problems)} problem(s) in {len(items)} items.")
         raise typer.Exit(1)

@@ -65,7 +65,7 @@ def test_approximate_quantity_has_tolerance(bank):
 
 def test_statement_asked_as_attribution_with_other_people(bank):
     item = bank["s-alleges:speaker-choice"]
-    assert item.question.stem == "Who alleged in March 2017 that the test movement received test supplies?"
+    assert item.question.stem == "In March 2017, who alleged that the test movement received test supplies?"
     names = {c.text for c in item.question.choices}
     assert "Edward Echo" in names and len(names) == 4
     tf = bank["s-alleges:speaker-tf"]
@@ -82,7 +82,7 @@ def test_deniers_multi_names_the_denial(bank):
 
 def test_disagreement_asks_which_source(bank):
     item = bank["d-began:source-choice:1"]
-    assert "\u201c2007\u201d" in item.question.stem
+    assert item.question.stem.endswith("Which of them dates their start to 2007?")
     assert item.values[item.answer.key.correct] == "globalsecurity-2021"
     assert "aliyev-2020" in item.values.values()  # the other version is a (false) option
 

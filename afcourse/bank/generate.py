@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import random
+from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Callable, Iterable, Iterator
 
@@ -21,9 +22,12 @@ from afcourse.bank.models import AnswerKey, Choice, ChoiceKey, Item, MatchKey, M
 from afcourse.bank import truth
 
 N_OPTIONS = 4
+YEAR_SPREAD = 6  # year distractors lie within this many years of the key
 ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact
 SUBSTITUTE = "substitute"
+VERSION = "version"  # disagreement items: the account the question asks about
 GROUP_SIZE = 4
+MIN_PAIRS = 3  # a matching item with two pairs is a true/false in disguise, and Moodle wants three
 STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "insisted",
                 "prediction": "predicted"}
 """Verbs that fit "Who <verb> that <gist>?"; a denial's gist is what the denier said, so it "insisted"."""
@@ -60,6 +64,25 @@ def _active_years(base: FactBase) -> dict[str, set[int]]:
     return years
 
 
+def occasions(fact) -> set[str]:
+    """The events a fact is about: the event itself, the allegation or event a statement answers, and
+    the day (or month) a person said something, since one interview gives several statements, and the
+    month of an event or a founding."""
+    found = {f"event:{fact.id}"} if fact.kind in ("event", "statement") else set()
+    if getattr(fact, "responds_to", None):
+        found.add(f"event:{fact.responds_to}")
+    date = getattr(fact, "date", None)
+    if fact.kind in ("statement", "quotation") and date and date.month:
+        found.add(f"said:{fact.speaker}:{date.human()}")
+    if date and date.day:
+        found.add(f"day:{date.year}-{date.month:02d}-{date.day:02d}")
+    founded = getattr(fact, "founded", None)
+    for when in (date if fact.kind in ("event", "quantity") else None, founded):
+        if when and when.month:  # an event and a founding in one month: the same happening told twice
+            found.add(f"month:{when.year}-{when.month:02d}")
+    return found
+
+
 class _Builder:
     """Shared context for the templates: the fact base and item assembly."""
 
@@ -71,8 +94,13 @@ class _Builder:
         self.people = [p for p in base.of_kind("person") if p.id not in self.authors]
         self.active_years = _active_years(base)
         referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
-                                                 getattr(f, "speaker", None), getattr(f, "country", None)] if r}
+                                                 getattr(f, "speaker", None)] if r}
         self.active_countries = [c for c in self.countries if c in referenced]
+        self.ranks: dict[str, Counter] = defaultdict(Counter)  # template -> how often the key had each rank
+        self.speaker_tags: dict[str, set[str]] = {}
+        for fact in base:
+            if fact.kind in ("statement", "quotation"):
+                self.speaker_tags.setdefault(fact.speaker, set()).update(fact.tags)
 
     def contemporaries(self, people: list, year: int | None) -> list:
         """The people active within :data:`ERA_YEARS` of ``year`` (all of them when the date is
@@ -103,7 +131,8 @@ class _Builder:
                            fact_ids=[f.id for f in facts])
         difficulty = min(0.95, max(0.05, BASE_DIFFICULTY[type] + difficulty_bonus))
         return Item(question=question, answer=answer, template=template, difficulty=round(difficulty, 2),
-                    values={choice_id(v): v for v, _ in [*choices, *prompts]})
+                    values={choice_id(v): v for v, _ in [*choices, *prompts]},
+                    occasions=sorted({o for fact in facts for o in occasions(fact)}))
 
     def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
                       explanation, bonus=0.0) -> Item | None:
@@ -139,11 +168,42 @@ def _when(date) -> str:
     return f"on {date.human()}" if date.precision == "day" else f"in {date.human()}"
 
 
+def balanced_options(key: float, below: list[float], above: list[float], rng: random.Random,
+                     used: Counter, n_wrong: int = N_OPTIONS - 1) -> list[float] | None:
+    """``n_wrong`` distractors around ``key`` so that the key's rank among the sorted options is
+    balanced over the bank (it is not mostly the middle, the smallest or the largest option).
+
+    ``below`` and ``above`` are the candidates on each side, nearest first; None when too few.
+    ``used`` counts the ranks given so far for the template: the least used possible rank is taken,
+    which makes up for keys near the sources' last year, whose options can only lie below them.
+    """
+    ranks = [r for r in range(n_wrong + 1) if r <= len(below) and n_wrong - r <= len(above)]
+    if not ranks:
+        return None
+    fewest = min(used[r] for r in ranks)
+    rank = rng.choice([r for r in ranks if used[r] == fewest])
+    used[rank] += 1
+    return sorted(below[:rank]) + sorted(above[:n_wrong - rank])
+
+
 def _year_distractors(b: _Builder, item_id: str, fact) -> list[tuple[str, str]]:
     taken = truth.event_years(fact)
-    year = fact.date.year
-    near = [year + d for d in (-5, -3, -2, -1, 1, 2, 3, 4, 6)]
-    return [(str(y), str(y)) for y in near if y not in taken and y <= b.latest_year]
+    first, last = min(taken), max(taken)
+    rng = b.rng(item_id)
+    below = [y for y in range(first - 1, first - 1 - YEAR_SPREAD, -1) if y not in taken]
+    above = [y for y in range(last + 1, last + 1 + YEAR_SPREAD) if y <= b.latest_year]
+    rng.shuffle(below)  # not always the nearest years: spaced like real alternatives
+    rng.shuffle(above)
+    years = balanced_options(fact.date.year, below, above, rng, b.ranks["event-year-choice"]) or []
+    return [(str(y), str(y)) for y in years]
+
+
+def _year_question(fact) -> str:
+    """The year question for an event: the authored ``ask`` or a plain "In what year did ... ?"."""
+    if fact.ask:
+        return fact.ask
+    spans = fact.end_date is not None and fact.end_date.year != fact.date.year
+    return f"In what year did {fact.name} {'begin' if spans else 'take place'}?"
 
 
 def event_items(b: _Builder, fact) -> Iterator[Item]:
@@ -154,13 +214,11 @@ def event_items(b: _Builder, fact) -> Iterator[Item]:
     if str(year) in name:  # the name gives the year away: ask only about participants
         yield from _participant_items(b, fact)
         return
-    spans = fact.end_date is not None and fact.end_date.year != year
-    happened = "begin" if spans else "happen"
+    stem = _year_question(fact)
     yield b.item(item_id=f"{fact.id}:year-numeric", template="event-year-numeric", type="numeric",
-                 stem=f"In what year did this {happened}: {name}?", facts=[fact], unit="year",
+                 stem=stem, facts=[fact], unit="year",
                  key=NumericKey(value=year, tolerance=0), explanation=statement)
     item_id = f"{fact.id}:year-choice"
-    stem = f"In what year did this {happened}, according to the sources: {name}?"
     chosen = b.single_choice(item_id=item_id, template="event-year-choice", stem=stem, facts=[fact],
                              right=(str(year), str(year)), wrong=_year_distractors(b, item_id, fact),
                              explanation=statement, bonus=0.1)
@@ -183,19 +241,26 @@ def event_items(b: _Builder, fact) -> Iterator[Item]:
 def _span(fact, shift: int) -> str:
     """"to <date>" or "from <date> to <date>" for the event, moved by ``shift`` years."""
     def moved(date):
-        return type(date)(date.year + shift, date.month, date.day).human()
-    return f"from {moved(fact.date)} to {moved(fact.end_date)}" if fact.end_date else f"to {moved(fact.date)}"
+        return type(date)(date.year + shift, date.month, date.day)
+    if fact.end_date:
+        return f"from {moved(fact.date).human()} to {moved(fact.end_date).human()}"
+    return f"to {moved(fact.date).human()}"
 
 
 def _month_items(b: _Builder, fact) -> Iterator[Item]:
-    """"In which month of YEAR ...?" for an event the sources date to the month or day."""
+    """"In which month of YEAR ...?" for an event the sources date to the month or day; no month of a
+    related event of that year is offered, since a student could defend it."""
     month, year = fact.date.month, fact.date.year
     if calendar.month_name[month].lower() in fact.name.lower():
         return
+    taken = truth.related_months(b.base, fact)
+    asked = _year_question(fact)
+    stem = (f"In which month of {year} {asked.removeprefix('In what year ')}" if asked.startswith("In what year ")
+            else f"In which month of {year} did {fact.name} take place?")
     chosen = b.single_choice(item_id=f"{fact.id}:month-choice", template="event-month-choice", facts=[fact],
-                             stem=f"In which month of {year} did this happen: {fact.name}?",
+                             stem=stem,
                              right=(str(month), calendar.month_name[month]),
-                             wrong=[(str(m), calendar.month_name[m]) for m in range(1, 13) if m != month],
+                             wrong=[(str(m), calendar.month_name[m]) for m in range(1, 13) if m not in taken],
                              explanation=fact.statement, bonus=0.15)
     if chosen:
         yield chosen
@@ -322,38 +387,75 @@ def _groups(facts: list, fits: Callable[[list], bool]) -> Iterator[list]:
 
 # --- people -----------------------------------------------------------------------------------------------------
 
+MILITARY_WORDS = ("general", "command", "forces", "army", "admiral")
+COMMENTATOR_WORDS = ("expert", "analyst", "professor", "researcher", "journalist", "scholar", "author")
+
+
 def _role_when(role) -> str:
     if role.start and role.end:
         return f" from {role.start.human()} to {role.end.human()}"
     if role.as_of:
-        return f" as of {role.as_of.human()}"
+        return f" {_when(role.as_of)}"
     return ""
 
 
-def _specific(role) -> bool:
-    """A dated title that names one post ("Foreign Minister of Afghanistan" as of 2021), not a kind of
-    person ("mujahidin commander") or an undated office that others also held."""
-    dated = role.as_of or role.start or role.end
-    return bool(dated) and (role.organisation is not None or any(w[:1].isupper() for w in role.title.split()[1:]))
+def is_office(title: str) -> bool:
+    """A post one person holds at a time ("Foreign Minister of Russia"), not a kind of person ("US Army general")."""
+    lowered = title.lower()
+    return "(" not in title and not lowered.startswith(("former ", "a ", "an ")) and any(
+        f" {w} " in f" {title} " for w in ("of", "to", "for")) and not any(
+        w in lowered for w in ("general", "candidate", "author", *COMMENTATOR_WORDS))
+
+
+def specific_role(role) -> bool:
+    """A post that only one person fits at the role's date: an office dated to the month (or by its
+    start and end), or a role with an authored question. "head of US forces in 2018" fits two people."""
+    if role.ask:
+        return True
+    precise = (role.start and role.end) or (role.as_of and role.as_of.month)
+    return bool(precise) and is_office(role.title)
+
+
+def _with_article(title: str) -> str:
+    """"the Foreign Minister of Russia", "Russia's ambassador", "a freelance expert based in Warsaw"."""
+    if title.split()[0].endswith("'s"):
+        return title
+    if is_office(title):
+        return f"the {title}"
+    return f"{'an' if title[:1].lower() in 'aeiou' else 'a'} {title}"
+
+
+def _role_question(role) -> str:
+    return role.ask or f"Who was {_with_article(role.title)}{_role_when(role)}?"
+
+
+def _military(person) -> bool:
+    """A soldier (a general, a commander): offered for a military post, never for a president's."""
+    return any(w in r.title.lower() for r in person.roles for w in MILITARY_WORDS)
+
+
+def _commentator(person) -> bool:
+    """An analyst, scholar or journalist rather than an official or a commander."""
+    return any(w in r.title.lower() for r in person.roles for w in COMMENTATOR_WORDS)
 
 
 def person_items(b: _Builder, fact) -> Iterator[Item]:
     surname = fact.name.split()[-1]
     for n, role in enumerate(fact.roles):
-        if surname.lower() in role.title.lower():
+        if surname.lower() in role.title.lower() or ("(" in role.title and not role.ask):
             continue
-        if _specific(role) or (n == 0 and role.title[:1].isupper()):
-            yield from _role_true_false(b, fact, role, n)
-        if not _specific(role):
-            continue
-        described = f"the sources describe as \u201c{role.title}\u201d{_role_when(role)}"
-        stem = f"Which of these people do {described}?"
-        explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
         dated = role.start or role.as_of or role.end
-        others = [p for p in b.contemporaries(b.people, dated.year if dated else None)
-                  if p.id != fact.id and not truth.holds_similar_role(p, role.title)]
-        same_country = [p for p in others if p.country == fact.country]
-        pool = same_country if len(same_country) >= N_OPTIONS - 1 else others
+        if dated:
+            yield from _role_true_false(b, fact, role, n)
+        if not specific_role(role):
+            continue
+        stem = _role_question(role)
+        explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
+        compatriots = [p for p in b.contemporaries(b.people, dated.year if dated else None)
+                       if p.id != fact.id and p.country == fact.country and fact.country
+                       and not truth.holds_similar_role(p, role.title) and _commentator(p) == _commentator(fact)]
+        alike = [p for p in compatriots if _military(p) == _military(fact)]
+        pool = alike if len(alike) >= N_OPTIONS - 1 else compatriots  # a soldier for a soldier if we can
         chosen = b.single_choice(item_id=f"{fact.id}:role-choice:{n}", template="person-role-choice", stem=stem,
                                  facts=[fact], right=(fact.id, fact.name), wrong=[(p.id, p.name) for p in pool],
                                  explanation=explanation)
@@ -362,24 +464,30 @@ def person_items(b: _Builder, fact) -> Iterator[Item]:
         if _surname_unique(b, fact):
             accepted = sorted({fact.name, surname, *fact.aliases})
             yield b.item(item_id=f"{fact.id}:role-short:{n}", template="person-role-short", type="short_answer",
-                         stem=f"Name the person {described}. (A surname is enough.)", facts=[fact],
+                         stem=f"{stem} (A surname is enough.)", facts=[fact],
                          key=TextKey(accepted=accepted, fuzzy=True),
                          explanation=explanation)
 
 
 def _role_true_false(b: _Builder, fact, role, n: int) -> Iterator[Item]:
-    """"The sources describe X as <title>": the false version borrows a title X never held."""
+    """"In 2007 X was the Foreign Minister of Russia": the false version borrows the post of another person
+    of the same country and kind, held around the same time, that X never held (a falsehood a student could
+    believe: Lavrov as President of Russia, not Lavrov as US Secretary of State)."""
     item_id = f"{fact.id}:role-tf:{n}"
-    if not fact.country:
+    dated = role.start or role.as_of or role.end
+    if not is_office(role.title):  # "a former warlord": a swap would be unprovable, not plainly false
         return
-    borrowed = sorted({r.title for p in b.people if p.country not in (None, fact.country) for r in p.roles
-                       if _specific(r) and "(" not in r.title and not truth.holds_similar_role(fact, r.title)})
+    borrowed = sorted({r.title for p in b.people if p.id != fact.id and p.country == fact.country and fact.country
+                       for r in p.roles if (r.start or r.as_of or r.end) and is_office(r.title)
+                       and abs((r.start or r.as_of or r.end).year - dated.year) <= 3
+                       and not truth.holds_similar_role(fact, r.title)})
     if not borrowed:
         return
     other = b.rng(item_id).choice(borrowed)
+    when = capitalise(_role_when(role).strip())
     yield b.true_false(item_id=item_id, template="person-role-tf", facts=[fact],
-                       true_text=f"The sources describe {fact.name} as \u201c{role.title}\u201d{_role_when(role)}.",
-                       false_text=f"The sources describe {fact.name} as \u201c{other}\u201d{_role_when(role)}.",
+                       true_text=f"{when} {fact.name} was {_with_article(role.title)}.",
+                       false_text=f"{when} {fact.name} was {_with_article(other)}.",
                        substitute=other,
                        explanation=f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}")
 
@@ -395,10 +503,11 @@ def people_group_items(b: _Builder, people: list) -> Iterator[Item]:
         titles = [p.roles[0].title for p in group]
         return all(not truth.titles_similar(x, y) for x, y in combinations(titles, 2)) and all(
             not truth.holds_similar_role(p, q.roles[0].title) for p in group for q in group if p is not q)
+    people = [p for p in people if "(" not in p.roles[0].title]
     for group in _groups(sorted(people, key=lambda p: p.id), distinct):
         item_id = f"people-matching:{stable_hash('|'.join(p.id for p in group), 10)}"
         yield b.item(item_id=item_id, template="people-role-matching", type="matching", facts=group,
-                     stem="Match each person to the position the sources give for them.",
+                     stem="Match each person to the post or position the course gives for them.",
                      prompts=[(p.id, p.name) for p in group],
                      choices=sorted((f"role:{p.id}", p.roles[0].title) for p in group),
                      key=MatchKey(pairs={choice_id(p.id): choice_id(f"role:{p.id}") for p in group}),
@@ -411,12 +520,12 @@ def statement_group_items(b: _Builder, statements: list) -> Iterator[Item]:
         speakers = [f.speaker for f in group]
         return len(set(speakers)) == len(group) and not any(
             truth.said_something_similar(b.base, f.speaker, g) for f in group for g in group if f is not g)
-    usable = sorted((f for f in statements if len(f.gist) <= 160), key=lambda f: f.id)
+    usable = sorted((f for f in statements if said_clause(f)), key=lambda f: f.id)
     for group in _groups(usable, distinct):
         item_id = f"statements-matching:{stable_hash('|'.join(f.id for f in group), 10)}"
         yield b.item(item_id=item_id, template="statements-speaker-matching", type="matching", facts=group,
                      stem="Match each claim to the person or body who made it.",
-                     prompts=[(f.id, f.gist) for f in group],
+                     prompts=[(f.id, said_clause(f)) for f in group],
                      choices=sorted(((f.speaker, b.name(f.speaker)) for f in group), key=lambda vt: vt[1].lower()),
                      key=MatchKey(pairs={choice_id(f.id): choice_id(f.speaker) for f in group}),
                      explanation=" ".join(f.statement for f in group), difficulty_bonus=0.1)
@@ -424,7 +533,7 @@ def statement_group_items(b: _Builder, statements: list) -> Iterator[Item]:
 
 def source_group_items(b: _Builder, statements: list) -> Iterator[Item]:
     """Match four claims to the four sources that make them (no source makes a claim like another's)."""
-    claims = sorted((f for f in statements if f.speaker in b.authors and len(f.gist) <= 160), key=lambda f: f.id)
+    claims = sorted((f for f in statements if f.speaker in b.authors and said_clause(f)), key=lambda f: f.id)
 
     def distinct(group):
         return len({f.speaker for f in group}) == len(group) and not any(
@@ -433,7 +542,7 @@ def source_group_items(b: _Builder, statements: list) -> Iterator[Item]:
         item_id = f"sources-matching:{stable_hash('|'.join(f.id for f in group), 10)}"
         yield b.item(item_id=item_id, template="claims-source-matching", type="matching", facts=group,
                      stem="Match each claim to the course source that makes it.",
-                     prompts=[(f.id, f.gist) for f in group],
+                     prompts=[(f.id, said_clause(f)) for f in group],
                      choices=sorted(((b.authors[f.speaker], _source_label(b, b.authors[f.speaker])) for f in group),
                                     key=lambda vt: vt[1].lower()),
                      key=MatchKey(pairs={choice_id(f.id): choice_id(b.authors[f.speaker]) for f in group}),
@@ -443,16 +552,22 @@ def source_group_items(b: _Builder, statements: list) -> Iterator[Item]:
 # --- organisations ----------------------------------------------------------------------------------------------
 
 def organisation_items(b: _Builder, fact) -> Iterator[Item]:
-    label = f"the {fact.abbreviation}" if fact.abbreviation else fact.name
-    if fact.founded:
+    label = fact.name  # spelled out: the sources rarely use the abbreviations
+    if fact.founded and not fact.founding_disputed:
         year = fact.founded.year
+        stem = f"In what year was {label} founded?"
         yield b.item(item_id=f"{fact.id}:founded-numeric", template="org-founded-numeric", type="numeric",
-                     stem=f"In what year was {label} founded?", facts=[fact], unit="year",
+                     stem=stem, facts=[fact], unit="year",
                      key=NumericKey(value=year, tolerance=0), explanation=fact.statement)
-        wrong = [(str(y), str(y)) for y in (year - 4, year - 2, year - 1, year + 1, year + 3) if y <= b.latest_year]
-        chosen = b.single_choice(item_id=f"{fact.id}:founded-choice", template="org-founded-choice", facts=[fact],
-                                 stem=f"When was {label} founded, according to the sources?",
-                                 right=(str(year), str(year)), wrong=wrong, explanation=fact.statement)
+        item_id = f"{fact.id}:founded-choice"
+        rng = b.rng(item_id)
+        below = list(range(year - 1, year - 1 - YEAR_SPREAD, -1))
+        above = [y for y in range(year + 1, year + 1 + YEAR_SPREAD) if y <= b.latest_year]
+        rng.shuffle(below)
+        rng.shuffle(above)
+        wrong = [(str(y), str(y)) for y in balanced_options(year, below, above, rng, b.ranks["org-founded-choice"]) or []]
+        chosen = b.single_choice(item_id=item_id, template="org-founded-choice", facts=[fact],
+                                 stem=stem, right=(str(year), str(year)), wrong=wrong, explanation=fact.statement)
         if chosen:
             yield chosen
     states = [m for m in fact.members if m in b.base.countries]
@@ -484,36 +599,76 @@ def _format_number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
+SINGULAR_ENDINGS = (("ies", "y"), ("men", "man"), ("s", ""))
+
+
+def with_unit(value: float, unit: str) -> str:
+    """"3 rounds", "1 laboratory", "25 percent": the unit in the singular for one."""
+    if value == 1:
+        plural, singular = next(((p, s) for p, s in SINGULAR_ENDINGS if unit.endswith(p)), ("", ""))
+        unit = unit[:len(unit) - len(plural)] + singular
+    return f"{_format_number(value)} {unit}"
+
+
+def _nice_step(value: float) -> float:
+    """A round step about a fifth of ``value`` (1, 2, 5, 10, 20, 50 ...), at least 1."""
+    if value <= 10:
+        return 1
+    target = value / 5
+    steps = [m * 10 ** e for e in range(0, 8) for m in (1, 2, 5)]
+    return min(steps, key=lambda s: abs(s - target))
+
+
+def number_distractors(value: float, rng: random.Random, used: Counter, percent: bool = False) -> list[float]:
+    """Three wrong numbers spaced by a round step around ``value`` (not multiples of it), with the
+    key's rank among the four options drawn evenly."""
+    step = (5 if value <= 30 else 10) if percent else _nice_step(value)
+    below = [value - step * k for k in (1, 2, 3) if value - step * k > 0]
+    above = [value + step * k for k in (1, 2, 3) if not percent or value + step * k < 100]
+    return balanced_options(value, below, above, rng, used) or []
+
+
 def quantity_items(b: _Builder, fact) -> Iterator[Item]:
-    if fact.contested:
+    """Numeric, choice and true/false items on a number; only for quantities with an authored question."""
+    if fact.contested or not fact.ask:
         return
-    source = b.base.sources[fact.citations[0].source]
-    according = f"According to {source.author.split(' (')[0]}"
     value, unit = fact.value, fact.unit
     tolerance = round(abs(value) * 0.1, 4) if fact.approximate else 0.0
     yield b.item(item_id=f"{fact.id}:numeric", template="quantity-numeric", type="numeric",
-                 stem=f"{according}, what is the figure for {fact.measure}? (Answer in {unit}.)", facts=[fact], unit=unit,
+                 stem=fact.ask, facts=[fact], unit=unit,
                  key=NumericKey(value=value, tolerance=tolerance), explanation=fact.statement)
-    factors = (0.25, 0.5, 2, 3, 4, 1.5)
-    wrong = [(_format_number(value * f), f"{_format_number(value * f)} {unit}") for f in factors
-             if value * f == int(value * f) and abs(value * f - value) > max(tolerance, 0)]
-    item_id = f"{fact.id}:tf"
-    about = "about " if fact.approximate else ""
-    if wrong:
-        other = b.rng(item_id).choice(wrong)
-        yield b.true_false(item_id=item_id, template="quantity-tf", facts=[fact],
-                           true_text=f"{according}, the figure for {fact.measure} is {about}{_format_number(value)} {unit}.",
-                           false_text=f"{according}, the figure for {fact.measure} is {about}{other[1]}.",
-                           substitute=other[0], explanation=fact.statement)
-    chosen = b.single_choice(item_id=f"{fact.id}:choice", template="quantity-choice", facts=[fact],
-                             stem=f"{according}, what is the figure for {fact.measure}?",
-                             right=(_format_number(value), f"{_format_number(value)} {unit}"), wrong=wrong,
+    item_id = f"{fact.id}:choice"
+    wrong = [(_format_number(w), with_unit(w, unit)) for w in
+             number_distractors(value, b.rng(item_id), b.ranks["quantity-choice"], percent=unit == "percent")
+             if abs(w - value) > tolerance]
+    chosen = b.single_choice(item_id=item_id, template="quantity-choice", facts=[fact], stem=fact.ask,
+                             right=(_format_number(value), with_unit(value, unit)), wrong=wrong,
                              explanation=fact.statement)
     if chosen:
         yield chosen
+    if fact.claim and wrong:
+        item_id = f"{fact.id}:tf"
+        about = "about " if fact.approximate else ""
+        other = b.rng(item_id).choice(wrong)
+        yield b.true_false(item_id=item_id, template="quantity-tf", facts=[fact],
+                           true_text=fact.claim.format(value=about + with_unit(value, unit)),
+                           false_text=fact.claim.format(value=about + other[1]),
+                           substitute=other[0], explanation=fact.statement)
 
 
 # --- statements and quotations (attribution only) ---------------------------------------------------------------
+
+COUNTRY_WORDS = {"russia": ("russia", "moscow", "kremlin"), "united-states": ("united states", "american", "washington", "us "),
+                 "afghanistan": ("kabul", "afghan government"), "soviet-union": ("soviet", "ussr")}
+"""How a claim names a state besides its name: its capital, its adjective."""
+
+
+def _names_country(b: _Builder, text: str, country: str) -> bool:
+    """Does ``text`` name ``country``? (A Russian official is no believable author of "Russia spread ...".)"""
+    words = f" {text.lower()} "
+    forms = (b.name(country).lower().removeprefix("the "), *COUNTRY_WORDS.get(country, ()))
+    return any(f in words for f in forms)
+
 
 def _names_any(b: _Builder, text: str, refs) -> bool:
     """Does ``text`` name any of ``refs`` (so an option would repeat the stem)?"""
@@ -521,36 +676,83 @@ def _names_any(b: _Builder, text: str, refs) -> bool:
     return any(f" {b.name(r).lower().removeprefix('the ')} " in words for r in refs)
 
 
+MAX_CLAUSE_WORDS = 22
+BODY_KINDS = (
+    {"government ministry", "government agency", "US defence establishment", "US military command",
+     "US intelligence body", "Afghan government ministry", "Afghan government peace body"},
+    {"terrorist group", "Islamist insurgent movement"},
+    {"newspaper", "news outlet", "magazine", "reference website", "research centre", "US research service"},
+)
+"""Kinds of body that can stand in for one another as the speaker of a statement."""
+
+
+def said_clause(fact) -> str | None:
+    """What a statement said, fit for a stem: its authored ``short`` or a gist short enough to read in
+    one breath; None when neither exists (then no stem is written)."""
+    if fact.short:
+        return fact.short
+    if len(fact.gist.split()) <= MAX_CLAUSE_WORDS and ";" not in fact.gist:
+        return fact.gist
+    return None
+
+
+def _hedged(fact, verb: str) -> str:
+    """"reportedly stated" when the statement is only reported, so the stem keeps the source's hedge."""
+    return f"reportedly {verb}" if fact.reported or "reportedly" in fact.statement.lower() else verb
+
+
+def speaker_kind(base: FactBase, speaker: str) -> str:
+    """The kind of speaker, for offering like with like: official, commentator, state or a kind of body."""
+    kind = base.entity_kind(speaker)
+    if kind == "person":
+        return "commentator" if _commentator(base.facts[speaker]) else "official"
+    if kind == "organisation":
+        category = base.facts[speaker].category
+        return next((f"bodies-{n}" for n, group in enumerate(BODY_KINDS) if category in group), category)
+    return kind
+
+
 def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
+    """Who else could have said it: people of the same kind (officials for an official, analysts for an
+    analyst) and era, from the speaker's country when there are enough; states for a state; bodies of the
+    same kind for a body."""
     kind = b.base.entity_kind(fact.speaker)
+    wanted = speaker_kind(b.base, fact.speaker)
     if kind == "person":
         home = b.base.facts[fact.speaker].country
-        people = b.contemporaries(b.people, fact.date.year if fact.date else None)
+        people = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
+                  if speaker_kind(b.base, p.id) == wanted]
         same = [p.id for p in people if home and p.country == home]
         candidates = same if len(same) > N_OPTIONS else [p.id for p in people]
     elif kind == "country":
         after_ussr = fact.date is None or fact.date.year > 1991
         candidates = [c for c in b.active_countries if not (after_ussr and c == "soviet-union")]
     else:
-        category = b.base.facts[fact.speaker].category
         orgs = [o for o in b.base.of_kind("organisation") if o.id not in b.authors]
-        alike = [o.id for o in orgs if o.category == category]
-        candidates = alike if len(alike) > N_OPTIONS else [o.id for o in orgs]
+        candidates = [o.id for o in orgs if speaker_kind(b.base, o.id) == wanted]
     return [(c, b.name(c)) for c in candidates
             if c != fact.speaker and not truth.said_something_similar(b.base, c, fact)]
 
 
+def _who(b: _Builder, speaker: str) -> str:
+    """The question word for a speaker: "Which government" for a state, "Who" otherwise."""
+    return "Which government" if b.base.entity_kind(speaker) == "country" else "Who"
+
+
 def source_items(b: _Builder, fact) -> Iterator[Item]:
-    """A source author's own claim, asked as "Which source argues that ...?" with the sources as options."""
+    """A source author's own claim, asked as "Which of the course's sources argues that ...?"."""
+    clause = said_clause(fact)
+    if clause is None:
+        return
     verb = {"assessment": "argues", "prediction": "predicts", "allegation": "alleges"}.get(fact.stance, "states")
     own = b.authors[fact.speaker]
     wrong = [(s, _source_label(b, s)) for s, source in sorted(b.base.sources.items())
-             if s != own and not truth.said_something_similar(b.base, source.author_id, fact)]
+             if s != own and not truth.author_claims_similar(b.base, source.author_id, fact)]
     if len(wrong) < 2:
         return
     options = sorted([(own, _source_label(b, own)), *wrong], key=lambda vt: vt[1].lower())
     yield b.item(item_id=f"{fact.id}:source-choice", template="statement-source-choice", type="single_choice",
-                 stem=f"Which of the course's sources {verb} that {fact.gist}?", facts=[fact], choices=options,
+                 stem=f"Which of the course's sources {verb} that {clause}?", facts=[fact], choices=options,
                  key=ChoiceKey(correct=choice_id(own)), explanation=fact.statement, difficulty_bonus=0.1)
 
 
@@ -559,11 +761,13 @@ def statement_items(b: _Builder, fact) -> Iterator[Item]:
         yield from source_items(b, fact)
         return
     speaker = b.name(fact.speaker)
-    if speaker.lower() in fact.gist.lower():
+    clause = said_clause(fact)
+    if clause is None or speaker.lower() in clause.lower():
         return
-    verb = STANCE_VERBS[fact.stance]
-    when = f" {_when(fact.date)}" if fact.date else ""
-    stem = f"Who {verb}{when} that {fact.gist}?"
+    verb = _hedged(fact, STANCE_VERBS[fact.stance])
+    lead = f"{capitalise(_when(fact.date))}, " if fact.date else ""
+    who = _who(b, fact.speaker)
+    stem = f"{lead}{who.lower() if lead else who} {verb} that {clause}?"
     pool = _speaker_pool(b, fact)
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="statement-speaker-choice", stem=stem,
                              facts=[fact], right=(fact.speaker, speaker), wrong=pool, explanation=fact.statement,
@@ -577,7 +781,7 @@ def statement_items(b: _Builder, fact) -> Iterator[Item]:
                      key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
                      explanation=fact.statement)
     yield from _speaker_true_false(b, fact, speaker, "statement-speaker-tf",
-                                   lambda name: f"{capitalise(name)}{when} {verb} that {fact.gist}.", fact.statement)
+                                   lambda name: f"{lead}{name} {verb} that {clause}.", fact.statement)
 
 
 def _speaker_true_false(b: _Builder, fact, speaker: str, template: str, saying: Callable[[str], str],
@@ -592,13 +796,23 @@ def _speaker_true_false(b: _Builder, fact, speaker: str, template: str, saying: 
 
 
 def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
-    """Substitutes for a false true/false version: people from another country than the
-    speaker, so that the swapped attribution is plainly wrong, not merely unrecorded."""
+    """Substitutes for a false true/false version: people of the same kind and era from another country
+    who speak on the same subject, so the swapped attribution is plainly wrong yet believable (an Afghan
+    official for a Russian one, not a Syrian president for an American analyst). Only for a claim dated
+    to the month (the occasion makes the swap false, not merely unrecorded) that does not speak for the
+    speaker's own country."""
     if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
         return []
-    home = b.base.facts[fact.speaker].country
-    return [(p.id, p.name) for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
-            if p.country not in (None, home) and not truth.said_something_similar(b.base, p.id, fact)]
+    home, kind = b.base.facts[fact.speaker].country, speaker_kind(b.base, fact.speaker)
+    clause = said_clause(fact) if fact.kind == "statement" else fact.said
+    if _names_country(b, clause or "", home) or not (fact.date and fact.date.month):
+        return []  # "Russia would ...": only its own officials could say it; undated: no occasion pins it
+    speakers = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
+                if p.country not in (None, home) and speaker_kind(b.base, p.id) == kind and p.id in b.speaker_tags
+                and not _names_country(b, clause or "", p.country)
+                and not truth.said_something_similar(b.base, p.id, fact)]
+    on_topic = [p for p in speakers if set(fact.tags) & b.speaker_tags[p.id]]
+    return [(p.id, p.name) for p in (on_topic or speakers)]
 
 
 def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:
@@ -606,7 +820,8 @@ def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:
     for allegation in allegations:
         denials = [f for f in facts if f.kind == "statement" and f.stance == "denial" and f.responds_to == allegation.id]
         deniers = sorted({d.speaker for d in denials})
-        if not deniers or _names_any(b, allegation.gist, deniers):
+        clause = said_clause(allegation)
+        if not deniers or clause is None or _names_any(b, clause, deniers):
             continue
         kind = b.base.entity_kind(deniers[0])
         candidates = sorted({f.speaker for f in facts if f.kind in ("statement", "quotation")
@@ -619,26 +834,29 @@ def denial_items(b: _Builder, allegations: list, facts: list) -> Iterator[Item]:
         right = deniers[:3]
         yield b.item(item_id=item_id, template="allegation-deniers-multi", type="multiple_select",
                      facts=[allegation, *denials],
-                     stem=f"It was alleged that {allegation.gist}. Who denied this allegation? Select all that apply.",
+                     stem=f"It was alleged that {clause}. Who denied this? Select all that apply.",
                      choices=sorted(((r, b.name(r)) for r in [*right, *picked]), key=lambda vt: vt[1].lower()),
                      key=MultiKey(correct=sorted(choice_id(r) for r in right)),
                      explanation=" ".join(d.statement for d in [allegation, *denials]), difficulty_bonus=0.05)
 
 
 def quotation_items(b: _Builder, fact) -> Iterator[Item]:
+    """"Who said that ... “quote”?": only for quotations with an authored ``said`` clause, which
+    embeds the quoted words in a sentence a student can read on its own."""
     speaker = b.name(fact.speaker)
-    if speaker.split()[-1].lower() in fact.quote.lower():
+    if not fact.said or speaker.split()[-1].lower() in fact.said.lower():
         return
-    when = f" ({fact.date.human()})" if fact.date else ""
+    lead = f"{capitalise(_when(fact.date))}, " if fact.date else ""
+    who = _who(b, fact.speaker)
+    explanation = f"{fact.statement} Context: {fact.context}"
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="quotation-speaker-choice",
-                             stem=f"Who said this{when}: \u201c{fact.quote}\u201d?", facts=[fact],
+                             stem=f"{lead}{who.lower() if lead else who} said {fact.said}?", facts=[fact],
                              right=(fact.speaker, speaker), wrong=_speaker_pool(b, fact),
-                             explanation=f"{fact.statement} Context: {fact.context}", bonus=0.1)
+                             explanation=explanation, bonus=0.1)
     if chosen:
         yield chosen
     yield from _speaker_true_false(b, fact, speaker, "quotation-speaker-tf",
-                                   lambda name: f"These words are {name}'s{when}: \u201c{fact.quote}\u201d",
-                                   f"{fact.statement} Context: {fact.context}")
+                                   lambda name: f"{lead}{name} said {fact.said}.", explanation)
 
 
 # --- disagreements ----------------------------------------------------------------------------------------------
@@ -652,18 +870,22 @@ def disagreement_items(b: _Builder, fact) -> Iterator[Item]:
     sources = sorted(b.base.sources)
     for n, version in enumerate(fact.versions):
         value = version.value or version.says
-        wrong = [(s, _source_label(b, s)) for s in sources if not truth.source_gives(fact, s, value)]
+        wrong = [(s, _source_label(b, s)) for s in sources
+                 if not truth.source_gives(fact, s, value) and s not in fact.silent]
         item_id = f"{fact.id}:source-choice:{n}"
         rng = b.rng(item_id)
         picked = rng.sample(wrong, min(len(wrong), N_OPTIONS - 1))
         right = (version.source, _source_label(b, version.source))
         options = sorted([right, *picked], key=lambda vt: vt[1].lower())
+        if not fact.ask or len(picked) < 2:
+            continue
         yield b.item(item_id=item_id, template="disagreement-source-choice", type="single_choice", facts=[fact],
-                     stem=f"The sources disagree on {fact.topic}. Which source gives this answer: \u201c{value}\u201d?",
+                     stem=f"The sources disagree on {fact.topic}. {fact.ask.format(value=value)}",
                      choices=options, key=ChoiceKey(correct=choice_id(version.source)), explanation=fact.statement,
-                     difficulty_bonus=0.15)
+                     difficulty_bonus=0.15).model_copy(update={"values": {**{choice_id(s): s for s, _ in options},
+                                                                            VERSION: value}})
     values = {(v.value or v.says) for v in fact.versions}
-    if len(values) == len(fact.versions) == len({v.source for v in fact.versions}):
+    if len(values) == len(fact.versions) == len({v.source for v in fact.versions}) >= MIN_PAIRS:
         yield b.item(item_id=f"{fact.id}:versions-matching", template="disagreement-matching", type="matching",
                      facts=[fact], stem=f"The sources disagree on {fact.topic}. Match each source to its account.",
                      prompts=[(v.source, _source_label(b, v.source)) for v in fact.versions],
@@ -686,6 +908,7 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
     builder = _Builder(base)
     items: list[Item] = []
     for chapter in sorted(wanted):
+        builder.ranks.clear()  # balanced per chapter, so a chapter's items are the same in any bank built
         facts = base.in_chapter(chapter)
         for fact in facts:
             items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))

@@ -8,12 +8,13 @@ contested facts are asked only as attribution.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import median
 
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.generate import SUBSTITUTE
+from afcourse.bank.generate import MIN_PAIRS, SUBSTITUTE, VERSION, speaker_kind, specific_role, is_office
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
 from afcourse.common.text import normalise
 
@@ -25,6 +26,16 @@ ATTRIBUTION_TEMPLATES = {"statement-speaker-choice", "statement-speaker-tf", "qu
 KEY_TYPES = {"single_choice": ChoiceKey, "true_false": ChoiceKey, "multiple_select": MultiKey,
              "short_answer": TextKey, "numeric": NumericKey, "ordering": OrderKey, "matching": MatchKey}
 BANNED_OPTIONS = ("all of the above", "none of the above", "both of the above")
+STOCK_PHRASES = ("what is the figure for", "(answer in", "did this happen", "the sources describe as",
+                 "(no position given)", "who said this", "according to the sources:", "which source gives this answer")
+"""Template phrases a teacher would never write; a stem that needs one needs an authored field instead."""
+MAX_STEM_WORDS = 40  # a longer stem is a pasted statement, not a question
+FALSE_MULTIPLES = (2, 3, 4, 0.5, 0.25)  # checked from a key of 10: small counts (3 rounds) have multiples near them
+SKEW_SHARE = 0.5  # no rank of the key among sorted numeric options may hold more than this share...
+SKEW_MIN_ITEMS = 8  # ... of a template's items, once it has this many
+NUMERIC_OPTION_TEMPLATES = ("event-year-choice", "org-founded-choice", "quantity-choice")
+SPEAKER_TEMPLATES = ("statement-speaker-choice", "quotation-speaker-choice")
+ROLE_TEMPLATES = ("person-role-choice", "person-role-short")
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,35 @@ def lint_items(items: list[Item], base: FactBase) -> list[LintProblem]:
             problems.append(LintProblem(item.id, "duplicate-id", "two items share this id"))
         seen.add(item.id)
         problems += [LintProblem(item.id, code, message) for code, message in _check(item, base)]
+    problems += _check_key_ranks(items)
     return problems
+
+
+def key_rank(item: Item) -> int | None:
+    """Where the key sits among an item's options sorted by value (0 = smallest); None if not numeric."""
+    try:
+        values = sorted(float(item.values[c.id].replace(",", "")) for c in item.question.choices)
+        return values.index(float(item.values[item.answer.key.correct].replace(",", "")))
+    except (KeyError, ValueError, AttributeError):
+        return None
+
+
+def _check_key_ranks(items: list[Item]):
+    """Bank-wide: in each template with numeric options, the key is not mostly the smallest, the
+    largest or the middle option (students learn to guess a position)."""
+    by_template: dict[str, list[int]] = {}
+    for item in items:
+        if item.template in NUMERIC_OPTION_TEMPLATES:
+            rank = key_rank(item)
+            if rank is not None:
+                by_template.setdefault(item.template, []).append(rank)
+    for template, ranks in sorted(by_template.items()):
+        if len(ranks) < SKEW_MIN_ITEMS:
+            continue
+        rank, count = max(((r, ranks.count(r)) for r in set(ranks)), key=lambda rc: rc[1])
+        if count / len(ranks) > SKEW_SHARE:
+            yield LintProblem(template, "key-rank-skew", f"the key is option {rank + 1} of the sorted options in "
+                                                          f"{count} of {len(ranks)} items")
 
 
 def _check(item: Item, base: FactBase):
@@ -77,6 +116,7 @@ def _check(item: Item, base: FactBase):
     if any(f.contested for f in facts) and item.template not in ATTRIBUTION_TEMPLATES:
         yield "contested-as-fact", "a contested or alleged claim may only be asked as attribution"
     yield from _check_stem(item)
+    yield from _check_wording(item, facts, base)
     yield from _check_truth(item, facts, base)
 
 
@@ -135,6 +175,52 @@ def _check_stem(item: Item):
             yield "key-length-cue", "the key is much longer than the distractors"
 
 
+def _check_wording(item: Item, facts: list, base: FactBase):
+    """The rules that keep an item reading as a teacher's: no stock phrase or pasted statement, units
+    right, distractors of the answer's kind, one person fitting a role's time, hedges kept."""
+    q, values, fact = item.question, item.values, facts[0]
+    stem = q.stem.lower()
+    for phrase in STOCK_PHRASES:
+        if phrase in stem:
+            yield "stock-phrase", f"the stem uses the template phrase {phrase!r}"
+    words = len(q.stem.removeprefix("True or false? ").removesuffix(" (A surname is enough.)").split())
+    if words > MAX_STEM_WORDS:
+        yield "stem-too-long", f"the stem has {words} words (at most {MAX_STEM_WORDS})"
+    if any(f.statement in q.stem for f in facts):
+        yield "pasted-statement", "the stem pastes a fact's whole statement"
+    for text in [q.stem, *(c.text for c in q.choices), *(p.text for p in q.prompts)]:
+        if re.search(r"(?<![\d,.])1 (?!percent)[a-z]+(?:s|men)\b", text):
+            yield "unit-plural", f"a plural unit after 1: {text!r}"
+    if item.template == "quantity-choice":
+        key = float(values[item.answer.key.correct].replace(",", ""))
+        wrong = [float(values[c.id].replace(",", "")) for c in q.choices if c.id != item.answer.key.correct]
+        if key >= 10 and any(abs(w / key - m) < 1e-9 for w in wrong for m in FALSE_MULTIPLES):
+            yield "numeric-multiple", "a distractor is a simple multiple of the key"
+    if item.template in SPEAKER_TEMPLATES:
+        kinds = {speaker_kind(base, values[c.id]) for c in q.choices}
+        if len(kinds) > 1:
+            yield "speaker-kind", f"the options mix kinds of speaker: {', '.join(sorted(kinds))}"
+    if item.template in ROLE_TEMPLATES and not specific_role(fact.roles[int(item.id.rsplit(":", 1)[1])]):
+        yield "role-time-loose", "the role is not dated precisely enough for only one person to fit"
+    if item.template == "person-role-tf" and SUBSTITUTE in values:
+        holders = [p for p in base.of_kind("person") if any(r.title == values[SUBSTITUTE] for r in p.roles)]
+        if not is_office(values[SUBSTITUTE]) or not any(p.country == fact.country for p in holders):
+            yield "swap-implausible", f"the swapped-in post {values[SUBSTITUTE]!r} is not a post of the same side"
+    if item.template.startswith("org-founded") and fact.founding_disputed:
+        yield "founding-disputed", "the sources or common knowledge give two founding years: do not ask it"
+    for org in base.of_kind("organisation"):
+        if org.abbreviation and not org.abbreviation_used and re.search(rf"\b{org.abbreviation}\b", q.stem):
+            yield "abbreviation", f"the stem uses {org.abbreviation!r}, which the sources do not"
+    if item.template == "event-month-choice":
+        taken = truth.related_months(base, fact) - {fact.date.month}
+        if any(int(values[c.id]) in taken for c in q.choices if c.id != item.answer.key.correct):
+            yield "month-defensible", "a distractor month is the month of a related event that year"
+    if q.type == "matching" and len(q.prompts) < MIN_PAIRS:
+        yield "too-few-pairs", f"a matching item needs at least {MIN_PAIRS} pairs"
+    if any(getattr(f, "reported", False) for f in facts) and "reportedly" not in stem:
+        yield "hedge-dropped", "a reported claim must be asked with 'reportedly'"
+
+
 def _check_truth(item: Item, facts: list, base: FactBase):
     """Re-derive, from the facts, that every distractor is wrong."""
     q, key, values = item.question, item.answer.key, item.values
@@ -169,8 +255,8 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = [sub] if sub == fact.speaker or truth.said_something_similar(base, sub, fact) else []
     elif template == "disagreement-source-choice":
         given = values[next(iter(right))]
-        answer = item.question.stem.rsplit("\u201c", 1)[-1].rstrip("\u201d?")
-        bad = [w for w in wrong if truth.source_gives(fact, w, answer)]
+        answer = values[VERSION]
+        bad = [w for w in wrong if truth.source_gives(fact, w, answer) or w in fact.silent]
         bad += [] if truth.source_gives(fact, given, answer) else [f"key {given}"]
     elif template == "events-in-year-multi":
         year = int(item.question.stem.split(" in ", 1)[1].split("?")[0])
@@ -181,7 +267,7 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = [w for w in wrong if any(d.speaker == w or truth.said_something_similar(base, w, d) for d in denials)]
     elif template == "statement-source-choice":
         bad = [w for w in wrong if w == values[next(iter(right))]
-               or truth.said_something_similar(base, base.sources[w].author_id, fact)]
+               or truth.author_claims_similar(base, base.sources[w].author_id, fact)]
     elif template == "person-role-tf" and SUBSTITUTE in values:
         bad = [values[SUBSTITUTE]] if truth.holds_similar_role(fact, values[SUBSTITUTE]) else []
     elif template == "quantity-tf" and SUBSTITUTE in values:

@@ -108,6 +108,8 @@ class Item(_Model):
     template: str = Field(description="the generator rule that made the item")
     difficulty: float = Field(ge=0, le=1, description="estimated probability that a student gets it wrong")
     values: dict[str, str] = Field(default_factory=dict, description="choice id -> what it stands for (a year, an id)")
+    occasions: list[str] = Field(default_factory=list, description="the events the item is about (an event, the "
+                                 "allegation a denial answers, the day a thing was said): two items sharing one ask twice")
 
     @property
     def id(self) -> str:

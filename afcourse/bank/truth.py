@@ -56,3 +56,41 @@ def _said(fact) -> str:
 def source_gives(fact, source_id: str, value: str) -> bool:
     """For a disagreement: does ``source_id`` give ``value`` (normalised) in one of its versions?"""
     return any(v.source == source_id and normalise(v.value or v.says) == normalise(value) for v in fact.versions)
+
+
+def related_months(base: FactBase, fact) -> set[int]:
+    """The months of ``fact`` and of every other event in its year that shares a tag with it (a
+    second Moscow meeting that year makes its month a defensible answer too)."""
+    months = {fact.date.month}
+    for other in base.of_kind("event"):
+        if other.id != fact.id and other.date.month and other.date.year == fact.date.year and set(other.tags) & set(fact.tags):
+            months.add(other.date.month)
+    return months
+
+
+COMMON_WORDS = frozenset({"russia", "russian", "russians", "afghanistan", "afghan", "afghans", "united", "states",
+                          "moscow", "washington", "taliban", "kabul", "would", "could", "their", "there", "which",
+                          "while", "should", "about", "since", "other", "government"})
+"""Words nearly every claim of the course shares: they say nothing about whether two claims match."""
+SHARED_CONTENT = 0.4
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in normalise(text).split() if len(w) >= 5 and w not in COMMON_WORDS}
+
+
+def author_claims_similar(base: FactBase, author: str, fact) -> bool:
+    """Did the source ``author`` make a claim that shares much of its content with ``fact``'s?
+
+    Looser than :func:`said_something_similar` (which treats any same-stance claim on a shared tag as
+    similar): analysts make many assessments on the same subjects, so only shared content words
+    (beyond the names every claim of the course uses) count.
+    """
+    mine = _content_words(" ".join(t for t in (fact.gist, getattr(fact, "short", None)) if t))
+    for other in base:
+        if other.kind != "statement" or other.speaker != author or other.id == fact.id:
+            continue
+        theirs = _content_words(" ".join(t for t in (other.gist, other.short) if t))
+        if mine and theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= SHARED_CONTENT:
+            return True
+    return False

@@ -101,6 +101,8 @@ class EventFact(_Fact):
     place: str | None = None
     participants: list[Slug] = []
     participants_complete: bool = Field(False, description="true when the cited source lists every participant")
+    ask: str | None = Field(None, description="a teacher's question whose answer is the event's year, e.g. "
+                                               "'In what year did Russia reopen its cultural centre in Kabul?'")
 
 
 class Role(_Record):
@@ -111,6 +113,8 @@ class Role(_Record):
     start: PartialDate | None = None
     end: PartialDate | None = None
     as_of: PartialDate | None = Field(None, description="when a source describes the person in this role")
+    ask: str | None = Field(None, description="a question whose only answer is this person in this role, with a time "
+                                               "anchor that makes one person fit: 'Who was Russia's foreign minister in 2007?'")
 
 
 class PersonFact(_Fact):
@@ -129,9 +133,13 @@ class OrganisationFact(_Fact):
     kind: Literal["organisation"]
     name: Text
     abbreviation: str | None = None
+    abbreviation_used: bool = Field(True, description="false when the sources never use the abbreviation: "
+                                                    "questions then spell the name out")
     aliases: list[str] = []
     category: Text = Field(description="e.g. 'military alliance', 'militant movement', 'government body'")
     founded: PartialDate | None = None
+    founding_disputed: bool = Field(False, description="true when sources or common knowledge put the founding in two "
+                                                        "years (signed one year, in force the next): no founding question")
     members: list[Slug] = []
     members_as_of: PartialDate | None = None
     members_complete: bool = Field(False, description="true when the cited source lists every member")
@@ -146,6 +154,17 @@ class QuantityFact(_Fact):
     unit: Text
     approximate: bool = False
     date: PartialDate | None = None
+    ask: str | None = Field(None, description="the question a teacher would ask for the number, naming its source: "
+                                               "'According to Gurganus, how many rounds of talks did Russia host ...?'")
+    claim: str | None = Field(None, description="a sentence stating the number as '{value}' with its unit, for "
+                                                 "true/false: 'Krivosheev writes that {value} US troops remained.'")
+
+    @field_validator("claim")
+    @classmethod
+    def _has_value(cls, value: str | None) -> str | None:
+        if value is not None and "{value}" not in value:
+            raise ValueError("a claim must contain '{value}' where the number goes")
+        return value
 
 
 class StatementFact(_Fact):
@@ -155,6 +174,10 @@ class StatementFact(_Fact):
     speaker: Slug
     stance: Literal["position", "assessment", "allegation", "denial", "prediction"]
     gist: Text = Field(description="what was said, as a clause: 'Russia was arming the Taliban'")
+    short: str | None = Field(None, description="the gist in at most 20 words, as a clause, for question stems; "
+                                                 "keeps any hedge ('reportedly') of the statement")
+    reported: bool = Field(False, description="known only through a report (a newspaper, an agency, 'reportedly'): "
+                                              "questions say 'reportedly' and never present it as established")
     date: PartialDate | None = None
     venue: str | None = None
     responds_to: Slug | None = None
@@ -167,6 +190,8 @@ class QuotationFact(_Fact):
     speaker: Slug
     quote: Text
     context: Text = Field(description="the circumstances, in the course's words")
+    said: str | None = Field(None, description="a 'that' clause embedding the quotation for question stems: "
+                                                "'that the Taliban's interests \u201cobjectively coincide\u201d with Russia\'s'")
     date: PartialDate | None = None
     venue: str | None = None
 
@@ -193,6 +218,10 @@ class DisagreementFact(_Fact):
     kind: Literal["disagreement"]
     topic: Text = Field(description="noun phrase, e.g. 'when Moscow's contacts with the Taliban began'")
     versions: list[Version] = Field(min_length=2)
+    ask: str | None = Field(None, description="the question for one version, with '{value}' for its answer: "
+                                               "'Which source dates the first contacts to {value}?'")
+    silent: list[Slug] = Field([], description="sources that touch the point without taking a side: never offered "
+                                                "as a wrong answer, since a student could defend them")
     contested: Literal[True] = True
 
     @model_validator(mode="before")

@@ -27,9 +27,10 @@ from typing import Iterable, Mapping
 from pydantic import ValidationError
 
 from afcourse.common.fileio import OutputExistsError, write_atomic
-from afcourse.bank.coherence import answer_forms
+from afcourse.bank.coherence import answer_forms, clash_map
 from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchKey, MultiKey, OrderKey,
                                   Question)
+from afcourse.facts.teaching import taught_facts
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, KeyFile, QuizFile, ScoringRules, Slot, Variant
 from afcourse.common.validation import validation_summary
 
@@ -78,12 +79,15 @@ def slot_types(candidates: list[Item], n: int, type_mix: dict[str, int] | None, 
 
 
 class _SlotFiller:
-    """Fills slots with items, keeping facts and answers of different slots apart."""
+    """Fills slots with items, keeping facts, answers and clashing items (:mod:`afcourse.bank.coherence`)
+    of different slots apart; the items of one slot are alternatives, so they may clash."""
 
     def __init__(self, candidates: list[Item], difficulty: Mapping[str, float], allow_same_fact: bool):
         self.difficulty = difficulty
         self.allow_same_fact = allow_same_fact
         self.answers = {it.id: answer_forms(it) for it in candidates}
+        self.clashes = clash_map(candidates, allow_same_fact)
+        self.slot_of: dict[str, int] = {}
         self.fact_owner: dict[str, int] = {}
         self.answer_owner: dict[str, int] = {}
         self.used: set[str] = set()
@@ -93,10 +97,13 @@ class _SlotFiller:
             return False
         if not self.allow_same_fact and any(self.fact_owner.get(f, slot) != slot for f in item.answer.fact_ids):
             return False
-        return all(self.answer_owner.get(a, slot) == slot for a in self.answers[item.id])
+        if any(self.answer_owner.get(a, slot) != slot for a in self.answers[item.id]):
+            return False
+        return all(self.slot_of.get(other, slot) == slot for other in self.clashes[item.id])
 
     def add(self, item: Item, slot: int) -> None:
         self.used.add(item.id)
+        self.slot_of[item.id] = slot
         for fact in item.answer.fact_ids:
             self.fact_owner.setdefault(fact, slot)
         for form in self.answers[item.id]:
@@ -360,10 +367,16 @@ DEFAULT_ITEMS = 10
 
 
 def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
-    """The committed self-check set of a chapter: 10 items, seed and salt ``<chapter>-self-check``.
+    """The committed self-check set of a chapter: 10 items, seed and salt ``<chapter>-self-check``,
+    drawn only from items on facts the chapter's text teaches (:func:`afcourse.facts.teaching.taught_facts`).
 
     A self-check set's key is public by design, so its salt is fixed and the set reproducible.
+    The taught list describes the package's own fact base; a bank made from other facts (none of
+    them in the list) is drawn from whole.
     """
+    taught = taught_facts().get(chapter, frozenset())
+    known = taught.intersection(f for it in bank if it.question.chapter == chapter for f in it.answer.fact_ids)
+    pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)] if known else bank
     name = f"{chapter}-self-check"
-    quiz, key = make_quiz_set(bank, chapters=[chapter], n=DEFAULT_ITEMS, seed=name, salt=name, title=title)
+    quiz, key = make_quiz_set(pool, chapters=[chapter], n=DEFAULT_ITEMS, seed=name, salt=name, title=title)
     return quiz.model_copy(update={"self_check": True}), key

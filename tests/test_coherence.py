@@ -1,0 +1,82 @@
+"""Quiz-set coherence: same event, giveaways, taught facts, and the committed chapter sets."""
+
+from pathlib import Path
+
+import pytest
+
+from afcourse.bank.coherence import clash_map, conflict, reveals
+from afcourse.bank.generate import build_bank
+from afcourse.facts.factbase import load_facts
+from afcourse.facts.teaching import TAUGHT_FILE, compute_taught, dump_taught, taught_facts
+from afcourse.quiz.sets import read_quiz_set
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_facts()
+
+
+@pytest.fixture(scope="module")
+def bank(base):
+    return {item.id: item for item in build_bank(base)}
+
+
+def test_same_event_in_two_templates_conflicts(bank):
+    """The High Peace Council's founding is both an event and an organisation's founding date."""
+    event, founding = bank["high-peace-council-established:year-numeric"], bank["high-peace-council:founded-numeric"]
+    assert not set(event.answer.fact_ids) & set(founding.answer.fact_ids)
+    assert conflict(event, founding).startswith("both ask about the same event")
+
+
+def test_denial_and_its_allegation_conflict(bank, base):
+    denial = next(i for i in bank.values() if i.template == "statement-speaker-choice"
+                  and getattr(base.facts[i.answer.fact_ids[0]], "responds_to", None))
+    answered = base.facts[denial.answer.fact_ids[0]].responds_to
+    other = next(i for i in bank.values() if i.answer.fact_ids == [answered])
+    assert "same event" in conflict(denial, other)
+
+
+def test_stem_naming_another_items_answer_conflicts(bank):
+    asked = bank["kabulov-taliban-interests-coincide-2015:speaker-choice"]  # answer: Zamir Kabulov
+    naming = next(i for i in bank.values() if "Kabulov" in i.question.stem
+                  and not set(i.answer.fact_ids) & set(asked.answer.fact_ids) and not set(i.occasions) & set(asked.occasions))
+    assert reveals(naming, asked) == "kabulov"
+    assert "shows 'kabulov'" in conflict(naming, asked)
+    assert conflict(asked, naming) == conflict(naming, asked) or "shows" in conflict(asked, naming)
+
+
+def test_unrelated_items_do_not_conflict(bank):
+    a, b = bank["taliban-take-kabul-2021:year-numeric"], bank["berlin-congress-1878:year-numeric"]
+    assert conflict(a, b) is None
+
+
+def test_taught_facts_match_the_book():
+    """taught.json is what the chapters' citations give; rerun `python -m afcourse.facts.teaching book/chapters`."""
+    recomputed = dump_taught(compute_taught(load_facts(), ROOT / "book" / "chapters"))
+    stored = (ROOT / "afcourse" / "facts" / TAUGHT_FILE).read_text(encoding="utf-8")
+    assert recomputed == stored
+
+
+def test_a_fact_no_chapter_cites_is_not_taught():
+    assert "taliban-kunduz-offensive-2016" not in taught_facts()["taliban"]
+    assert "kabulov-taliban-interests-coincide-2015" in taught_facts()["taliban"]
+
+
+def test_committed_sets_are_coherent_and_taught(base, bank):
+    for chapter in base.chapters:
+        quiz, key = read_quiz_set(ROOT / "quizzes" / chapter)
+        items = [bank[k.item_id] for k in key.keys]
+        clashes = [conflict(a, b) for n, a in enumerate(items) for b in items[n + 1:]]
+        assert not [c for c in clashes if c], (chapter, [c for c in clashes if c])
+        assert all(set(i.answer.fact_ids) <= taught_facts()[chapter] for i in items), chapter
+        assert all(len(i.question.prompts) >= 3 for i in items if i.question.type == "matching"), chapter
+
+
+def test_clash_map_is_conflict_for_every_pair(bank):
+    items = [i for i in bank.values() if i.question.chapter == "interests"]
+    clashes = clash_map(items)
+    for n, a in enumerate(items):
+        for b in items[n + 1:]:
+            assert (b.id in clashes[a.id]) == (conflict(a, b) is not None), (a.id, b.id)

@@ -1,0 +1,151 @@
+"""The wording rules of the linter: each catches its crafted bad item, and the real bank passes them."""
+
+from pathlib import Path
+
+import pytest
+
+from afcourse.bank.generate import SUBSTITUTE, build_bank
+from afcourse.bank.lint import key_rank, lint_items
+from afcourse.bank.models import MatchKey
+from afcourse.bank import truth
+from afcourse.facts.factbase import load_facts
+
+MINI = Path(__file__).parent / "data" / "minifacts"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_facts(MINI)
+
+
+@pytest.fixture(scope="module")
+def mini_bank(mini):
+    return {item.id: item for item in build_bank(mini)}
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_facts()
+
+
+@pytest.fixture(scope="module")
+def bank(base):
+    return {item.id: item for item in build_bank(base)}
+
+
+def codes(item, base) -> list[str]:
+    return [p.code for p in lint_items([item], base)]
+
+
+def with_question(item, **changes):
+    return item.model_copy(update={"question": item.question.model_copy(update=changes)})
+
+
+def with_answer(item, **changes):
+    return item.model_copy(update={"answer": item.answer.model_copy(update=changes)})
+
+
+def test_stock_template_phrase(mini_bank, mini):
+    item = with_question(mini_bank["e-first:year-numeric"], stem="In what year did this happen: the first test meeting?")
+    assert "stock-phrase" in codes(item, mini)
+
+
+def test_stem_too_long(mini_bank, mini):
+    item = mini_bank["e-first:year-numeric"]
+    long = item.question.stem[:-1] + ", " + " ".join(["and then something else happened"] * 8) + "?"
+    assert "stem-too-long" in codes(with_question(item, stem=long), mini)
+
+
+def test_pasted_statement(mini_bank, mini):
+    item = mini_bank["s-alleges:speaker-choice"]
+    stem = f"Who said this: {mini.facts['s-alleges'].statement}"
+    assert "pasted-statement" in codes(with_question(item, stem=stem), mini)
+
+
+def test_plural_unit_after_one(mini_bank, mini):
+    item = mini_bank["q-troops:choice"]
+    wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
+    choices = [c.model_copy(update={"text": "1 servicemen"}) if c.id == wrong.id else c for c in item.question.choices]
+    assert "unit-plural" in codes(with_question(item, choices=choices), mini)
+
+
+def test_numeric_distractor_that_is_a_multiple_of_the_key(mini_bank, mini):
+    item = mini_bank["q-troops:choice"]
+    wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
+    item = item.model_copy(update={"values": {**item.values, wrong.id: "36,000"}})
+    assert "numeric-multiple" in codes(item, mini)
+
+
+def test_speaker_options_of_another_kind(mini_bank, mini):
+    item = mini_bank["s-alleges:speaker-choice"]
+    wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
+    item = item.model_copy(update={"values": {**item.values, wrong.id: "o-club"}})  # a club offered as a speaker
+    assert "speaker-kind" in codes(item, mini)
+
+
+def test_role_asked_at_a_loose_time(mini_bank, mini):
+    good = mini_bank["p-alpha:role-choice:0"]
+    assert "role-time-loose" not in codes(good, mini)
+    loose = good.model_copy(update={"question": good.question.model_copy(update={"id": "p-beta:role-choice:0"})})
+    loose = with_answer(loose, fact_ids=["p-beta"])  # Boris Beta's post has no date: anyone might have held it
+    assert "role-time-loose" in codes(loose, mini)
+
+
+def test_true_false_swap_from_the_other_side(bank, base):
+    item = next(i for i in bank.values() if i.template == "person-role-tf" and SUBSTITUTE in i.values
+                and base.facts[i.answer.fact_ids[0]].country == "russia")
+    assert "swap-implausible" not in codes(item, base)
+    american = item.model_copy(update={"values": {**item.values, SUBSTITUTE: "US Secretary of State"}})
+    assert "swap-implausible" in codes(american, base)
+
+
+def test_founding_year_the_sources_put_in_two_years(bank, base):
+    item = with_answer(bank["high-peace-council:founded-numeric"], fact_ids=["eaeu"])
+    assert "founding-disputed" in codes(item, base)
+
+
+def test_abbreviation_the_sources_never_use(bank, base):
+    item = bank["eaeu-treaty-2014:year-numeric"]
+    assert "abbreviation" not in codes(item, base)
+    assert "abbreviation" in codes(with_question(item, stem="In what year was the EAEU treaty concluded?"), base)
+
+
+def test_month_of_a_related_event_offered_as_wrong(bank, base):
+    item, taken = next((i, truth.related_months(base, base.facts[i.answer.fact_ids[0]]) - {
+        base.facts[i.answer.fact_ids[0]].date.month}) for i in bank.values()
+        if i.template == "event-month-choice"
+        and truth.related_months(base, base.facts[i.answer.fact_ids[0]]) - {base.facts[i.answer.fact_ids[0]].date.month})
+    assert "month-defensible" not in codes(item, base)
+    wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
+    bad = item.model_copy(update={"values": {**item.values, wrong.id: str(min(taken))}})
+    assert "month-defensible" in codes(bad, base)
+
+
+def test_matching_with_two_pairs(mini_bank, mini):
+    item = next(i for i in mini_bank.values() if i.question.type == "matching")
+    prompts = item.question.prompts[:2]
+    pairs = {p.id: item.answer.key.pairs[p.id] for p in prompts}
+    choices = [c for c in item.question.choices if c.id in pairs.values()]
+    small = with_answer(with_question(item, prompts=prompts, choices=choices), key=MatchKey(pairs=pairs))
+    assert "too-few-pairs" in codes(small, mini)
+
+
+def test_reported_claim_asked_without_its_hedge(bank, base):
+    item = bank["lavrov-2007-nato-must-leave:speaker-choice"]
+    assert "reportedly" in item.question.stem and codes(item, base) == []
+    plain = with_question(item, stem=item.question.stem.replace("reportedly ", ""))
+    assert "hedge-dropped" in codes(plain, base)
+
+
+def test_key_mostly_in_one_position(bank, base):
+    largest = [i for i in bank.values() if i.template == "event-year-choice" and key_rank(i) == 3]
+    assert len(largest) >= 8
+    assert "key-rank-skew" in [p.code for p in lint_items(largest[:8], base)]
+    everyone = [i for i in bank.values() if i.template == "event-year-choice"]
+    assert "key-rank-skew" not in [p.code for p in lint_items(everyone, base)]
+
+
+def test_real_bank_reads_cleanly(bank, base):
+    """No stock phrase, no long stem, no pasted statement anywhere in the real bank (and >= 600 items)."""
+    assert len(bank) >= 600
+    assert lint_items(list(bank.values()), base) == []
