@@ -304,13 +304,15 @@ def test_the_notebook_widget_saves_to_the_server_and_submits(server, tmp_path, m
             for pid, cid in right.items():
                 view.dropdowns[pid].value = cid
     assert "Saved to http://127.0.0.1" in quiz_widget.summary.value
-    quiz_widget.submit_button.click()
+    quiz_widget.submit_button.click()  # the ordering is left untouched: Submit asks first, naming it
+    assert quiz_widget.confirm.layout.display is None and "no answer" in quiz_widget.confirm_text.value
+    quiz_widget.confirm_button.click()
     assert "Submitted" in quiz_widget.summary.value
     exported = tmp_path / "answers.jsonl"
     assert afcourse("serve", "export", server.quiz_dir, "--out", exported).returncode == 0
     saved = json.loads(exported.read_text(encoding="utf-8").splitlines()[0])
     assert saved["student"]["id"] == "s3" and saved["status"] == "submitted"
-    assert saved["responses"] == {k: v for k, v in display.controller.responses.items()}
+    assert saved["responses"] == {k: v for k, v in display.controller.responses.items() if v is not None}
 
 
 def test_a_database_failure_is_a_storage_error_and_the_answer_is_not_acknowledged(tmp_path):
