@@ -327,3 +327,27 @@ def test_a_database_failure_is_a_storage_error_and_the_answer_is_not_acknowledge
     store.close()
     with pytest.raises(StorageError, match="holds answers to quiz 'quiz-a'"):
         Store(f"sqlite:///{tmp_path / 'a.sqlite'}", "quiz-b")
+
+
+def test_a_rostered_student_gets_the_variant_the_roster_assigned(tmp_path):
+    """`generate --roster` records each student's variant in roster.json; the server hands out that one."""
+    from afcourse.quiz.models import RosterEntry, RosterFile
+    from afcourse.quiz.roster import write_roster
+    from afcourse.serve.assessment import AssessmentError
+    from afcourse.serve.server import ServeOptions, build
+
+    quiz, _ = quiz_set()
+    folder = make_quiz_dir(tmp_path / "midterm")
+    by_hash = build(ServeOptions(quiz_dir=folder, db=f"sqlite:///{tmp_path / 'a.sqlite'}"))
+    by_hash.store.close()
+    hashed = {sid: by_hash.assessment.variant_for(sid).variant_id for sid, _ in ROSTER}
+    others = {sid: next(v.variant_id for v in quiz.variants if v.variant_id != hashed[sid]) for sid in hashed}
+    write_roster(RosterFile(quiz_id=quiz.quiz_id, students=[RosterEntry(id=sid, variant_id=vid)
+                                                            for sid, vid in others.items()]), folder)
+    built = build(ServeOptions(quiz_dir=folder, db=f"sqlite:///{tmp_path / 'b.sqlite'}"))
+    built.store.close()
+    assert {sid: built.assessment.variant_for(sid).variant_id for sid in others} == others
+    assert built.assessment.variant_for("not-on-roster").variant_id in {v.variant_id for v in quiz.variants}
+    (folder / "roster.json").write_text('{"schema": "afcourse.roster/1", "quiz_id": "another", "students": []}')
+    with pytest.raises(AssessmentError, match="belongs to quiz 'another'"):
+        build(ServeOptions(quiz_dir=folder, db=f"sqlite:///{tmp_path / 'c.sqlite'}"))

@@ -12,8 +12,9 @@ What it holds:
   and content (:func:`~afcourse.exports.common.lms_id`): the same item exported again, from any
   quiz set, is the same question to Moodle, and neither names the answer;
 - single choice and multiple select as ``multichoice`` (``single`` true/false; for multiple
-  select every right option is worth 1/k and every wrong one -1/k, Moodle's usual rule and
-  afcourse's default "right minus wrong"; Moodle floors a question's score at 0 as we do);
+  select every right option is worth 1/k and every wrong one -1/k, Moodle's usual rule, floored
+  at 0; Moodle cannot express afcourse's default "options" rule, which judges every option, so a
+  partly right multiple select can earn a little less in Moodle than in ``afcourse grade``);
   true/false as ``truefalse``; short answer as ``shortanswer`` (case-insensitive; Moodle has no
   typo tolerance, so only the accepted forms are accepted); numeric as ``numerical`` with its
   tolerance; matching as ``matching``;

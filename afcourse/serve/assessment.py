@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -68,6 +68,8 @@ class Assessment:
     opens: datetime | None = None
     closes: datetime | None = None
     feedback_policy: FeedbackPolicy = "never"
+    assigned: dict[str, str] = field(default_factory=dict)
+    """student id -> variant id, from the quiz folder's roster.json (``generate --roster``)."""
 
     def __post_init__(self):
         if self.feedback_policy not in FEEDBACK_POLICIES:
@@ -97,7 +99,9 @@ class Assessment:
 
     # ---- variants ----------------------------------------------------------------------------
     def variant_for(self, student_id: str) -> Variant:
-        """A fixed variant per student: the SHA-256 rule of the notebook quiz (same student, same variant)."""
+        """The variant the roster assigned, else a fixed one per student: the SHA-256 rule of the notebook quiz."""
+        if student_id in self.assigned:
+            return self._variants[self.assigned[student_id]]
         if len(self.quiz.variants) == 1:
             return self.quiz.variants[0]
         digest = hashlib.sha256(f"{self.quiz_id}|{student_id}".encode()).hexdigest()
