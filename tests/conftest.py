@@ -4,11 +4,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite never reads a bank cached by earlier runs or other checkouts (commands it starts inherit this).
+os.environ["AFCOURSE_CACHE_DIR"] = tempfile.mkdtemp(prefix="afcourse-test-cache-")
 FACTS = ROOT / "afcourse" / "facts"
 SEEDS = ROOT.parent / "shared" / "seeds"
 REGISTRIES = ("sources.yaml", "countries.yaml", "chapters.yaml", "people.yaml", "organisations.yaml")

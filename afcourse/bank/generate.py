@@ -24,6 +24,7 @@ from afcourse.bank import truth
 N_OPTIONS = 4
 YEAR_SPREAD = 6  # year distractors lie within this many years of the key
 ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact
+WIDE_ERA_YEARS = 25  # ... or within this many, where too few people were active nearer the time
 SUBSTITUTE = "substitute"
 VERSION = "version"  # disagreement items: the account the question asks about
 GROUP_SIZE = 4
@@ -103,12 +104,17 @@ class _Builder:
                 self.speaker_tags.setdefault(fact.speaker, set()).update(fact.tags)
 
     def contemporaries(self, people: list, year: int | None) -> list:
-        """The people active within :data:`ERA_YEARS` of ``year`` (all of them when the date is
-        unknown or too few are): a 19th-century envoy is no plausible speaker in 2018."""
+        """The people active within :data:`ERA_YEARS` of ``year``, or within :data:`WIDE_ERA_YEARS` when too
+        few are (everyone when the date is unknown): a 19th-century envoy is no plausible speaker in 2018,
+        nor a minister of 2018 a general of 1878. Never anyone further off: a template with too few
+        contemporaries makes no item."""
         if year is None:
             return people
-        near = [p for p in people if any(abs(y - year) <= ERA_YEARS for y in self.active_years.get(p.id, ()))]
-        return near if len(near) >= N_OPTIONS else people
+        for window in (ERA_YEARS, WIDE_ERA_YEARS):
+            near = [p for p in people if any(abs(y - year) <= window for y in self.active_years.get(p.id, ()))]
+            if len(near) >= N_OPTIONS:
+                break
+        return near
 
     def rng(self, item_id: str) -> random.Random:
         return random.Random(int(stable_hash(item_id, 16), 16))
@@ -712,6 +718,14 @@ def speaker_kind(base: FactBase, speaker: str) -> str:
     return kind
 
 
+def _era_year(b: _Builder, fact) -> int | None:
+    """The year a statement belongs to: its own date, else the year of the source that reports it."""
+    if fact.date:
+        return fact.date.year
+    years = [b.base.sources[c.source].date.year for c in fact.citations if c.source in b.base.sources]
+    return min(years) if years else None
+
+
 def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
     """Who else could have said it: people of the same kind (officials for an official, analysts for an
     analyst) and era, from the speaker's country when there are enough; states for a state; bodies of the
@@ -720,7 +734,7 @@ def _speaker_pool(b: _Builder, fact) -> list[tuple[str, str]]:
     wanted = speaker_kind(b.base, fact.speaker)
     if kind == "person":
         home = b.base.facts[fact.speaker].country
-        people = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
+        people = [p for p in b.contemporaries(b.people, _era_year(b, fact))
                   if speaker_kind(b.base, p.id) == wanted]
         same = [p.id for p in people if home and p.country == home]
         candidates = same if len(same) > N_OPTIONS else [p.id for p in people]
@@ -807,7 +821,7 @@ def _other_camp(b: _Builder, fact) -> list[tuple[str, str]]:
     clause = said_clause(fact) if fact.kind == "statement" else fact.said
     if _names_country(b, clause or "", home) or not (fact.date and fact.date.month):
         return []  # "Russia would ...": only its own officials could say it; undated: no occasion pins it
-    speakers = [p for p in b.contemporaries(b.people, fact.date.year if fact.date else None)
+    speakers = [p for p in b.contemporaries(b.people, _era_year(b, fact))
                 if p.country not in (None, home) and speaker_kind(b.base, p.id) == kind and p.id in b.speaker_tags
                 and not _names_country(b, clause or "", p.country)
                 and not truth.said_something_similar(b.base, p.id, fact)]
