@@ -130,3 +130,19 @@ def test_people_offered_as_options_were_active_in_the_facts_era():
             assert any(abs(y - year) <= WIDE_ERA_YEARS for y in active.get(person, ())), (item.id, person)
         checked += len(offered) > 1
     assert checked >= 30  # 41 such items when this was written
+
+
+def test_difficulty_is_a_prior_per_item_not_a_constant_per_type():
+    """More options, an untaught fact and a single source make an item harder; the bank's items vary within a type."""
+    from afcourse.bank.difficulty import prior_difficulty
+
+    usual = prior_difficulty("single_choice", options=4, taught=True)
+    assert prior_difficulty("single_choice", options=6, taught=True) > usual
+    assert prior_difficulty("single_choice", options=4, taught=False) > usual
+    assert prior_difficulty("single_choice", options=4, taught=True, sources=2) < usual
+    assert prior_difficulty("ordering", elements=6) > prior_difficulty("ordering", elements=3)
+    assert prior_difficulty("short_answer", bonus=5) == 0.95 and prior_difficulty("true_false", bonus=-5) == 0.05
+    by_type: dict[str, set[float]] = {}
+    for item in build_bank(load_facts()):
+        by_type.setdefault(item.question.type, set()).add(item.difficulty)
+    assert all(len(values) >= 3 for values in by_type.values()), by_type

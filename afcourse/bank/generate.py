@@ -17,7 +17,9 @@ from itertools import combinations
 from typing import Callable, Iterable, Iterator
 
 from afcourse.facts.factbase import FactBase
+from afcourse.facts.teaching import taught_facts
 from afcourse.facts.models import Citation
+from afcourse.bank.difficulty import prior_difficulty
 from afcourse.bank.models import AnswerKey, Choice, ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
 from afcourse.bank import truth
 
@@ -32,9 +34,6 @@ MIN_PAIRS = 3  # a matching item with two pairs is a true/false in disguise, and
 STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "insisted",
                 "prediction": "predicted"}
 """Verbs that fit "Who <verb> that <gist>?"; a denial's gist is what the denier said, so it "insisted"."""
-BASE_DIFFICULTY = {"true_false": 0.25, "single_choice": 0.4, "matching": 0.5, "multiple_select": 0.55,
-                   "ordering": 0.6, "numeric": 0.65, "short_answer": 0.7}
-
 
 def stable_hash(text: str, length: int = 8) -> str:
     """A short hex digest that is the same on every machine and every run."""
@@ -94,6 +93,8 @@ class _Builder:
         self.latest_year = max(s.date.year for s in base.sources.values())  # no distractor after the sources
         self.people = [p for p in base.of_kind("person") if p.id not in self.authors]
         self.active_years = _active_years(base)
+        taught = frozenset().union(*taught_facts().values())
+        self.taught = taught if taught.intersection(base.facts) else None  # None: not the package's facts
         referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
                                                  getattr(f, "speaker", None)] if r}
         self.active_countries = [c for c in self.countries if c in referenced]
@@ -135,8 +136,12 @@ class _Builder:
             prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts], unit=unit)
         answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations,
                            fact_ids=[f.id for f in facts])
-        difficulty = min(0.95, max(0.05, BASE_DIFFICULTY[type] + difficulty_bonus))
-        return Item(question=question, answer=answer, template=template, difficulty=round(difficulty, 2),
+        difficulty = prior_difficulty(
+            type, bonus=difficulty_bonus, options=len(choices),
+            elements=len(prompts) if type == "matching" else len(choices) if type == "ordering" else 0,
+            taught=None if self.taught is None else all(f.id in self.taught for f in facts),
+            sources=len({c.source for c in citations}))
+        return Item(question=question, answer=answer, template=template, difficulty=difficulty,
                     values={choice_id(v): v for v, _ in [*choices, *prompts]},
                     occasions=sorted({o for fact in facts for o in occasions(fact)}))
 
