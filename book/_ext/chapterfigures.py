@@ -4,7 +4,7 @@
   at the top; long gaps are marked, contested events drawn hollow.
 - :func:`moscow_attendance`: which states each Moscow-format meeting brought
   together (a column per meeting, headed by the sources that report it); a state
-  only one source names is marked with that source.
+  only some of the sources name is marked with the sources that do.
 - :func:`allegations_and_denials`: each allegation in a chapter beside the denials
   the sources record in answer to it.
 
@@ -92,8 +92,8 @@ def _meetings(base):
     return [by_date[d] for d in sorted(by_date)]
 
 
-def _single_source_states(base, event):
-    """State id -> the one source naming it, from disagreements whose versions all sit in the event's citations."""
+def _disputed_states(base, event):
+    """State id -> the sources naming it, from disagreements whose versions all sit in the event's citations."""
     cited = {(c.source, c.paragraph) for c in event.citations}
     names = {c.name.lower(): c.id for c in base.countries.values()}
     found = {}
@@ -101,7 +101,7 @@ def _single_source_states(base, event):
         versions = fact.versions
         if all((v.source, v.paragraph) in cited and (v.value or "").lower() in names for v in versions):
             for v in versions:
-                found[names[v.value.lower()]] = v.source
+                found.setdefault(names[v.value.lower()], []).append(v.source)
     return found
 
 
@@ -110,7 +110,7 @@ def moscow_attendance(base, width: float = 6.4):
     import matplotlib.pyplot as plt
 
     meetings = _meetings(base)
-    extra = {event.id: _single_source_states(base, event) for event, _ in meetings}
+    extra = {event.id: _disputed_states(base, event) for event, _ in meetings}
     count = {}
     for event, states in meetings:
         for s in [*states, *extra[event.id]]:
@@ -126,8 +126,9 @@ def moscow_attendance(base, width: float = 6.4):
                 ax.plot(col, row, "s", ms=14, color=ACCENT)
             elif state in extra[event.id]:
                 ax.plot(col, row, "s", ms=14, mfc="white", mec=WARM, mew=2)
-                ax.text(col + 0.17, row, "only " + short_author(base.sources[extra[event.id][state]].author),
-                        ha="left", va="center", fontsize=9, color=WARM)
+                named_by = [short_author(base.sources[source].author) for source in extra[event.id][state]]
+                ax.text(col + 0.17, row, "only " + "\nand ".join(named_by), ha="left", va="center", fontsize=9,
+                        color=WARM, linespacing=1.1)
             else:
                 ax.plot(col, row, ".", ms=4, color=LINE)
     labels = []
@@ -140,12 +141,12 @@ def moscow_attendance(base, width: float = 6.4):
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([base.countries[s].name for s in rows], fontsize=11)
     ax.set_ylim(len(rows) - 0.5, -0.6)
-    ax.set_xlim(-0.6, (len(meetings) - 1) * step + 2.4)  # room right of the last column for "only <source>"
+    ax.set_xlim(-0.6, (len(meetings) - 1) * step + 2.4)  # room right of the last column for "only <sources>"
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
     fig.text(0.02, 0.015, "Filled: named by the sources under the date.\n"
-             "Hollow: named by one source only.", fontsize=9.5, color=MUTED)
+             "Hollow: named only by the sources beside it.", fontsize=9.5, color=MUTED)
     fig.subplots_adjust(left=0.23, right=0.99, top=1 - 1.6 / height, bottom=0.9 / height)
     return fig
 
