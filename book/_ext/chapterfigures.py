@@ -173,7 +173,10 @@ def allegations_and_denials(base, chapter_id: str, width: float = 7.6):
         when = fact.date.human() if getattr(fact, "date", None) else "undated"
         if fact.kind == "statement":
             return f"{_speaker(base, fact)} ({when})\n" + textwrap.fill(_capitalise(fact.gist), width_chars)
-        return f"{when}\n" + textwrap.fill(_capitalise(getattr(fact, "name", fact.statement)), width_chars)
+        # an allegation recorded as an event names no accuser: say which source reports it
+        reporters = " and ".join(sorted({short_author(base.sources[c.source].author) for c in fact.citations}))
+        return (f"Reported by {reporters} ({when})\n"
+                + textwrap.fill(_capitalise(getattr(fact, "name", fact.statement)), width_chars))
 
     rows, y = [], 0.0
     for allegation in allegations:
