@@ -1,15 +1,12 @@
 """The linter catches each defect class in a crafted bad item."""
 
-from pathlib import Path
-
 import pytest
 
 from afcourse.facts.factbase import load_facts
 from afcourse.bank.generate import build_bank, choice_id
 from afcourse.bank.lint import lint_items
 from afcourse.bank.models import Choice, ChoiceKey, MultiKey, TextKey
-
-MINI = Path(__file__).parent / "data" / "minifacts"
+from test_lint_kit import MINI, codes, with_answer, with_question
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +17,6 @@ def mini():
 @pytest.fixture(scope="module")
 def bank(mini):
     return {item.id: item for item in build_bank(mini)}
-
-
-def codes(item, base) -> list[str]:
-    return [p.code for p in lint_items([item], base)]
-
-
-def with_question(item, **changes):
-    return item.model_copy(update={"question": item.question.model_copy(update=changes)})
-
-
-def with_answer(item, **changes):
-    return item.model_copy(update={"answer": item.answer.model_copy(update=changes)})
 
 
 def test_good_items_pass(bank, mini):

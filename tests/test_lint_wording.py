@@ -1,7 +1,5 @@
 """The wording rules of the linter: each catches its crafted bad item, and the real bank passes them."""
 
-from pathlib import Path
-
 import pytest
 
 from afcourse.bank.generate import SUBSTITUTE, build_bank
@@ -9,8 +7,7 @@ from afcourse.bank.lint import key_rank, lint_items
 from afcourse.bank.models import MatchKey
 from afcourse.bank import truth
 from afcourse.facts.factbase import load_facts
-
-MINI = Path(__file__).parent / "data" / "minifacts"
+from test_lint_kit import MINI, codes, with_answer, with_question
 
 
 @pytest.fixture(scope="module")
@@ -31,18 +28,6 @@ def base():
 @pytest.fixture(scope="module")
 def bank(base):
     return {item.id: item for item in build_bank(base)}
-
-
-def codes(item, base) -> list[str]:
-    return [p.code for p in lint_items([item], base)]
-
-
-def with_question(item, **changes):
-    return item.model_copy(update={"question": item.question.model_copy(update=changes)})
-
-
-def with_answer(item, **changes):
-    return item.model_copy(update={"answer": item.answer.model_copy(update=changes)})
 
 
 def test_stock_template_phrase(mini_bank, mini):

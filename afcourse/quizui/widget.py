@@ -212,21 +212,18 @@ class QuestionView:
             self.refresh()
 
     def check(self) -> Feedback:
-        feedback = self.quiz.controller.check(self.qid)
-        self.feedback.value = feedback_html(feedback)
-        self.refresh()
-        self.quiz.refresh_summary()
-        return feedback
+        return self._show(self.quiz.controller.check(self.qid))
 
     def try_again(self) -> None:
         self.quiz.controller.try_again(self.qid)
-        self.feedback.value = ""
-        self.refresh()
-        self.quiz.refresh_summary()
+        self._show(None)
 
     def show_answer(self) -> Feedback:
-        feedback = self.quiz.controller.show_answer(self.qid)
-        self.feedback.value = feedback_html(feedback)
+        return self._show(self.quiz.controller.show_answer(self.qid))
+
+    def _show(self, feedback: Feedback | None) -> Feedback | None:
+        """Put ``feedback`` (None: none) under the question and bring the controls and summary up to date."""
+        self.feedback.value = feedback_html(feedback) if feedback else ""
         self.refresh()
         self.quiz.refresh_summary()
         return feedback

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from afcourse.bank.models import Question
+from afcourse.grading.grader import load_quiz
+from afcourse.grading.results import GradingError
 from afcourse.quiz.models import KeyFile, QuizFile, Response, Variant
 
 FeedbackPolicy = Literal["never", "after-close", "after-submit"]
@@ -45,18 +47,11 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 def load_quiz_dir(quiz_dir: str | Path) -> tuple[QuizFile, KeyFile]:
-    """quiz.json and key.json of a quiz folder, checked to belong together."""
-    folder = Path(quiz_dir)
+    """quiz.json and key.json of a quiz folder, checked to belong together (as ``afcourse grade`` reads them)."""
     try:
-        quiz = QuizFile.model_validate_json((folder / "quiz.json").read_text(encoding="utf-8"))
-        key = KeyFile.model_validate_json((folder / "key.json").read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AssessmentError(f"cannot read the quiz in {folder}: {exc.strerror or exc} ({exc.filename})") from None
-    except ValidationError as exc:
-        raise AssessmentError(f"{folder} does not hold a valid quiz and key: {exc.errors()[0]['msg']}") from None
-    if key.quiz_id != quiz.quiz_id:
-        raise AssessmentError(f"key.json belongs to quiz {key.quiz_id!r}, not {quiz.quiz_id!r}")
-    return quiz, key
+        return load_quiz(quiz_dir)
+    except GradingError as exc:
+        raise AssessmentError(str(exc)) from None
 
 
 @dataclass
