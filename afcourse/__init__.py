@@ -13,7 +13,7 @@ def grade(quiz_dir, submissions, out_dir=None, **options):
 
     Returns per-student results, item analysis and problems (see :func:`afcourse.grading.pipeline.grade`).
     """
-    from afcourse.grading.pipeline import grade as _grade  # numpy, matplotlib: only when grading
+    from afcourse.grading.pipeline import grade as _grade  # numpy: only when grading
 
     return _grade(quiz_dir, submissions, out_dir, **options)
 

@@ -7,8 +7,8 @@ an earlier checkout (``--baseline``, e.g. ``git worktree add /tmp/base <commit>`
 same interpreter and libraries. Every checkout first makes its own quiz set (two chapters,
 15 questions, 30 variants) and a simulated class of 40 (``afcourse.grading.simulate``), since
 the file formats differ between versions. Then, for each command, the checkouts run in turn
-(A B A B ...) so a drift of the machine's speed hits both alike; the median wall time of each
-and the median of the pairwise ratios are printed. The bank cache is warm (one unmeasured
+(A B A B ...) so a drift of the machine's speed hits both alike; the median wall and CPU time of each
+and the median of the pairwise CPU ratios are printed. The bank cache is warm (one unmeasured
 run first), as it is for an instructor's second command.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,23 +59,38 @@ def commands(work: Path) -> dict[str, list[str]]:
     }
 
 
-def run(checkout: Path, args: list[str]) -> float:
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
+def checkout_env(checkout: Path) -> dict[str, str]:
+    """The environment a command runs in: the checkout first on the path, and bytecode cached as an
+    installed package has it (pip compiles it at install; PYTHONDONTWRITEBYTECODE would recompile
+    every module of the checkout on every run)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return env | {"PYTHONPATH": str(checkout)}
+
+
+def run(checkout: Path, args: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one whole ``afcourse`` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # run outside any checkout: `python -m` puts the working folder first on sys.path
-    done = subprocess.run([sys.executable, "-m", "afcourse.cli", *args], env=env, capture_output=True, text=True,
-                          cwd=tempfile.gettempdir())
+    done = subprocess.run([sys.executable, "-m", "afcourse.cli", *args], env=checkout_env(checkout),
+                          capture_output=True, text=True, cwd=tempfile.gettempdir())
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"{checkout}: afcourse {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def median(times: list[tuple[float, float]], which: int) -> float:
+    """The median wall (``which=0``) or CPU (``which=1``) seconds of a command's runs."""
+    return statistics.median(t[which] for t in times)
 
 
 def prepare(checkout: Path, work: Path) -> None:
     work.mkdir(parents=True)
     run(checkout, ["generate", *CHAPTERS, "--n", "15", "--seed", "bench", "--variants", "30", "--out", str(work / "set")])
-    subprocess.run([sys.executable, "-c", SIMULATE, str(work)], env={**os.environ, "PYTHONPATH": str(checkout)},
-                   check=True, cwd=tempfile.gettempdir())
+    subprocess.run([sys.executable, "-c", SIMULATE, str(work)], env=checkout_env(checkout), check=True,
+                   cwd=tempfile.gettempdir())
 
 
 def main() -> None:
@@ -91,19 +107,21 @@ def main() -> None:
         names = list(commands(scratch))
         results = {}
         for command in names:
-            times: dict[str, list[float]] = {name: [] for name in checkouts}
+            times: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
             for name, checkout in checkouts.items():  # one unmeasured run each: warm caches
                 run(checkout, commands(works[name])[command])
             for _ in range(options.repeat):
                 for name, checkout in checkouts.items():
                     times[name].append(run(checkout, commands(works[name])[command]))
             results[command] = times
-            line = f"{command:22s} " + "  ".join(f"{name} {statistics.median(t):.3f} s" for name, t in times.items())
+            line = f"{command:22s} " + "  ".join(
+                f"{name} wall {median(t, 0):.3f} s cpu {median(t, 1):.3f} s" for name, t in times.items())
             if "baseline" in times:
-                ratios = [a / b for a, b in zip(times["this"], times["baseline"])]
-                line += f"  ratio {statistics.median(ratios):.2f}"
+                ratios = [a[1] / b[1] for a, b in zip(times["this"], times["baseline"])]
+                line += f"  cpu ratio {statistics.median(ratios):.2f}"
             print(line, flush=True)
-        print(json.dumps({c: {n: round(statistics.median(t), 4) for n, t in r.items()} for c, r in results.items()}))
+        print(json.dumps({c: {n: {"wall": round(median(t, 0), 4), "cpu": round(median(t, 1), 4)} for n, t in r.items()}
+                          for c, r in results.items()}))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

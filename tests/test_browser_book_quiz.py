@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS, ROOT
-from test_quizui_support import (FINAL_SCORE, NOTEBOOKS, PLAN, QUIZ_DIR, REVEALED, VERDICT,
-                                 copy_quiz, find_key_leaks, load_test_quiz)
+from test_quizui_support import (FINAL_SCORE, NOTEBOOKS, PLAN, QUIZ_DIR, REVEALED, copy_quiz, find_key_leaks, load_test_quiz)
 
 
 @pytest.fixture(scope="module")

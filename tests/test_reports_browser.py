@@ -23,15 +23,20 @@ def test_report_and_feedback_render_without_running_student_text(browser, tmp_pa
     page.on("pageerror", lambda e: events.append(f"error {e}"))
     try:
         page.goto((tmp_path / "out" / "report.html").as_uri())
-        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+        widths = page.eval_on_selector_all(".plots svg", "svgs => svgs.map(s => s.getBoundingClientRect().width)")
         assert len(widths) == 2 and min(widths) > 300
+        dot = page.locator(".plots svg a").first  # each dot of the scatter plot leads to its item
+        label = dot.get_attribute("href")
+        dot.locator("circle").click()
+        assert page.evaluate("location.hash") == label
+        assert page.locator(f"[id='{label[1:]}']").count() == 1
         assert page.locator("h1").inner_text() == "Grading report: Scoring rules <check> & co"
         assert EVIL in page.locator("table.problems").first.inner_text()  # shown as text, not run
         assert page.locator("table.items tbody tr").count() == 8
         page.goto((tmp_path / "out" / "feedback" / "s0.html").as_uri())
         assert EVIL in page.locator("h1").inner_text()
         assert page.locator("section.item").count() == 8
-        assert page.locator("img").count() == 0
+        assert page.locator("img, svg").count() == 0
     finally:
         page.close()
     assert events == []

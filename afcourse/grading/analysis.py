@@ -34,6 +34,7 @@ every student answered, and only with at least :data:`ALPHA_MIN_STUDENTS` studen
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -235,7 +236,7 @@ def analyse(result) -> tuple[list[ItemStats], ClassSummary]:
     summary = ClassSummary(
         n=len(students),
         mean=float(percents.mean()) if len(students) else None,
-        median=float(np.median(percents)) if len(students) else None,
+        median=statistics.median(percents.tolist()) if len(students) else None,  # np.median loads numpy.ma
         sd=float(percents.std(ddof=1)) if len(students) > 1 else None,
         minimum=float(percents.min()) if len(students) else None,
         maximum=float(percents.max()) if len(students) else None,

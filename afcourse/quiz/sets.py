@@ -30,7 +30,6 @@ from afcourse.common.fileio import OutputExistsError, write_atomic
 from afcourse.bank.coherence import answer_forms, clash_map
 from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchKey, MultiKey, OrderKey,
                                   Question)
-from afcourse.facts.teaching import taught_facts
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, KeyFile, QuizFile, ScoringRules, Slot, Variant
 from afcourse.common.validation import validation_summary
 
@@ -374,6 +373,8 @@ def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFi
     The taught list describes the package's own fact base; a bank made from other facts (none of
     them in the list) is drawn from whole.
     """
+    from afcourse.facts.teaching import taught_facts  # loads the fact loader and YAML: only when making a set
+
     taught = taught_facts().get(chapter, frozenset())
     known = taught.intersection(f for it in bank if it.question.chapter == chapter for f in it.answer.fact_ids)
     pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)] if known else bank

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-
 from afcourse.grading.reports.answers import key_text
 from afcourse.grading.reports.plots import (
     LABEL_ALL_ITEMS,
-    facility_discrimination_png,
-    score_histogram_png,
+    facility_discrimination_svg,
+    measured,
+    score_histogram_svg,
 )
 from afcourse.grading.reports.text import esc, fixed
 
@@ -22,7 +21,7 @@ padding-bottom:.3rem}.sub{color:var(--muted);margin:0 0 1rem}
 min-width:8.5rem}.card b{display:block;font-size:1.35rem}.card span{color:var(--muted);font-size:.85rem}
 .plots{display:grid;grid-template-columns:repeat(auto-fit,minmax(24rem,1fr));gap:1rem}
 .plots figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:.4rem}
-.plots img{display:block;width:100%;height:auto}figcaption{font-size:.85rem;color:var(--muted);padding:.2rem .4rem}
+.plots svg{display:block;width:100%;height:auto}figcaption{font-size:.85rem;color:var(--muted);padding:.2rem .4rem}
 .note{background:#fff4d6;padding:.5rem .8rem;border-radius:6px}.item .why{color:var(--bad);font-size:.85rem;margin:.2rem 0 .4rem}
 a{color:#2b5aa8}
 table{border-collapse:collapse;font-size:.88rem;width:100%}th,td{border-bottom:1px solid var(--line);
@@ -143,17 +142,15 @@ def report_html(result, plots: bool = True) -> str:
                    "students (each variant's items are seen only by its students): they are not flagged.</p>")
 
     if plots and summary.n:
-        hist = base64.b64encode(score_histogram_png(summary.percents, summary)).decode("ascii")
-        scatter = base64.b64encode(facility_discrimination_png(items)).decode("ascii")
         out += ['<h2>Scores and items at a glance</h2><div class="plots">',
-                f'<figure><img alt="Histogram of student scores" src="data:image/png;base64,{hist}">'
+                f"<figure>{score_histogram_svg(summary.percents)}"
                 "<figcaption>How the class scored. A pile-up at the right means the quiz was easy for this class; "
                 "a long left tail shows who may need help.</figcaption></figure>",
-                f'<figure><img alt="Scatter plot of item facility against discrimination" '
-                f'src="data:image/png;base64,{scatter}"><figcaption>Each dot is an item. Items that separate '
+                f"<figure>{facility_discrimination_svg(items)}<figcaption>Each dot is an item (click one for its "
+                "details). Items that separate "
                 "strong from weak students sit above the dashed line (r = 0.2); red ones (negative discrimination, "
                 "or a distractor chosen more than the key) need a look, orange ones have a milder flag."
-                + ("" if len(items) <= LABEL_ALL_ITEMS else " Only flagged items are labelled.")
+                + ("" if len(measured(items)) <= LABEL_ALL_ITEMS else " Only flagged items are labelled.")
                 + "</figcaption></figure></div>"]
 
     out.append('<h2 id="questions">Questions as students saw them</h2>')
