@@ -116,6 +116,11 @@ def test_a_roster_without_ids_or_with_a_twice_listed_student_is_refused(tmp_path
     (tmp_path / "b.csv").write_text("id,name\ns1,Ann\ns1,Bob\n")
     with pytest.raises(RosterError, match=r"b.csv:3: student 's1' is listed twice \(first on line 2\)"):
         read_roster_csv(tmp_path / "b.csv")
+    for bad in ("s" * 201, "s1\x07"):  # an id becomes part of file names and links: kept short and printable
+        (tmp_path / "c.csv").write_text(f"id,name\ns0,Ann\n{bad},Bob\n")
+        with pytest.raises(RosterError, match=r"c.csv:3: the student id is over 200 characters or holds control "
+                                              "characters"):
+            read_roster_csv(tmp_path / "c.csv")
     result = runner.invoke(app, ["generate", "-c", "history", "--n", "3", "--seed", "1", "--roster",
                                  str(tmp_path / "b.csv"), "--out", str(tmp_path / "set")])
     assert result.exit_code == 1 and "is listed twice" in result.output and not (tmp_path / "set").exists()

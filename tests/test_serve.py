@@ -278,7 +278,7 @@ def test_tokens_command_prints_one_link_per_student_and_refuses_a_bad_roster(qui
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name\ns1,A\ns1,B\n", encoding="utf-8")
     refused = afcourse("serve", "tokens", quiz_dir, "--roster", bad)
-    assert refused.returncode == 1 and "appears twice" in refused.stderr
+    assert refused.returncode == 1 and "bad.csv:3: student 's1' is listed twice (first on line 2)" in refused.stderr
     wrong_db = afcourse("serve", "export", quiz_dir, "--db", "mysql://x", "--out", tmp_path / "x.jsonl")
     assert wrong_db.returncode == 1 and "unknown database URL" in wrong_db.stderr
 

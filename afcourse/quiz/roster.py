@@ -24,6 +24,7 @@ from afcourse.quiz.sets import KEY_MODE, QuizSetError, secret_hash
 
 ROSTER_FILE = "roster.json"
 ID_COLUMNS = ("id", "student_id")
+MAX_ID_LENGTH = 200
 
 
 class RosterError(QuizSetError):
@@ -50,6 +51,9 @@ def read_roster_csv(path: str | Path) -> list[dict]:
         sid = row.pop(id_column, "")
         if not sid:
             raise RosterError(f"{path}:{line}: a row without a student id")
+        if len(sid) > MAX_ID_LENGTH or any(ord(ch) < 32 for ch in sid):
+            raise RosterError(f"{path}:{line}: the student id is over {MAX_ID_LENGTH} characters or holds control "
+                              "characters")
         if sid in seen:
             raise RosterError(f"{path}:{line}: student {sid!r} is listed twice (first on line {seen[sid]})")
         seen[sid] = line

@@ -78,8 +78,8 @@ def run_command(
     """Serve QUIZDIR: each student gets their variant, every answer is recorded and timestamped here."""
     from afcourse.serve.assessment import AssessmentError
     from afcourse.serve.server import ServeOptions, build, run
+    from afcourse.quiz.roster import RosterError
     from afcourse.serve.storage import StorageError
-    from afcourse.serve.tokens import RosterError
 
     options = ServeOptions(quiz_dir=quiz_dir, db=db, roster=roster, opens=_time(opens), closes=_time(closes),
                            feedback=feedback, allow_origins=tuple(allow_origin or ()), hub=hub,
@@ -111,11 +111,12 @@ def tokens_command(
 ) -> None:
     """One secret link per roster entry (id,name,token,link), and the instructor's live-count link."""
     from afcourse.serve.assessment import AssessmentError, load_quiz_dir
-    from afcourse.serve.tokens import RosterError, instructor_token, load_secret, make_token, read_roster
+    from afcourse.quiz.roster import RosterError, read_roster_csv
+    from afcourse.serve.tokens import instructor_token, load_secret, make_token
 
     try:
         quiz, _ = load_quiz_dir(quiz_dir)
-        entries = read_roster(roster)
+        students = read_roster_csv(roster)
         secret = load_secret(quiz_dir)
     except (AssessmentError, RosterError, ValueError) as exc:
         _fail(str(exc))
@@ -123,9 +124,9 @@ def tokens_command(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "name", "token", "link"])
-    for entry in entries:
-        token = make_token(secret, quiz.quiz_id, entry.student_id)
-        writer.writerow([entry.student_id, entry.name or "", token, f"{base}#token={token}"])
+    for student in students:
+        token = make_token(secret, quiz.quiz_id, student["id"])
+        writer.writerow([student["id"], student["name"], token, f"{base}#token={token}"])
     if out is None:
         typer.echo(buffer.getvalue(), nl=False)
     else:
@@ -133,7 +134,7 @@ def tokens_command(
             write_atomic(out, buffer.getvalue(), force=force)
         except OutputExistsError as exc:
             _fail(str(exc))
-        typer.echo(f"Wrote {len(entries)} student links to {out}: give each student only their own.", err=True)
+        typer.echo(f"Wrote {len(students)} student links to {out}: give each student only their own.", err=True)
     typer.echo(f"Instructor's live count: {base}instructor#token={instructor_token(secret, quiz.quiz_id)}", err=True)
 
 

@@ -13,13 +13,13 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from afcourse.quiz.roster import RosterError
+from afcourse.quiz.roster import RosterError, read_roster_csv
 from afcourse.quiz.roster import read_roster as read_class_roster
 from afcourse.serve.app import RateLimit, ServerSettings, create_app
 from afcourse.serve.assessment import Assessment, AssessmentError, load_quiz_dir
 from afcourse.serve.identity import HubIdentity, TokenIdentity
 from afcourse.serve.storage import Store, default_url
-from afcourse.serve.tokens import instructor_token, load_secret, read_roster
+from afcourse.serve.tokens import instructor_token, load_secret
 
 
 @dataclass
@@ -62,7 +62,7 @@ def build(options: ServeOptions) -> Built:
     assigned = {s.id: s.variant_id for s in recorded.students} if recorded else {}
     assessment = Assessment(quiz, key, opens=options.opens, closes=options.closes, feedback_policy=options.feedback,
                             assigned=assigned)
-    roster = {e.student_id: e.name for e in read_roster(options.roster)} if options.roster else None
+    roster = {s["id"]: s["name"] or None for s in read_roster_csv(options.roster)} if options.roster else None
     settings = ServerSettings(roster=roster, allow_origins=frozenset(options.allow_origins),
                               rate=RateLimit(rate=options.rate, burst=max(3 * options.rate, 10)),
                               student_page=options.student_page, instructor_page=instructor_page())

@@ -1,4 +1,4 @@
-"""Who is asking: the roster, and one secret token per student (standalone mode).
+"""Who is asking: one secret token per student (standalone mode).
 
 A token is ``<student id, base64url>.<HMAC-SHA256 tag>``, the tag made with a secret
 kept beside the quiz (``serve-secret``, readable by its owner only) over the quiz id
@@ -11,53 +11,14 @@ instructor's token is made the same way for the reserved name below.
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 SECRET_NAME = "serve-secret"
 INSTRUCTOR = "\x00instructor"
-
-
-class RosterError(ValueError):
-    """The roster file cannot be used; the message names the line."""
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    student_id: str
-    name: str | None = None
-
-
-def read_roster(path: str | Path) -> list[RosterEntry]:
-    """Students from a CSV file with a header: ``id`` (or ``student_id``) and an optional ``name``."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RosterError(f"cannot read the roster {path}: {exc.strerror or exc}") from None
-    rows = list(csv.DictReader(text.splitlines()))
-    if not rows:
-        raise RosterError(f"the roster {path} has no students (expected a header line: id,name)")
-    column = next((c for c in ("id", "student_id") if c in rows[0]), None)
-    if column is None:
-        raise RosterError(f"the roster {path} needs an 'id' column (found: {', '.join(rows[0])})")
-    entries, seen = [], set()
-    for line, row in enumerate(rows, start=2):
-        sid = (row.get(column) or "").strip()
-        if not sid:
-            raise RosterError(f"{path}, line {line}: empty student id")
-        if len(sid) > 200 or any(ord(ch) < 32 for ch in sid):
-            raise RosterError(f"{path}, line {line}: the student id is over 200 characters or holds control characters")
-        if sid in seen:
-            raise RosterError(f"{path}, line {line}: student id {sid!r} appears twice")
-        seen.add(sid)
-        entries.append(RosterEntry(sid, (row.get("name") or "").strip() or None))
-    return entries
 
 
 def load_secret(quiz_dir: str | Path, *, create: bool = True) -> bytes:
