@@ -316,13 +316,15 @@ def schema_command(
 @app.command("export")
 def export_command(
     fmt: str = typer.Argument(..., metavar="FORMAT", help="moodle, qti or gift (LMS imports: they hold the answer "
-                              "key, for the instructor only); html or markdown (printable handouts)."),
+                              "key, for the instructor only); html or markdown (printable handouts); notebooks (a "
+                              "Jupyter notebook per rostered student)."),
     quiz_dir: Path = typer.Argument(..., metavar="QUIZDIR", help="Folder with quiz.json and key.json (`afcourse generate`)."),
     out_path: Path = typer.Option(..., "--out", help="moodle/qti/gift: the file to write; html/markdown: a folder."),
     variant: Optional[list[str]] = typer.Option(None, "--variant", help="Handouts: only this variant id (repeatable; "
                                                 "default: one student copy per variant in the quiz)."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts: a copy per student of this roster CSV, "
-                                          "labelled with name and id (default: the roster recorded by generate)."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts and notebooks: a copy per student of this "
+                                          "roster CSV, labelled with name and id (default: the roster recorded by "
+                                          "generate)."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file; for handouts, replace the folder whole."),
 ) -> None:
     """Export a quiz set: Moodle XML, QTI 1.2 zip (Canvas), GIFT, or printable HTML/Markdown handouts.
@@ -330,7 +332,8 @@ def export_command(
     moodle, qti and gift files hold the answer key, as every LMS import does: for the instructor only.
 
     html and markdown write one student copy per variant, or per student of the roster (no answers),
-    and an answer-key file.
+    and an answer-key file. notebooks writes quiz.json and one notebook per rostered student that
+    opens the quiz on that student's variant (no answers).
 
     Every export keeps the quiz's slots: Moodle and GIFT a category per slot, QTI a question group that
     picks one per slot. LMS questions get stable names and ids (same bank item, same question).

@@ -124,8 +124,8 @@ def test_force_never_deletes_a_folder_of_other_files(quiz_dir, tmp_path):
     (tmp_path / "notes" / "lecture.txt").write_text("mine")
     result = run("html", quiz_dir, "--out", tmp_path / "notes", "--force")
     assert result.exit_code == 1
-    assert (f"error: {tmp_path / 'notes'} holds files that are not handouts (lecture.txt); --force replaces a "
-            "handout folder whole, so choose a folder of its own") in result.output
+    assert (f"error: {tmp_path / 'notes'} holds files this export did not write (lecture.txt); --force replaces "
+            "an export folder whole, so choose a folder of its own") in result.output
     assert (tmp_path / "notes" / "lecture.txt").read_text() == "mine"
 
 

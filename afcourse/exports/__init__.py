@@ -9,6 +9,8 @@ gift       Moodle GIFT text (one file)                             yes: instruct
 html       a student copy per variant (or per rostered student)    key file only
            + one answer key (folder)
 markdown   the same as Markdown                                    key file only
+notebooks  a Jupyter notebook per rostered student, opening their  no
+           variant, and quiz.json (folder)
 =========  =====================================================  ===============
 
 LMS files necessarily carry the key (the LMS grades with it): they are for the instructor's
@@ -46,7 +48,11 @@ FORMATS: dict[str, tuple[str | None, str]] = {
     "gift": (".gift.txt", "Moodle GIFT text (instructor file: holds the key)"),
     "html": (None, "printable HTML handouts: a student copy per variant (no key) and an answer key"),
     "markdown": (None, "printable Markdown handouts: a student copy per variant (no key) and an answer key"),
+    "notebooks": (None, "a Jupyter notebook per rostered student, opening their variant, and quiz.json (no key)"),
 }
+HANDOUTS = ("html", "markdown")
+PER_STUDENT = (*HANDOUTS, "notebooks")
+"""The formats that take a roster: a copy per student."""
 
 
 @dataclass
@@ -59,7 +65,10 @@ class ExportResult:
 
 
 STUDENT_MODE, INSTRUCTOR_MODE = 0o644, 0o600
-_OWN_FILE = re.compile(r"^(student-.+|answer-key)\.(html|md)$")
+_OWN_FILES = {"html": re.compile(r"^(student-.+|answer-key)\.html$"),
+              "markdown": re.compile(r"^(student-.+|answer-key)\.md$"),
+              "notebooks": re.compile(r"^(quiz-.+\.ipynb|quiz\.json)$")}
+"""The files an export folder of each format may hold (``--force`` replaces only such a folder)."""
 
 
 def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None,
@@ -69,14 +78,22 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     if not quiz.variants or not any(v.questions for v in quiz.variants):
         raise ExportError(f"quiz {quiz.quiz_id!r} has no questions")
-    if (variants is not None or roster is not None) and fmt not in ("html", "markdown"):
-        raise ExportError("--variant and --roster choose handout copies; LMS exports always hold every item of the "
+    if variants is not None and fmt not in HANDOUTS:
+        raise ExportError("--variant chooses handout copies; LMS exports hold every item of the quiz (the LMS "
+                          "assigns the questions) and notebooks follow the roster")
+    if roster is not None and fmt not in PER_STUDENT:
+        raise ExportError("--roster labels handout copies and notebooks; LMS exports always hold every item of the "
                           "quiz (and the LMS assigns the questions)")
     try:
-        if fmt in ("html", "markdown"):
+        if fmt in HANDOUTS:
             from afcourse.exports import handout
 
             return handout.render(fmt, quiz, key, sources, variants, roster)
+        if fmt == "notebooks":
+            from afcourse.exports import notebooks
+            from afcourse.quiz.sets import dump
+
+            return notebooks.render(quiz, dump(quiz), roster)
         if fmt == "moodle":
             from afcourse.exports import moodle as module
         elif fmt == "qti":
@@ -109,12 +126,13 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
     notes = []
     if FORMATS[fmt][0] is None:
         if out.exists() and not out.is_dir():
-            raise ExportError(f"{out} is a file; handouts are written into a folder")
-        if key is None:
+            raise ExportError(f"{out} is a file; {fmt} exports are written into a folder")
+        if key is None and fmt in HANDOUTS:
             notes.append("no key.json beside quiz.json: wrote the student copies only, no answer key")
-        what = {out / name: ("answer key (instructor only)" if name.startswith(KEY_STEM) else "student copy")
+        what = {out / name: ("answer key (instructor only)" if name.startswith(KEY_STEM) else
+                             "the quiz (student-facing, no key)" if name == "quiz.json" else "student copy")
                 for name in files}
-        _write_folder(out, files, force)
+        _write_folder(out, files, force, _OWN_FILES[fmt])
         return ExportResult(list(what), notes, what)
     (name, data), = files.items()
     path = out / name if out.is_dir() else out
@@ -127,16 +145,17 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
 KEY_STEM = "answer-key"
 
 
-def _write_folder(out: Path, files: dict[str, str | bytes], force: bool) -> None:
-    """Write the handouts into a new folder and put it in place of ``out`` (whole, with ``force``)."""
+def _write_folder(out: Path, files: dict[str, str | bytes], force: bool, own: re.Pattern) -> None:
+    """Write the files into a new folder and put it in place of ``out`` (whole, with ``force``, if
+    it holds only files whose names ``own`` matches)."""
     if out.exists() and any(out.iterdir()):
         if not force:
             existing = next((out / n for n in files if (out / n).exists()), out)
             raise OutputExistsError(existing)
-        strangers = sorted(p.name for p in out.iterdir() if not _OWN_FILE.match(p.name))
+        strangers = sorted(p.name for p in out.iterdir() if not own.match(p.name))
         if strangers:
-            raise ExportError(f"{out} holds files that are not handouts ({', '.join(strangers[:3])}"
-                              f"{'...' if len(strangers) > 3 else ''}); --force replaces a handout folder whole, "
+            raise ExportError(f"{out} holds files this export did not write ({', '.join(strangers[:3])}"
+                              f"{'...' if len(strangers) > 3 else ''}); --force replaces an export folder whole, "
                               "so choose a folder of its own")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
@@ -191,11 +210,11 @@ def export_quiz_dir(fmt: str, quiz_dir: str | Path, out: str | Path, *,
 
     try:
         quiz, key = read_quiz_set(quiz_dir)
-        roster = class_roster(quiz_dir, quiz, key, roster_csv) if fmt in ("html", "markdown") else None
+        roster = class_roster(quiz_dir, quiz, key, roster_csv) if fmt in PER_STUDENT else None
     except QuizSetError as exc:
         raise ExportError(str(exc)) from None
-    if roster_csv is not None and fmt not in ("html", "markdown"):
-        raise ExportError("--roster labels handout copies; an LMS assigns questions to its own students")
+    if roster_csv is not None and fmt not in PER_STUDENT:
+        raise ExportError("--roster labels handout copies and notebooks; an LMS assigns questions to its own students")
     options["roster"] = roster
     note = None
     if sources == "shipped":

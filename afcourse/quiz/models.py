@@ -7,6 +7,8 @@ responses. JSON Schema for each file is exported from these models
 
 from __future__ import annotations
 
+import re
+
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -215,3 +217,10 @@ class Submission(_Model):
                                                        "of the other fields, so the grader sees later edits")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def submission_file_name(quiz_id: str, student_id: str) -> str:
+    """A student's submission file as the notebook quiz names it: ``submission-<quiz id>-<student id>.json``
+    (characters unsafe in file names replaced)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{quiz_id}-{student_id}").strip("._") or "anonymous"
+    return f"submission-{safe}.json"

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from afcourse.quiz.models import KeyFile, Student
+from afcourse.quiz.models import KeyFile, Student, submission_file_name
 from afcourse.quizui.controller import QuizController
 from afcourse.quizui.loading import QuizLoadError, QuizSpec, load_assessment, load_self_check
-from afcourse.quizui.recording import RecordingError, SubmissionStore, default_path
+from afcourse.quizui.recording import RecordingError, SubmissionStore
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -111,7 +111,7 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
         raise ValueError("mode='assessment' needs student_id=... so that the answers can be recorded")
     student = Student(id=str(student_id).strip(), name=name)
     bundle = load_assessment(quiz, variant=variant, student_id=student.id, quizzes_dir=quizzes_dir, facts_dir=facts_dir)
-    path = Path(save_to) if save_to is not None else default_path(bundle.quiz.quiz_id, student.id)
+    path = Path(save_to) if save_to is not None else Path(submission_file_name(bundle.quiz.quiz_id, student.id))
     store = SubmissionStore(path, bundle.quiz.quiz_id, student)
     saved = store.load()
     if saved is not None and saved.variant_id != bundle.variant.variant_id:

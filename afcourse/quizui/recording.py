@@ -16,7 +16,6 @@ changed after submission.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,12 +26,6 @@ from afcourse.quiz.sealing import content_hash
 
 class RecordingError(RuntimeError):
     """The submission file cannot be read or written; the message says what to do."""
-
-
-def default_path(quiz_id: str, student_id: str, folder: str | Path = ".") -> Path:
-    """``submission-<quiz id>-<student id>.json`` in ``folder`` (characters unsafe in file names replaced)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{quiz_id}-{student_id}").strip("._") or "anonymous"
-    return Path(folder) / f"submission-{safe}.json"
 
 
 def now_iso() -> str:
