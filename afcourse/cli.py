@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from afcourse.common.fileio import OutputExistsError, write_atomic
 from afcourse.serve.cli import serve_commands
@@ -27,8 +26,14 @@ def _student_page() -> str:
 
 app.add_typer(serve_commands(student_page=_student_page), name="serve")
 
-out = Console()
-err = Console(stderr=True)
+
+@lru_cache(maxsize=None)
+def _console(stderr: bool = False):
+    """Rich's console for standard output (or error), loaded on first use: most commands print a line or two."""
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
 
 FactsDir = typer.Option(None, "--dir", help="Folder of fact YAML files (default: the facts shipped with the package).")
 
@@ -65,15 +70,17 @@ def facts_check(
         ("Facts by kind", "kind", {}),
         ("Facts by chapter", "chapter", {c.id: f"{c.number}. {c.short_title}" for c in base.chapters.values()}),
     ):
+        from rich.table import Table
+
         table = Table(title=title, title_justify="left")
         table.add_column(key)
         table.add_column("facts", justify="right")
         order = list(names) if names else sorted(counts[key])
         for name, count in sorted(counts[key].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
             table.add_row(names.get(name, name), str(count))
-        out.print(table)
+        _console().print(table)
     contested = sum(1 for f in base if f.contested)
-    out.print(f"{len(base)} valid facts ({contested} contested or attributed) from {len(counts['source'])} sources.")
+    _console().print(f"{len(base)} valid facts ({contested} contested or attributed) from {len(counts['source'])} sources.")
     if seeds is not None:
         from afcourse.facts.seedcheck import check_against_seeds
 
@@ -83,7 +90,7 @@ def facts_check(
         if problems:
             _error(f"{len(problems)} problem(s) against the seeds.")
             raise typer.Exit(1)
-        out.print(f"All citations agree with the seed documents in {seeds}.")
+        _console().print(f"All citations agree with the seed documents in {seeds}.")
 
 
 @facts_app.command("export")
@@ -100,7 +107,7 @@ def facts_export(
         typer.echo(text, nl=False)
         return
     _write(out_file, text, force)
-    err.print(f"Wrote {len(records)} facts to {out_file}")
+    _console(stderr=True).print(f"Wrote {len(records)} facts to {out_file}")
 
 
 def _write(path: Path, text: str, force: bool) -> None:
@@ -128,7 +135,7 @@ def bank_command(
         typer.echo(text, nl=False)
     else:
         _write(out_file, text, force)
-        err.print(f"Wrote {len(records)} items to {out_file}")
+        _console(stderr=True).print(f"Wrote {len(records)} items to {out_file}")
 
 
 def _bank_record(item) -> dict:
@@ -162,12 +169,12 @@ def lint_command() -> None:
     templates = {item.id: item.template for item in items}
     failing = Counter(templates.get(p.item_id, p.item_id) for p in problems)
     for template, n in sorted(Counter(templates.values()).items()):
-        out.print(f"  {template:<32} {n:>4} items  {failing[template]:>3} problems")
+        _console().print(f"  {template:<32} {n:>4} items  {failing[template]:>3} problems")
     if problems:
         _error(f"{len(problems)} problem(s) in {len(items)} items.")
         raise typer.Exit(1)
     by_type = Counter(item.question.type for item in items)
-    out.print(f"{len(items)} items pass the linter: " + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items())))
+    _console().print(f"{len(items)} items pass the linter: " + ", ".join(f"{n} {t}" for t, n in sorted(by_type.items())))
 
 
 @app.command("generate")
@@ -219,14 +226,14 @@ def generate_command(
             dealt = assign_variants(students, quiz, key)
             roster_path = write_roster(dealt, out_dir, force=True)
             counts = balance(dealt)
-            out.print(f"Wrote {roster_path}: {len(students)} student(s), {min(counts.values())}-"
+            _console().print(f"Wrote {roster_path}: {len(students)} student(s), {min(counts.values())}-"
                       f"{max(counts.values())} per variant.")
         elif (out_dir / "roster.json").exists():
             (out_dir / "roster.json").unlink()  # it named the variants of the set just replaced
     except (QuizSetError, OutputExistsError) as exc:
         _error(f"{exc}")
         raise typer.Exit(1)
-    out.print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+    _console().print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
 
 
 def _bank_or_exit():
@@ -291,7 +298,7 @@ def generate_defaults_command(
         except OutputExistsError as exc:
             _error(f"{exc}")
             raise typer.Exit(1)
-        out.print(f"{out_dir / chapter_id}: {len(quiz.variants[0].questions)} items")
+        _console().print(f"{out_dir / chapter_id}: {len(quiz.variants[0].questions)} items")
 
 
 @app.command("schema")
@@ -310,7 +317,7 @@ def schema_command(
         return
     for name, schema in schemas.items():
         _write(out_dir / f"{name}.schema.json", json.dumps(schema, indent=2) + "\n", force)
-    err.print(f"Wrote {len(schemas)} schemas to {out_dir}")
+    _console(stderr=True).print(f"Wrote {len(schemas)} schemas to {out_dir}")
 
 
 @app.command("export")
