@@ -151,3 +151,30 @@ def test_disagreement_cites_its_versions(fact_dir):
     fact = load_facts(fact_dir("d.yaml", text)).facts["contacts-began"]
     assert fact.contested is True
     assert [(c.source, c.paragraph) for c in fact.citations] == [("aliyev-2020", 26), ("globalsecurity-2021", 34)]
+
+
+GOOD_STATEMENT = """\
+  - id: analyst-view
+    kind: statement
+    chapter: moscow-format
+    speaker: russia
+    stance: report
+    gist: the talks went on
+    statement: Someone reports that the talks went on.
+    citations: [{source: aliyev-2020, paragraph: 18}]
+    also_made_in: [{source: gurganus-2018, paragraph: 3}]
+"""
+
+
+def test_other_sources_making_the_same_point_are_checked_like_citations(fact_dir):
+    assert load_facts(fact_dir("bad.yaml", "facts:\n" + GOOD_STATEMENT)).facts["analyst-view"].also_made_in[0].source \
+        == "gurganus-2018"
+    text = "facts:\n" + GOOD_STATEMENT.replace("gurganus-2018, paragraph: 3", "gurganus-2019, paragraph: 3")
+    assert problems_for(fact_dir, text) == [
+        "bad.yaml:10: fact 'analyst-view': field 'also_made_in[0].source': unknown source 'gurganus-2019' "
+        "(known: aliyev-2020, globalsecurity-2021, gurganus-2018, krivosheev-2021)"
+    ]
+    text = "facts:\n" + GOOD_STATEMENT.replace("gurganus-2018, paragraph: 3", "gurganus-2018, paragraph: 999")
+    assert problems_for(fact_dir, text)[0].startswith(
+        "bad.yaml:10: fact 'analyst-view': field 'also_made_in[0].paragraph': paragraph 999 is past the end of "
+        "gurganus-2018")

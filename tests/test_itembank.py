@@ -146,3 +146,27 @@ def test_difficulty_is_a_prior_per_item_not_a_constant_per_type():
     for item in build_bank(load_facts()):
         by_type.setdefault(item.question.type, set()).add(item.difficulty)
     assert all(len(values) >= 3 for values in by_type.values()), by_type
+
+
+def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_source():
+    """Recorded in ``also_made_in`` (an audit against the seeds found six such claims): that source is
+    never offered as a wrong answer, and no claims-to-sources matching pairs the claim with another's source."""
+    base = load_facts()
+    items = build_bank(base)
+    authors = {s.author_id: s.id for s in base.sources.values()}
+    shared = {f.id: {c.source for c in f.also_made_in} for f in base.of_kind("statement") if f.also_made_in}
+    assert len(shared) >= 6
+    asked = 0
+    for item in items:
+        if item.template == "statement-source-choice" and item.answer.fact_ids[0] in shared:
+            offered = set(item.values.values())
+            assert not offered & shared[item.answer.fact_ids[0]], item.id
+            asked += 1
+        if item.template == "claims-source-matching":
+            group = [base.facts[f] for f in item.answer.fact_ids]
+            sources = {authors[f.speaker] for f in group}
+            for f in group:
+                assert not (shared.get(f.id, set()) & (sources - {authors[f.speaker]})), item.id
+    assert asked >= 3  # the claims are still asked where two other sources remain as options
+    ids = {item.id for item in items}
+    assert "gurganus-2014-annexation-soured-ties:source-choice" not in ids  # two of three others make the point

@@ -31,8 +31,8 @@ SUBSTITUTE = "substitute"
 VERSION = "version"  # disagreement items: the account the question asks about
 GROUP_SIZE = 4
 MIN_PAIRS = 3  # a matching item with two pairs is a true/false in disguise, and Moodle wants three
-STANCE_VERBS = {"position": "stated", "assessment": "argued", "allegation": "alleged", "denial": "insisted",
-                "prediction": "predicted"}
+STANCE_VERBS = {"position": "stated", "assessment": "argued", "report": "reported", "allegation": "alleged",
+                "denial": "insisted", "prediction": "predicted"}
 """Verbs that fit "Who <verb> that <gist>?"; a denial's gist is what the denier said, so it "insisted"."""
 
 def stable_hash(text: str, length: int = 8) -> str:
@@ -548,7 +548,9 @@ def source_group_items(b: _Builder, statements: list) -> Iterator[Item]:
 
     def distinct(group):
         return len({f.speaker for f in group}) == len(group) and not any(
-            truth.said_something_similar(b.base, f.speaker, g) for f in group for g in group if f is not g)
+            truth.said_something_similar(b.base, f.speaker, g)
+            or b.authors[f.speaker] in {c.source for c in g.also_made_in}
+            for f in group for g in group if f is not g)
     for group in _groups(claims, distinct):
         item_id = f"sources-matching:{stable_hash('|'.join(f.id for f in group), 10)}"
         yield b.item(item_id=item_id, template="claims-source-matching", type="matching", facts=group,
@@ -763,10 +765,12 @@ def source_items(b: _Builder, fact) -> Iterator[Item]:
     clause = said_clause(fact)
     if clause is None:
         return
-    verb = {"assessment": "argues", "prediction": "predicts", "allegation": "alleges"}.get(fact.stance, "states")
+    verb = {"assessment": "argues", "report": "reports", "prediction": "predicts",
+            "allegation": "alleges"}.get(fact.stance, "states")
     own = b.authors[fact.speaker]
+    shared = {c.source for c in fact.also_made_in}
     wrong = [(s, _source_label(b, s)) for s, source in sorted(b.base.sources.items())
-             if s != own and not truth.author_claims_similar(b.base, source.author_id, fact)]
+             if s != own and s not in shared and not truth.author_claims_similar(b.base, source.author_id, fact)]
     if len(wrong) < 2:
         return
     options = sorted([(own, _source_label(b, own)), *wrong], key=lambda vt: vt[1].lower())

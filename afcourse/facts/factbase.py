@@ -254,16 +254,18 @@ def _cross_check(records: list[_Located], registries: dict[str, list]) -> list[P
         chapter = data.get("chapter")
         if isinstance(chapter, str) and chapter not in chapters:
             report(["chapter"], f"unknown chapter {chapter!r} (known: {', '.join(sorted(chapters))})")
-        field = "versions" if data.get("kind") == "disagreement" and not data.get("citations") else "citations"
-        for i, cite in enumerate(_list(data.get(field))):
-            if not isinstance(cite, dict) or not isinstance(cite.get("source"), str):
-                continue
-            source = sources.get(cite["source"])
-            paragraph = cite.get("paragraph")
-            if source is None:
-                report([field, i, "source"], f"unknown source {cite['source']!r} (known: {', '.join(sorted(sources))})")
-            elif isinstance(paragraph, int) and paragraph > source.paragraphs:
-                report([field, i, "paragraph"], f"paragraph {paragraph} is past the end of {source.id} ({source.paragraphs} paragraphs)")
+        cited = "versions" if data.get("kind") == "disagreement" and not data.get("citations") else "citations"
+        for field in (cited, "also_made_in"):
+            for i, cite in enumerate(_list(data.get(field))):
+                if not isinstance(cite, dict) or not isinstance(cite.get("source"), str):
+                    continue
+                source = sources.get(cite["source"])
+                paragraph = cite.get("paragraph")
+                if source is None:
+                    report([field, i, "source"], f"unknown source {cite['source']!r} (known: {', '.join(sorted(sources))})")
+                elif isinstance(paragraph, int) and paragraph > source.paragraphs:
+                    report([field, i, "paragraph"],
+                           f"paragraph {paragraph} is past the end of {source.id} ({source.paragraphs} paragraphs)")
         for path, ref in _reference_paths(data):
             if isinstance(ref, str) and ref not in entities:
                 report(path, f"unknown person, organisation or country {ref!r}")

@@ -172,7 +172,9 @@ class StatementFact(_Fact):
 
     kind: Literal["statement"]
     speaker: Slug
-    stance: Literal["position", "assessment", "allegation", "denial", "prediction"]
+    stance: Literal["position", "assessment", "report", "allegation", "denial", "prediction"] = Field(
+        description="position: a stated stance; assessment: the speaker's own judgement; report: an account of "
+                    "what happened or of others' views, given as fact; allegation, denial, prediction")
     gist: Text = Field(description="what was said, as a clause: 'Russia was arming the Taliban'")
     short: str | None = Field(None, description="the gist in at most 20 words, as a clause, for question stems; "
                                                  "keeps any hedge ('reportedly') of the statement")
@@ -181,6 +183,9 @@ class StatementFact(_Fact):
     date: PartialDate | None = None
     venue: str | None = None
     responds_to: Slug | None = None
+    also_made_in: list[Citation] = Field(default_factory=list, description=(
+        "paragraphs of other course sources that make much the same point: a question asking which source makes "
+        "it never offers those sources as wrong answers"))
 
 
 class QuotationFact(_Fact):
