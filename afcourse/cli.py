@@ -354,12 +354,14 @@ def export_command(
         raise typer.Exit(1)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
-    students = sum(1 for what in result.what.values() if what == "student copy")
+    plural = {"student copy": "student copies", "student notebook": "student notebooks"}
+    copies = Counter(what for what in result.what.values() if what in plural)
     for path in result.paths:
-        if result.what.get(path) != "student copy" or students <= 5:
+        if result.what.get(path) not in plural or sum(copies.values()) <= 5:
             typer.echo(f"wrote {path}: {result.what.get(path, fmt)}")
-    if students > 5:
-        typer.echo(f"wrote {students} student copies into {out_path}")
+    for what, count in copies.items():
+        if sum(copies.values()) > 5:
+            typer.echo(f"wrote {count} {plural[what]} into {out_path}")
     if fmt in ("moodle", "qti", "gift"):
         typer.echo("This file holds the answer key: import it into your LMS, do not give it to students.")
 

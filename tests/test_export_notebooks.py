@@ -44,6 +44,7 @@ def test_a_notebook_per_student_naming_the_variant_grading_expects(tmp_path, mon
     quiz, key, csv_path = rostered_set(tmp_path)
     result = run("notebooks", tmp_path / "set", "--roster", csv_path, "--out", tmp_path / "nb")
     assert result.exit_code == 0, result.output
+    assert f"wrote 7 student notebooks into {tmp_path / 'nb'}" in result.output
     names = sorted(p.name for p in (tmp_path / "nb").iterdir())
     assert names == sorted(["quiz.json"] + [f"quiz-{sid.replace(' ', '_').replace('/', '_')}.ipynb"
                                             for sid, _ in ROSTER])

@@ -8,6 +8,8 @@ from hypothesis import given, strategies as st
 
 from afcourse.grading.reports.plots import (
     LABEL_ALL_ITEMS,
+    LABEL_CHAR_WIDTH,
+    LABEL_HEIGHT,
     facility_discrimination_svg,
     measured,
     nice_step,
@@ -79,3 +81,18 @@ def test_scatter_colours_flagged_items_and_puts_them_on_top():
     flagged = [it for it in measured(result.items) if it.flags]
     assert fills.count("#4a78b5") == len(measured(result.items)) - len(flagged)
     assert fills[len(fills) - len(flagged):] == [f for f in fills if f != "#4a78b5"]  # drawn last, so on top
+
+
+def test_point_labels_never_overlap_even_for_items_at_the_same_point():
+    result = graded(60)
+    twins = [it for it in measured(result.items) if it.flags][:2]
+    assert len(twins) == 2
+    for it in twins:  # put two flagged items on the very same spot
+        it.facility, it.corrected_item_total = 0.5, 0.3
+    root = parse(facility_discrimination_svg(result.items))
+    boxes = [(float(t.get("x")), float(t.get("y")), LABEL_CHAR_WIDTH * len(t.text), t.text)
+             for a in root.iter(f"{SVG}a") for t in a.iter(f"{SVG}text")]
+    assert {twins[0].label, twins[1].label} <= {label for *_, label in boxes}
+    for i, (x, y, w, a) in enumerate(boxes):
+        for x2, y2, w2, b in boxes[i + 1:]:
+            assert not (abs(y - y2) < LABEL_HEIGHT and x < x2 + w2 and x2 < x + w), (a, b)

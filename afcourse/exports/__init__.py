@@ -130,7 +130,8 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
         if key is None and fmt in HANDOUTS:
             notes.append("no key.json beside quiz.json: wrote the student copies only, no answer key")
         what = {out / name: ("answer key (instructor only)" if name.startswith(KEY_STEM) else
-                             "the quiz (student-facing, no key)" if name == "quiz.json" else "student copy")
+                             "the quiz (student-facing, no key)" if name == "quiz.json" else
+                             "student notebook" if name.endswith(".ipynb") else "student copy")
                 for name in files}
         _write_folder(out, files, force, _OWN_FILES[fmt])
         return ExportResult(list(what), notes, what)

@@ -135,6 +135,19 @@ def score_histogram_svg(percents: list[float]) -> str:
     return axes.svg(f"Score distribution ({len(percents)} students)", description)
 
 
+LABEL_CHAR_WIDTH, LABEL_HEIGHT = 6.0, 11.0
+"""The room a point label takes at font size 10, per character and per line (a generous estimate)."""
+
+
+def _free_spot(x: float, y: float, width: float, placed: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """Where a label of ``width`` goes: at (x, y), or moved down a line at a time off the labels already
+    ``placed`` (each (x, y, width)), so two items at nearly the same point stay readable. Records it."""
+    while any(abs(y - py) < LABEL_HEIGHT and x < px + pw and px < x + width for px, py, pw in placed):
+        y += LABEL_HEIGHT
+    placed.append((x, y, width))
+    return x, y
+
+
 def measured(items) -> list:
     """The items the scatter plot shows: answered often enough to judge, with both statistics defined."""
     return [it for it in items if it.state != "too_few" and it.facility is not None
@@ -162,14 +175,17 @@ def facility_discrimination_svg(items) -> str:
                "discrimination (corrected r)", tick_text=lambda t: f"{t:.1f}")
     label_all = len(shown) <= LABEL_ALL_ITEMS
     flagged_last = sorted(shown, key=lambda it: bool(it.flags))  # flagged dots drawn on top
+    placed: list[tuple[float, float, float]] = []
     for it in flagged_last:
         bad = any(code in SERIOUS_FLAGS for code in it.flag_codes)
         color = RED if bad else ORANGE if it.flags else BLUE
         cx, cy = axes.x(it.facility), axes.y(it.corrected_item_total)
         tip = f"{it.label}: facility {it.facility:.2f}, r {it.corrected_item_total:.2f}" + (
             f" ({', '.join(it.flag_codes)})" if it.flags else "")
-        text = (f'<text x="{cx + 6:.1f}" y="{cy - 4:.1f}" font-size="10" fill="#333">{esc(it.label)}</text>'
-                if label_all or it.flags else "")
+        text = ""
+        if label_all or it.flags:
+            x, y = _free_spot(cx + 6, cy - 4, LABEL_CHAR_WIDTH * len(it.label), placed)
+            text = f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" fill="#333">{esc(it.label)}</text>'
         axes.parts.append(f'<a href="#{esc(it.label)}"><circle cx="{cx:.1f}" cy="{cy:.1f}" '
                           f'r="{4 if it.flags else 3.4}" fill="{color}" fill-opacity="{1 if it.flags else 0.75}">'
                           f"<title>{esc(tip)}</title></circle>{text}</a>")
