@@ -5,8 +5,8 @@
 - :func:`moscow_attendance`: which states each Moscow-format meeting brought
   together (a column per meeting, headed by the sources that report it); a state
   only some of the sources name is marked with the sources that do.
-- :func:`allegations_and_denials`: each allegation in a chapter beside the denials
-  the sources record in answer to it.
+- :func:`allegations_and_denials`: each allegation in a chapter with the denials
+  the sources record in answer to it set in below it (one column, readable on a phone).
 
 Each function returns a matplotlib figure; the chapter's hidden code cell shows it
 with its alt text and caption. Every text on a figure comes from the facts.
@@ -155,8 +155,11 @@ def _speaker(base, fact) -> str:
     return _capitalise(base.name_of(fact.speaker))
 
 
-def allegations_and_denials(base, chapter_id: str, width: float = 7.6):
-    """Each allegation of a chapter (left) joined to the denials answering it (right), oldest first."""
+def allegations_and_denials(base, chapter_id: str, width: float = 4.6):
+    """Each allegation of a chapter, oldest first, with the denials answering it set in below it.
+
+    One column, so that a phone showing the figure at its own width keeps the text readable.
+    """
     import matplotlib.pyplot as plt
 
     statements = [f for f in base.of_kind("statement") if f.chapter == chapter_id]
@@ -169,7 +172,7 @@ def allegations_and_denials(base, chapter_id: str, width: float = 7.6):
                     if d.stance == "denial" and d.responds_to in base.facts and base.facts[d.responds_to] not in allegations]
     allegations.sort(key=lambda f: (f.date is None, f.date.iso() if f.date else "", f.id))
 
-    def block(fact, width_chars=36):
+    def block(fact, width_chars):
         when = fact.date.human() if getattr(fact, "date", None) else "undated"
         if fact.kind == "statement":
             return f"{_speaker(base, fact)} ({when})\n" + textwrap.fill(_capitalise(fact.gist), width_chars)
@@ -178,33 +181,36 @@ def allegations_and_denials(base, chapter_id: str, width: float = 7.6):
         return (f"Reported by {reporters} ({when})\n"
                 + textwrap.fill(_capitalise(getattr(fact, "name", fact.statement)), width_chars))
 
-    rows, y = [], 0.0
+    def lines(text: str) -> int:
+        return text.count("\n") + 1
+
+    groups, y = [], 0.0
     for allegation in allegations:
-        left = block(allegation)
+        claim = block(allegation, 50)
         answers = sorted(denials.get(allegation.id, []), key=lambda f: (f.date is None, f.date.iso() if f.date else "", f.id))
-        rights = [block(d) for d in answers] or ["no denial recorded\nin the course's sources"]
-        left_h = left.count("\n") + 1
-        right_hs = [r.count("\n") + 1 for r in rights]
-        h = max(left_h, sum(right_hs) + 0.6 * (len(rights) - 1))
-        rows.append((y, left, rights, right_hs, bool(answers)))
-        y += h + 1.2
-    fig, ax = plt.subplots(figsize=(width, y * 0.2 + 0.9))
+        replies, ry = [], y + lines(claim) + 0.9
+        for text in [block(d, 44) for d in answers] or ["No denial recorded in the course's sources"]:
+            replies.append((ry, text))
+            ry += lines(text) + 0.8
+        groups.append((y, claim, replies, bool(answers)))
+        y = ry + 0.9
+    fig, ax = plt.subplots(figsize=(width, y * 0.165 + 0.6))  # a unit of y is one 9-point line
     ax.set_xlim(0, 10)
-    ax.set_ylim(y, -1.3)
-    ax.text(0.1, -0.9, "Allegation", fontsize=11, weight="bold", color=WARM)
-    ax.text(5.6, -0.9, "Denial in answer", fontsize=11, weight="bold", color=ACCENT)
+    ax.set_ylim(y, -1.6)
+    ax.text(0.1, -1.0, "Allegation", fontsize=10.5, weight="bold", color=WARM)
+    ax.text(3.2, -1.0, "\u2192 denial in answer", fontsize=10.5, weight="bold", color=ACCENT)
     box = dict(boxstyle="round,pad=0.35", lw=1.2)
-    for top, left, rights, right_hs, answered in rows:
-        ax.text(0.1, top, left, va="top", fontsize=8.8, color=INK, linespacing=1.25,
+    for top, claim, replies, answered in groups:
+        ax.text(0.1, top, claim, va="top", fontsize=9, color=INK, linespacing=1.25,
                 bbox={**box, "fc": "#fff4ea", "ec": WARM})
-        ry = top
-        for text, h in zip(rights, right_hs):
+        stem_top = top + lines(claim) + 0.25
+        for ry, text in replies:
             style = {**box, "fc": "#eaf2fa", "ec": ACCENT} if answered else {**box, "fc": "white", "ec": LINE, "ls": "--"}
-            ax.text(5.6, ry, text, va="top", fontsize=8.8, color=INK if answered else MUTED, linespacing=1.25,
+            ax.text(1.3, ry, text, va="top", fontsize=9, color=INK if answered else MUTED, linespacing=1.25,
                     bbox=style)
-            ax.annotate("", xy=(5.45, ry + 0.5), xytext=(4.95, top + 0.5),
-                        arrowprops=dict(arrowstyle="->", color=ACCENT if answered else LINE, lw=1.3))
-            ry += h + 0.6
+            ax.annotate("", xy=(1.1, ry + 0.45), xytext=(0.45, stem_top),
+                        arrowprops=dict(arrowstyle="->", color=ACCENT if answered else LINE, lw=1.2,
+                                        connectionstyle="angle,angleA=-90,angleB=180,rad=0"))
     _plain_axes(ax)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
     return fig
