@@ -178,3 +178,9 @@ def test_other_sources_making_the_same_point_are_checked_like_citations(fact_dir
     assert problems_for(fact_dir, text)[0].startswith(
         "bad.yaml:10: fact 'analyst-view': field 'also_made_in[0].paragraph': paragraph 999 is past the end of "
         "gurganus-2018")
+
+
+def test_others_recorded_as_saying_the_same_must_be_known(fact_dir):
+    text = "facts:\n" + GOOD_STATEMENT.replace("    also_made_in:", "    also_said_by: [china, narnia]\n    also_made_in:")
+    assert problems_for(fact_dir, text) == [
+        "bad.yaml:10: fact 'analyst-view': field 'also_said_by[1]': unknown person, organisation or country 'narnia'"]

@@ -170,3 +170,20 @@ def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_sou
     assert asked >= 3  # the claims are still asked where two other sources remain as options
     ids = {item.id for item in items}
     assert "gurganus-2014-annexation-soured-ties:source-choice" not in ids  # two of three others make the point
+
+
+def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said_it():
+    """``also_said_by`` (Pakistan's officials argued with Russia; the Defence Ministry also found no fact
+    behind the arms claims) keeps those speakers out of the options; two speakers answering the same claim
+    the same day leave no typed "who said it?" item, since either name would be right."""
+    base = load_facts()
+    items = {item.id: item for item in build_bank(base)}
+    for fact in base.of_kind("statement"):
+        for item_id in (f"{fact.id}:speaker-choice", f"{fact.id}:speaker-tf"):
+            if fact.also_said_by and item_id in items:
+                assert not set(items[item_id].values.values()) & set(fact.also_said_by), item_id
+    assert "pakistan" in base.facts["russia-pakistan-us-operations-left-ungoverned-areas"].also_said_by
+    assert "russia-pakistan-us-operations-left-ungoverned-areas:speaker-choice" in items
+    for fact_id in ("kabulov-rejects-scaparrotti-2017", "konashenkov-rejects-scaparrotti-2017"):
+        assert f"{fact_id}:speaker-choice" in items and f"{fact_id}:speaker-short" not in items
+    assert "kabulov-confirms-low-level-contacts-2017:speaker-short" in items  # no one else on record saying it

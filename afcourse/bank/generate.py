@@ -797,7 +797,8 @@ def statement_items(b: _Builder, fact) -> Iterator[Item]:
                              bonus=0.05)
     if chosen:
         yield chosen
-    if b.base.entity_kind(fact.speaker) == "person" and _surname_unique(b, b.base.facts[fact.speaker]):
+    if (b.base.entity_kind(fact.speaker) == "person" and _surname_unique(b, b.base.facts[fact.speaker])
+            and not truth.said_by_another(b.base, fact)):  # a typed answer cannot be one of two right names
         person = b.base.facts[fact.speaker]
         yield b.item(item_id=f"{fact.id}:speaker-short", template="statement-speaker-short", type="short_answer",
                      stem=f"{stem} (A surname is enough.)", facts=[fact],

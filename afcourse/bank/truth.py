@@ -34,19 +34,36 @@ def holds_similar_role(person, title: str) -> bool:
     return any(titles_similar(role.title, title) for role in person.roles)
 
 
+def _close(fact, other) -> bool:
+    """Is the statement or quotation ``other`` close to ``fact``: much the same words, an answer to the
+    same claim, or the same stance on a shared subject?"""
+    if fuzz.token_set_ratio(normalise(_said(fact)), normalise(_said(other))) >= SIMILAR_GIST:
+        return True
+    if _answers_the_same(fact, other):
+        return True
+    return other.kind == fact.kind == "statement" and other.stance == fact.stance and bool(set(other.tags) & set(fact.tags))
+
+
+def _answers_the_same(fact, other) -> bool:
+    return bool(getattr(fact, "responds_to", None)) and getattr(other, "responds_to", None) == fact.responds_to
+
+
 def said_something_similar(base: FactBase, speaker: str, fact) -> bool:
-    """Did ``speaker`` make a statement or quotation close to ``fact`` (so naming them would be right)?"""
-    reference = _said(fact)
-    for other in base:
-        if other.kind not in ("statement", "quotation") or other.speaker != speaker or other.id == fact.id:
-            continue
-        if fuzz.token_set_ratio(normalise(reference), normalise(_said(other))) >= SIMILAR_GIST:
-            return True
-        if getattr(fact, "responds_to", None) and getattr(other, "responds_to", None) == fact.responds_to:
-            return True
-        if other.kind == fact.kind == "statement" and other.stance == fact.stance and set(other.tags) & set(fact.tags):
-            return True
-    return False
+    """Did ``speaker`` make a statement or quotation close to ``fact`` (so naming them would be right)?
+
+    Also true for anyone the fact records as having said much the same (``also_said_by``).
+    """
+    if speaker in getattr(fact, "also_said_by", ()):
+        return True
+    return any(other.kind in ("statement", "quotation") and other.speaker == speaker and other.id != fact.id
+               and _close(fact, other) for other in base)
+
+
+def said_by_another(base: FactBase, fact) -> bool:
+    """Is someone else on record making ``fact``'s point (``also_said_by``, or an answer by another speaker
+    to the same claim), so that a typed answer to "who said it?" has a second right name?"""
+    return bool(getattr(fact, "also_said_by", ())) or any(
+        other.kind == "statement" and other.speaker != fact.speaker and _answers_the_same(fact, other) for other in base)
 
 
 def _said(fact) -> str:

@@ -282,7 +282,7 @@ def _list(value: Any) -> list:
 def _reference_paths(data: dict) -> list[tuple[list, Any]]:
     """Each reference a raw fact record makes, with the path of the field that holds it."""
     paths: list[tuple[list, Any]] = []
-    for field in ("participants", "members"):
+    for field in ("participants", "members", "also_said_by"):
         paths += [([field, i], ref) for i, ref in enumerate(_list(data.get(field)))]
     for field in ("speaker", "country"):
         if field in data:

@@ -183,6 +183,9 @@ class StatementFact(_Fact):
     date: PartialDate | None = None
     venue: str | None = None
     responds_to: Slug | None = None
+    also_said_by: list[Slug] = Field(default_factory=list, description=(
+        "others (people, bodies, states) the sources record saying much the same: never offered as a wrong answer "
+        "to who said it"))
     also_made_in: list[Citation] = Field(default_factory=list, description=(
         "paragraphs of other course sources that make much the same point: a question asking which source makes "
         "it never offers those sources as wrong answers"))
