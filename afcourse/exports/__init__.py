@@ -1,4 +1,4 @@
-"""Exports of a quiz set (quiz.json + key.json) to LMS formats and printable handouts.
+"""Exports of a quiz set (quiz.json + key.json) to LMS formats, printable handouts and student notebooks.
 
 =========  =====================================================  ===============
 format     what it writes                                          holds the key?
