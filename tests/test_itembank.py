@@ -7,6 +7,7 @@ import pytest
 
 from afcourse.facts.factbase import load_facts
 from afcourse.bank.generate import build_bank, choice_id
+from afcourse.bank import truth
 from afcourse.bank.lint import lint_items
 
 MINI = Path(__file__).parent / "data" / "minifacts"
@@ -187,3 +188,36 @@ def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said
     for fact_id in ("kabulov-rejects-scaparrotti-2017", "konashenkov-rejects-scaparrotti-2017"):
         assert f"{fact_id}:speaker-choice" in items and f"{fact_id}:speaker-short" not in items
     assert "kabulov-confirms-low-level-contacts-2017:speaker-short" in items  # no one else on record saying it
+
+
+def test_what_a_seed_leaves_open_is_never_a_wrong_option_or_a_thing_that_happened():
+    """Found by reading the remaining 270 items against the seeds: a state a source puts both in and out
+    of a union, a meeting reported only as scheduled, a war spanning two years, two heads of one
+    government in one matching, and a stem ("US-Russian") that names its own answer."""
+    base = load_facts()
+    items = build_bank(base)
+    by_id = {item.id: item for item in items}
+    unclear = base.facts["eaeu"].members_unclear
+    assert unclear == ["tajikistan"]
+    for item in items:
+        if item.id.startswith("eaeu:"):
+            assert not set(item.values.values()) & set(unclear), item.id
+    scheduled = [e for e in base.of_kind("event") if e.scheduled]
+    assert scheduled and f"{scheduled[0].id}:year-choice" in by_id  # still asked, through its own question
+    grouped = [item for item in items if item.template in (
+        "events-in-year-multi", "events-year-matching", "events-ordering", "events-first-choice")]
+    assert grouped and not any(e.id in item.answer.fact_ids for item in grouped for e in scheduled)
+    assert any(e.end_date and e.end_date.year != e.date.year for e in base.of_kind("event"))  # 1877-1878 war
+    for item in items:
+        if item.template == "events-in-year-multi":
+            year = int(item.question.stem.split(" in ")[1].split("?")[0])
+            spans = [base.facts[f] for f in item.answer.fact_ids if base.facts[f].end_date
+                     and base.facts[f].date.year <= year <= base.facts[f].end_date.year
+                     and base.facts[f].date.year != base.facts[f].end_date.year]
+            assert spans == [], (item.id, [s.id for s in spans])
+    for item in items:
+        if item.template == "people-role-matching":
+            heads = [base.facts[p] for p in item.answer.fact_ids if truth.heads_a_government(base.facts[p])]
+            assert len({p.country for p in heads}) == len(heads), item.id
+    assert "joint-us-russian-drug-lab-raid-2010:participant-choice" not in by_id
+    assert "us-soviet-aid-cutoff-agreement-1991:participant-choice" not in by_id

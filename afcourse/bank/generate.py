@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import random
+import re
 from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Callable, Iterable, Iterator
@@ -332,7 +333,7 @@ def _latest(event) -> tuple[int, int, int]:
 
 def event_group_items(b: _Builder, events: list) -> Iterator[Item]:
     """Ordering and event-to-year matching items over groups of a chapter's events."""
-    events = sorted((e for e in events if not e.contested), key=lambda e: (e.date, e.id))
+    events = sorted((e for e in events if not e.contested and not e.scheduled), key=lambda e: (e.date, e.id))
     seen: set[frozenset] = set()
     for start in range(0, len(events), 2):
         group = next(_groups(events[start:], _orderable), None)
@@ -364,9 +365,10 @@ def event_group_items(b: _Builder, events: list) -> Iterator[Item]:
 
 def events_in_year_items(b: _Builder, events: list) -> Iterator[Item]:
     """"Which of these happened in YEAR?" for each year with two or more of a chapter's events."""
-    events = [e for e in events if not e.contested and str(e.date.year) not in e.name]
+    events = [e for e in events if not e.contested and not e.scheduled and str(e.date.year) not in e.name]
     for year in sorted({e.date.year for e in events}):
-        inside = sorted((e for e in events if year in truth.event_years(e)), key=lambda e: e.id)
+        # an event running over several years is neither a right nor a wrong answer for one of them
+        inside = sorted((e for e in events if truth.event_years(e) == {year}), key=lambda e: e.id)
         outside = sorted((e for e in events if year not in truth.event_years(e)), key=lambda e: e.id)
         if len(inside) < 2 or len(outside) < 2:
             continue
@@ -513,7 +515,9 @@ def people_group_items(b: _Builder, people: list) -> Iterator[Item]:
     def distinct(group):
         titles = [p.roles[0].title for p in group]
         return all(not truth.titles_similar(x, y) for x, y in combinations(titles, 2)) and all(
-            not truth.holds_similar_role(p, q.roles[0].title) for p in group for q in group if p is not q)
+            not truth.holds_similar_role(p, q.roles[0].title) for p in group for q in group if p is not q) and not any(
+            p.country and p.country == q.country and truth.heads_a_government(p) and truth.heads_a_government(q)
+            for p, q in combinations(group, 2))
     people = [p for p in people if "(" not in p.roles[0].title]
     for group in _groups(sorted(people, key=lambda p: p.id), distinct):
         item_id = f"people-matching:{stable_hash('|'.join(p.id for p in group), 10)}"
@@ -588,7 +592,7 @@ def organisation_items(b: _Builder, fact) -> Iterator[Item]:
         return
     when = f" as of {fact.members_as_of.human()}" if fact.members_as_of else ""
     members = [(c, b.name(c)) for c in states]
-    outsiders = _outsiders(b, fact.members)
+    outsiders = _outsiders(b, [*fact.members, *fact.members_unclear])
     explanation = f"{fact.statement} Its members{when}: {', '.join(n for _, n in members)}."
     item_id = f"{fact.id}:members-multi"
     rng = b.rng(item_id)
@@ -684,9 +688,11 @@ def _names_country(b: _Builder, text: str, country: str) -> bool:
 
 
 def _names_any(b: _Builder, text: str, refs) -> bool:
-    """Does ``text`` name any of ``refs`` (so an option would repeat the stem)?"""
-    words = f" {text.lower()} "
-    return any(f" {b.name(r).lower().removeprefix('the ')} " in words for r in refs)
+    """Does ``text`` name any of ``refs``, by name or by a state's alias ("US-Russian" names the United
+    States), so that an option would repeat the stem?"""
+    words = " " + " ".join(re.findall(r"[\w.]+", text.lower().replace("-", " "))) + " "
+    forms = lambda r: [b.name(r), *(b.base.countries[r].aliases if r in b.base.countries else [])]
+    return any(f" {form.lower().removeprefix('the ')} " in words for r in refs for form in forms(r))
 
 
 MAX_CLAUSE_WORDS = 22

@@ -103,6 +103,9 @@ class EventFact(_Fact):
     participants_complete: bool = Field(False, description="true when the cited source lists every participant")
     ask: str | None = Field(None, description="a teacher's question whose answer is the event's year, e.g. "
                                                "'In what year did Russia reopen its cultural centre in Kabul?'")
+    scheduled: bool = Field(False, description=(
+        "the sources report it only as planned for its date, not as having happened: asked only through its "
+        "own question (ask), never among events that 'happened'"))
 
 
 class Role(_Record):
@@ -143,6 +146,8 @@ class OrganisationFact(_Fact):
     members: list[Slug] = []
     members_as_of: PartialDate | None = None
     members_complete: bool = Field(False, description="true when the cited source lists every member")
+    members_unclear: list[Slug] = Field(default_factory=list, description=(
+        "states a source puts both in and out of it: never offered as a member or as a non-member"))
 
 
 class QuantityFact(_Fact):
