@@ -134,3 +134,11 @@ def test_real_bank_reads_cleanly(bank, base):
     """No stock phrase, no long stem, no pasted statement anywhere in the real bank (and >= 600 items)."""
     assert len(bank) >= 600
     assert lint_items(list(bank.values()), base) == []
+
+
+def test_a_source_recorded_as_making_the_same_point_offered_as_wrong(bank, base):
+    item = bank["aliyev-transport-energy-projects-eurasia:source-choice"]
+    assert "globalsecurity-2021" not in item.values.values() and "distractor-true" not in codes(item, base)
+    wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
+    bad = item.model_copy(update={"values": {**item.values, wrong.id: "globalsecurity-2021"}})
+    assert "distractor-true" in codes(bad, base)

@@ -266,7 +266,8 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         denials = [f for f in facts[1:]]
         bad = [w for w in wrong if any(d.speaker == w or truth.said_something_similar(base, w, d) for d in denials)]
     elif template == "statement-source-choice":
-        bad = [w for w in wrong if w == values[next(iter(right))]
+        shared = {c.source for c in fact.also_made_in}
+        bad = [w for w in wrong if w == values[next(iter(right))] or w in shared
                or truth.author_claims_similar(base, base.sources[w].author_id, fact)]
     elif template == "person-role-tf" and SUBSTITUTE in values:
         bad = [values[SUBSTITUTE]] if truth.holds_similar_role(fact, values[SUBSTITUTE]) else []
@@ -277,8 +278,10 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = [w for w in wrong if not earliest.date < base.facts[w].date] + (
             [] if values[next(iter(right))] == earliest.id else ["key"])
     elif template in ("statements-speaker-matching", "claims-source-matching"):
-        bad = [f.id for f in facts for g in facts if f is not g and (f.speaker == g.speaker
-                                                                    or truth.said_something_similar(base, f.speaker, g))]
+        sources = {s.author_id: s.id for s in base.sources.values()}
+        bad = [f.id for f in facts for g in facts if f is not g and (
+            f.speaker == g.speaker or truth.said_something_similar(base, f.speaker, g)
+            or sources.get(f.speaker) in {c.source for c in getattr(g, "also_made_in", ())})]
     elif template == "quantity-choice":
         bad = [w for w in wrong if float(w.replace(",", "")) == fact.value]
     elif template == "events-ordering":
