@@ -47,6 +47,22 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
+def shipped_base():
+    """The fact base shipped with the package, loaded once per session."""
+    from afcourse import load_facts
+
+    return load_facts()
+
+
+@pytest.fixture(scope="session")
+def shipped_bank(shipped_base) -> dict:
+    """Every item the shipped facts give, by id, built once per session (items are frozen)."""
+    from afcourse.bank.generate import build_bank
+
+    return {item.id: item for item in build_bank(shipped_base)}
+
+
+@pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """The book, copied to a scratch folder and built once per session with warnings as errors."""
     book = tmp_path_factory.mktemp("book") / "book"

@@ -2,10 +2,8 @@
 
 from pathlib import Path
 
-import pytest
 
 from afcourse.bank.coherence import clash_map, conflict, reveals
-from afcourse.bank.generate import build_bank
 from afcourse.facts.factbase import load_facts
 from afcourse.facts.teaching import TAUGHT_FILE, compute_taught, dump_taught, taught_facts
 from afcourse.quiz.sets import read_quiz_set
@@ -13,42 +11,34 @@ from afcourse.quiz.sets import read_quiz_set
 ROOT = Path(__file__).parent.parent
 
 
-@pytest.fixture(scope="module")
-def base():
-    return load_facts()
-
-
-@pytest.fixture(scope="module")
-def bank(base):
-    return {item.id: item for item in build_bank(base)}
-
-
-def test_same_event_in_two_templates_conflicts(bank):
+def test_same_event_in_two_templates_conflicts(shipped_bank):
     """The High Peace Council's founding is both an event and an organisation's founding date."""
-    event, founding = bank["high-peace-council-established:year-numeric"], bank["high-peace-council:founded-numeric"]
+    event = shipped_bank["high-peace-council-established:year-numeric"]
+    founding = shipped_bank["high-peace-council:founded-numeric"]
     assert not set(event.answer.fact_ids) & set(founding.answer.fact_ids)
     assert conflict(event, founding).startswith("both ask about the same event")
 
 
-def test_denial_and_its_allegation_conflict(bank, base):
-    denial = next(i for i in bank.values() if i.template == "statement-speaker-choice"
-                  and getattr(base.facts[i.answer.fact_ids[0]], "responds_to", None))
-    answered = base.facts[denial.answer.fact_ids[0]].responds_to
-    other = next(i for i in bank.values() if i.answer.fact_ids == [answered])
+def test_denial_and_its_allegation_conflict(shipped_bank, shipped_base):
+    denial = next(i for i in shipped_bank.values() if i.template == "statement-speaker-choice"
+                  and getattr(shipped_base.facts[i.answer.fact_ids[0]], "responds_to", None))
+    answered = shipped_base.facts[denial.answer.fact_ids[0]].responds_to
+    other = next(i for i in shipped_bank.values() if i.answer.fact_ids == [answered])
     assert "same event" in conflict(denial, other)
 
 
-def test_stem_naming_another_items_answer_conflicts(bank):
-    asked = bank["kabulov-taliban-interests-coincide-2015:speaker-choice"]  # answer: Zamir Kabulov
-    naming = next(i for i in bank.values() if "Kabulov" in i.question.stem
-                  and not set(i.answer.fact_ids) & set(asked.answer.fact_ids) and not set(i.occasions) & set(asked.occasions))
+def test_stem_naming_another_items_answer_conflicts(shipped_bank):
+    asked = shipped_bank["kabulov-taliban-interests-coincide-2015:speaker-choice"]  # answer: Zamir Kabulov
+    naming = next(i for i in shipped_bank.values() if "Kabulov" in i.question.stem
+                  and not set(i.answer.fact_ids) & set(asked.answer.fact_ids)
+                  and not set(i.occasions) & set(asked.occasions))
     assert reveals(naming, asked) == "kabulov"
     assert "shows 'kabulov'" in conflict(naming, asked)
     assert conflict(asked, naming) == conflict(naming, asked) or "shows" in conflict(asked, naming)
 
 
-def test_unrelated_items_do_not_conflict(bank):
-    a, b = bank["taliban-take-kabul-2021:year-numeric"], bank["berlin-congress-1878:year-numeric"]
+def test_unrelated_items_do_not_conflict(shipped_bank):
+    a, b = shipped_bank["taliban-take-kabul-2021:year-numeric"], shipped_bank["berlin-congress-1878:year-numeric"]
     assert conflict(a, b) is None
 
 
@@ -64,18 +54,18 @@ def test_a_fact_no_chapter_cites_is_not_taught():
     assert "kabulov-taliban-interests-coincide-2015" in taught_facts()["taliban"]
 
 
-def test_committed_sets_are_coherent_and_taught(base, bank):
-    for chapter in base.chapters:
+def test_committed_sets_are_coherent_and_taught(shipped_base, shipped_bank):
+    for chapter in shipped_base.chapters:
         quiz, key = read_quiz_set(ROOT / "quizzes" / chapter)
-        items = [bank[k.item_id] for k in key.keys]
+        items = [shipped_bank[k.item_id] for k in key.keys]
         clashes = [conflict(a, b) for n, a in enumerate(items) for b in items[n + 1:]]
         assert not [c for c in clashes if c], (chapter, [c for c in clashes if c])
         assert all(set(i.answer.fact_ids) <= taught_facts()[chapter] for i in items), chapter
         assert all(len(i.question.prompts) >= 3 for i in items if i.question.type == "matching"), chapter
 
 
-def test_clash_map_is_conflict_for_every_pair(bank):
-    items = [i for i in bank.values() if i.question.chapter == "interests"]
+def test_clash_map_is_conflict_for_every_pair(shipped_bank):
+    items = [i for i in shipped_bank.values() if i.question.chapter == "interests"]
     clashes = clash_map(items)
     for n, a in enumerate(items):
         for b in items[n + 1:]:

@@ -104,17 +104,17 @@ def test_every_type_is_generated(bank):
                           "ordering", "matching"}
 
 
-def test_people_offered_as_options_were_active_in_the_facts_era():
+def test_people_offered_as_options_were_active_in_the_facts_era(shipped_base, shipped_bank):
     """A distractor from another century is a give-away: people offered were active within ERA_YEARS of the
     fact (WIDE_ERA_YEARS where few people were); an undated statement belongs to its source's year, so a
     general of 1878 is never offered as the speaker of a remark reported in 2018."""
     from afcourse.bank.generate import WIDE_ERA_YEARS, _active_years
 
-    base = load_facts()
+    base = shipped_base
     active = _active_years(base)
     people = {p.id for p in base.of_kind("person")}
     checked = 0
-    for item in build_bank(base):
+    for item in shipped_bank.values():
         fact = base.facts[item.answer.fact_ids[0]]
         if item.template not in ("statement-speaker-choice", "quotation-speaker-choice", "person-role-choice"):
             continue
@@ -133,7 +133,7 @@ def test_people_offered_as_options_were_active_in_the_facts_era():
     assert checked >= 30  # 41 such items when this was written
 
 
-def test_difficulty_is_a_prior_per_item_not_a_constant_per_type():
+def test_difficulty_is_a_prior_per_item_not_a_constant_per_type(shipped_bank):
     """More options, an untaught fact and a single source make an item harder; the bank's items vary within a type."""
     from afcourse.bank.difficulty import prior_difficulty
 
@@ -144,16 +144,15 @@ def test_difficulty_is_a_prior_per_item_not_a_constant_per_type():
     assert prior_difficulty("ordering", elements=6) > prior_difficulty("ordering", elements=3)
     assert prior_difficulty("short_answer", bonus=5) == 0.95 and prior_difficulty("true_false", bonus=-5) == 0.05
     by_type: dict[str, set[float]] = {}
-    for item in build_bank(load_facts()):
+    for item in shipped_bank.values():
         by_type.setdefault(item.question.type, set()).add(item.difficulty)
     assert all(len(values) >= 3 for values in by_type.values()), by_type
 
 
-def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_source():
+def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_source(shipped_base, shipped_bank):
     """Recorded in ``also_made_in`` (an audit against the seeds found six such claims): that source is
     never offered as a wrong answer, and no claims-to-sources matching pairs the claim with another's source."""
-    base = load_facts()
-    items = build_bank(base)
+    base, items = shipped_base, list(shipped_bank.values())
     authors = {s.author_id: s.id for s in base.sources.values()}
     shared = {f.id: {c.source for c in f.also_made_in} for f in base.of_kind("statement") if f.also_made_in}
     assert len(shared) >= 6
@@ -173,12 +172,11 @@ def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_sou
     assert "gurganus-2014-annexation-soured-ties:source-choice" not in ids  # two of three others make the point
 
 
-def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said_it():
+def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said_it(shipped_base, shipped_bank):
     """``also_said_by`` (Pakistan's officials argued with Russia; the Defence Ministry also found no fact
     behind the arms claims) keeps those speakers out of the options; two speakers answering the same claim
     the same day leave no typed "who said it?" item, since either name would be right."""
-    base = load_facts()
-    items = {item.id: item for item in build_bank(base)}
+    base, items = shipped_base, shipped_bank
     for fact in base.of_kind("statement"):
         for item_id in (f"{fact.id}:speaker-choice", f"{fact.id}:speaker-tf"):
             if fact.also_said_by and item_id in items:
@@ -190,13 +188,11 @@ def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said
     assert "kabulov-confirms-low-level-contacts-2017:speaker-short" in items  # no one else on record saying it
 
 
-def test_what_a_seed_leaves_open_is_never_a_wrong_option_or_a_thing_that_happened():
+def test_what_a_seed_leaves_open_is_never_a_wrong_option_or_a_thing_that_happened(shipped_base, shipped_bank):
     """Found by reading the remaining 270 items against the seeds: a state a source puts both in and out
     of a union, a meeting reported only as scheduled, a war spanning two years, two heads of one
     government in one matching, and a stem ("US-Russian") that names its own answer."""
-    base = load_facts()
-    items = build_bank(base)
-    by_id = {item.id: item for item in items}
+    base, items, by_id = shipped_base, list(shipped_bank.values()), shipped_bank
     unclear = base.facts["eaeu"].members_unclear
     assert unclear == ["tajikistan"]
     for item in items:

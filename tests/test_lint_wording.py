@@ -20,16 +20,6 @@ def mini_bank(mini):
     return {item.id: item for item in build_bank(mini)}
 
 
-@pytest.fixture(scope="module")
-def base():
-    return load_facts()
-
-
-@pytest.fixture(scope="module")
-def bank(base):
-    return {item.id: item for item in build_bank(base)}
-
-
 def test_stock_template_phrase(mini_bank, mini):
     item = with_question(mini_bank["e-first:year-numeric"], stem="In what year did this happen: the first test meeting?")
     assert "stock-phrase" in codes(item, mini)
@@ -76,34 +66,37 @@ def test_role_asked_at_a_loose_time(mini_bank, mini):
     assert "role-time-loose" in codes(loose, mini)
 
 
-def test_true_false_swap_from_the_other_side(bank, base):
-    item = next(i for i in bank.values() if i.template == "person-role-tf" and SUBSTITUTE in i.values
-                and base.facts[i.answer.fact_ids[0]].country == "russia")
-    assert "swap-implausible" not in codes(item, base)
+def test_true_false_swap_from_the_other_side(shipped_bank, shipped_base):
+    item = next(i for i in shipped_bank.values() if i.template == "person-role-tf" and SUBSTITUTE in i.values
+                and shipped_base.facts[i.answer.fact_ids[0]].country == "russia")
+    assert "swap-implausible" not in codes(item, shipped_base)
     american = item.model_copy(update={"values": {**item.values, SUBSTITUTE: "US Secretary of State"}})
-    assert "swap-implausible" in codes(american, base)
+    assert "swap-implausible" in codes(american, shipped_base)
 
 
-def test_founding_year_the_sources_put_in_two_years(bank, base):
-    item = with_answer(bank["high-peace-council:founded-numeric"], fact_ids=["eaeu"])
-    assert "founding-disputed" in codes(item, base)
+def test_founding_year_the_sources_put_in_two_years(shipped_bank, shipped_base):
+    item = with_answer(shipped_bank["high-peace-council:founded-numeric"], fact_ids=["eaeu"])
+    assert "founding-disputed" in codes(item, shipped_base)
 
 
-def test_abbreviation_the_sources_never_use(bank, base):
-    item = bank["eaeu-treaty-2014:year-numeric"]
-    assert "abbreviation" not in codes(item, base)
-    assert "abbreviation" in codes(with_question(item, stem="In what year was the EAEU treaty concluded?"), base)
+def test_abbreviation_the_sources_never_use(shipped_bank, shipped_base):
+    item = shipped_bank["eaeu-treaty-2014:year-numeric"]
+    assert "abbreviation" not in codes(item, shipped_base)
+    abbreviated = with_question(item, stem="In what year was the EAEU treaty concluded?")
+    assert "abbreviation" in codes(abbreviated, shipped_base)
 
 
-def test_month_of_a_related_event_offered_as_wrong(bank, base):
-    item, taken = next((i, truth.related_months(base, base.facts[i.answer.fact_ids[0]]) - {
-        base.facts[i.answer.fact_ids[0]].date.month}) for i in bank.values()
-        if i.template == "event-month-choice"
-        and truth.related_months(base, base.facts[i.answer.fact_ids[0]]) - {base.facts[i.answer.fact_ids[0]].date.month})
-    assert "month-defensible" not in codes(item, base)
+def test_month_of_a_related_event_offered_as_wrong(shipped_bank, shipped_base):
+    def other_months(item):
+        fact = shipped_base.facts[item.answer.fact_ids[0]]
+        return truth.related_months(shipped_base, fact) - {fact.date.month}
+
+    item, taken = next((i, other_months(i)) for i in shipped_bank.values()
+                       if i.template == "event-month-choice" and other_months(i))
+    assert "month-defensible" not in codes(item, shipped_base)
     wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
     bad = item.model_copy(update={"values": {**item.values, wrong.id: str(min(taken))}})
-    assert "month-defensible" in codes(bad, base)
+    assert "month-defensible" in codes(bad, shipped_base)
 
 
 def test_matching_with_two_pairs(mini_bank, mini):
@@ -115,30 +108,30 @@ def test_matching_with_two_pairs(mini_bank, mini):
     assert "too-few-pairs" in codes(small, mini)
 
 
-def test_reported_claim_asked_without_its_hedge(bank, base):
-    item = bank["lavrov-2007-nato-must-leave:speaker-choice"]
-    assert "reportedly" in item.question.stem and codes(item, base) == []
+def test_reported_claim_asked_without_its_hedge(shipped_bank, shipped_base):
+    item = shipped_bank["lavrov-2007-nato-must-leave:speaker-choice"]
+    assert "reportedly" in item.question.stem and codes(item, shipped_base) == []
     plain = with_question(item, stem=item.question.stem.replace("reportedly ", ""))
-    assert "hedge-dropped" in codes(plain, base)
+    assert "hedge-dropped" in codes(plain, shipped_base)
 
 
-def test_key_mostly_in_one_position(bank, base):
-    largest = [i for i in bank.values() if i.template == "event-year-choice" and key_rank(i) == 3]
+def test_key_mostly_in_one_position(shipped_bank, shipped_base):
+    largest = [i for i in shipped_bank.values() if i.template == "event-year-choice" and key_rank(i) == 3]
     assert len(largest) >= 8
-    assert "key-rank-skew" in [p.code for p in lint_items(largest[:8], base)]
-    everyone = [i for i in bank.values() if i.template == "event-year-choice"]
-    assert "key-rank-skew" not in [p.code for p in lint_items(everyone, base)]
+    assert "key-rank-skew" in [p.code for p in lint_items(largest[:8], shipped_base)]
+    everyone = [i for i in shipped_bank.values() if i.template == "event-year-choice"]
+    assert "key-rank-skew" not in [p.code for p in lint_items(everyone, shipped_base)]
 
 
-def test_real_bank_reads_cleanly(bank, base):
+def test_real_bank_reads_cleanly(shipped_bank, shipped_base):
     """No stock phrase, no long stem, no pasted statement anywhere in the real bank (and >= 600 items)."""
-    assert len(bank) >= 600
-    assert lint_items(list(bank.values()), base) == []
+    assert len(shipped_bank) >= 600
+    assert lint_items(list(shipped_bank.values()), shipped_base) == []
 
 
-def test_a_source_recorded_as_making_the_same_point_offered_as_wrong(bank, base):
-    item = bank["aliyev-transport-energy-projects-eurasia:source-choice"]
-    assert "globalsecurity-2021" not in item.values.values() and "distractor-true" not in codes(item, base)
+def test_a_source_recorded_as_making_the_same_point_offered_as_wrong(shipped_bank, shipped_base):
+    item = shipped_bank["aliyev-transport-energy-projects-eurasia:source-choice"]
+    assert "globalsecurity-2021" not in item.values.values() and "distractor-true" not in codes(item, shipped_base)
     wrong = next(c for c in item.question.choices if c.id != item.answer.key.correct)
     bad = item.model_copy(update={"values": {**item.values, wrong.id: "globalsecurity-2021"}})
-    assert "distractor-true" in codes(bad, base)
+    assert "distractor-true" in codes(bad, shipped_base)

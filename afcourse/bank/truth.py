@@ -45,10 +45,10 @@ def holds_similar_role(person, title: str) -> bool:
     return any(titles_similar(role.title, title) for role in person.roles)
 
 
-def _close(fact, other) -> bool:
-    """Is the statement or quotation ``other`` close to ``fact``: much the same words, an answer to the
-    same claim, or the same stance on a shared subject?"""
-    if fuzz.token_set_ratio(normalise(_said(fact)), normalise(_said(other))) >= SIMILAR_GIST:
+def _close(fact, said: str, other) -> bool:
+    """Is the statement or quotation ``other`` close to ``fact`` (whose words, normalised, are ``said``):
+    much the same words, an answer to the same claim, or the same stance on a shared subject?"""
+    if fuzz.token_set_ratio(said, normalise(_said(other))) >= SIMILAR_GIST:
         return True
     if _answers_the_same(fact, other):
         return True
@@ -66,8 +66,9 @@ def said_something_similar(base: FactBase, speaker: str, fact) -> bool:
     """
     if speaker in getattr(fact, "also_said_by", ()):
         return True
+    said = normalise(_said(fact))
     return any(other.kind in ("statement", "quotation") and other.speaker == speaker and other.id != fact.id
-               and _close(fact, other) for other in base)
+               and _close(fact, said, other) for other in base)
 
 
 def said_by_another(base: FactBase, fact) -> bool:

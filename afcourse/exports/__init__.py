@@ -91,9 +91,8 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
             return handout.render(fmt, quiz, key, sources, variants, roster)
         if fmt == "notebooks":
             from afcourse.exports import notebooks
-            from afcourse.quiz.sets import dump
 
-            return notebooks.render(quiz, dump(quiz), roster)
+            return notebooks.render(quiz, roster)
         if fmt == "moodle":
             from afcourse.exports import moodle as module
         elif fmt == "qti":

@@ -12,6 +12,7 @@ import nbformat
 
 from afcourse.exports.common import ExportError, safe_name
 from afcourse.quiz.models import QuizFile, RosterFile, submission_file_name
+from afcourse.quiz.sets import dump
 
 QUIZ_FILE = "quiz.json"
 NOTEBOOK = "quiz-{}.ipynb"
@@ -41,12 +42,12 @@ def notebook_text(quiz_file: str, title: str, student_id: str, name: str, varian
     return nbformat.writes(notebook) + "\n"
 
 
-def render(quiz: QuizFile, quiz_json: str, roster: RosterFile | None) -> dict[str, str]:
+def render(quiz: QuizFile, roster: RosterFile | None) -> dict[str, str]:
     """File name -> text: ``quiz.json`` and ``quiz-<student id>.ipynb`` for each student of ``roster``."""
     if roster is None or not roster.students:
         raise ExportError("notebooks are made one per student: give --roster FILE.csv (or make the set with "
                           "`afcourse generate --roster`)")
-    files = {QUIZ_FILE: quiz_json}
+    files = {QUIZ_FILE: dump(quiz)}  # the same bytes as the quiz.json generate wrote
     for student in roster.students:
         name = NOTEBOOK.format(safe_name(student.id))
         if name in files:
