@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from afcourse.facts.models import Citation
 
+Level = Literal["recall", "understanding"]
+"""What an item asks for: a remembered fact (who, when, how many) or understanding (why, how we know, what it shows)."""
 ItemType = Literal["single_choice", "multiple_select", "true_false", "short_answer", "numeric", "ordering", "matching"]
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
 
@@ -98,6 +100,10 @@ class AnswerKey(_Model):
     explanation: str
     citations: list[Citation]
     fact_ids: list[str]
+    feedback: dict[str, str] = Field(default_factory=dict, description=(
+        "choice id -> one sentence on why that option is wrong, shown after a student picks it"))
+    objective: str | None = Field(None, description="the learning objective the item tests (an objective id)")
+    level: Level = Field("recall", description="recall or understanding")
 
 
 class Item(_Model):

@@ -203,7 +203,8 @@ def secret_question(item: Item, salt: str, rng: random.Random) -> tuple[Question
     choices = [c.model_copy(update={"id": mapping[c.id]}) for c in question.choices]
     prompts = [p.model_copy(update={"id": mapping[p.id]}) for p in question.prompts]
     question = question.model_copy(update={"id": qid, "choices": choices, "prompts": prompts})
-    return question, item.answer.model_copy(update={"id": qid, "item_id": item.id,
+    feedback = {mapping[c]: text for c, text in item.answer.feedback.items()}
+    return question, item.answer.model_copy(update={"id": qid, "item_id": item.id, "feedback": feedback,
                                                     "key": _renamed_key(item.answer.key, mapping)})
 
 
