@@ -234,6 +234,21 @@ def generate_command(
         _error(f"{exc}")
         raise typer.Exit(1)
     _console().print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+    _print_variant_checks(quiz, key, bank)
+
+
+def _print_variant_checks(quiz, key, bank) -> None:
+    """Both figures of the variant checks (issue 21): giveaways inside a variant, and answers the variants share."""
+    from afcourse.quiz.sets import variant_checks
+
+    giveaways, sharing = variant_checks(quiz, key, bank)
+    for found in giveaways:
+        typer.echo(f"giveaway: {found}", err=True)
+    shared = [i + 1 for i, (share, _) in enumerate(sharing) if share > 0.5 and len(quiz.variants) > 1]
+    forced = [i for i in shared if sharing[i - 1][1] == 1]
+    _console().print(f"Variant checks: {len(giveaways)} giveaway(s) (a question printing another's answer); "
+                     f"{len(shared)} of {len(sharing)} slot(s) give one answer to more than half the variants"
+                     + (f" ({len(forced)} because the pool has one answer for them)" if shared else "") + ".")
 
 
 def _bank_or_exit():

@@ -177,9 +177,12 @@ def test_a_quiz_set_is_a_sequence_of_slots_that_share_no_fact_or_answer():
         assert [slot_of[q.id] for q in variant.questions] == list(range(1, 16))
     assert len({tuple(q.id for q in v.questions) for v in quiz.variants}) == 40
     uses = Counter(q.id for v in quiz.variants for q in v.questions)
-    for slot in quiz.slots:  # each slot's items are used equally often (within one)
-        counts = [uses[qid] for qid in slot.question_ids]
-        assert max(counts) - min(counts) <= 1
+    for slot in quiz.slots:  # each slot's answers are dealt equally often (within one), and every item is used
+        answers = Counter()
+        for qid in slot.question_ids:
+            assert uses[qid] > 0
+            answers[answer_forms(all_items[qid]) or frozenset({qid})] += uses[qid]
+        assert max(answers.values()) - min(answers.values()) <= 1
 
 
 def test_a_quiz_file_whose_variants_break_the_slots_is_refused():
