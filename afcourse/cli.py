@@ -179,8 +179,12 @@ def lint_command() -> None:
 
 @app.command("generate")
 def generate_command(
-    chapter: list[str] = typer.Option(..., "--chapter", "-c", help="Chapter id (repeatable)."),
-    n: int = typer.Option(10, "--n", help="Questions per quiz (slots)."),
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Chapter id (repeatable); "
+                                                "a blueprint names its own."),
+    n: Optional[int] = typer.Option(None, "--n", help="Questions per quiz (slots; default 10, or the blueprint's)."),
+    blueprint_file: Optional[Path] = typer.Option(None, "--blueprint", help="Build the set to this blueprint "
+                                                  "(YAML: chapters, questions, objectives, min_understanding, "
+                                                  "max_date_or_number, max_which_source, taught_only)."),
     seed: str = typer.Option(..., "--seed", help="Any text or number; with the salt, the same seed gives the same quiz."),
     variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
     types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
@@ -202,6 +206,13 @@ def generate_command(
     from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
     base_chapters, bank = _bank_or_exit()
+    blueprint = _read_blueprint_or_exit(blueprint_file, chapter, n) if blueprint_file else None
+    if blueprint is not None:
+        chapter, n = blueprint.chapters, blueprint.questions
+    elif not chapter:
+        _error("give --chapter (repeatable) or --blueprint FILE")
+        raise typer.Exit(2)
+    n = 10 if n is None else n
     _check_chapter_ids(base_chapters, chapter)
     try:
         type_mix = _parse_mix(mix) if mix else None
@@ -211,11 +222,18 @@ def generate_command(
             from afcourse.quiz.roster import read_roster_csv
 
             students = read_roster_csv(roster)
-        title = title or "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
-        quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants,
-                                  types=types, type_mix=type_mix, max_difficulty=max_difficulty,
-                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
-                                  salt=salt, calibration=measured)
+        title = title or (blueprint.title if blueprint else None) or \
+            "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
+        options = dict(types=types, type_mix=type_mix, max_difficulty=max_difficulty, min_difficulty=min_difficulty,
+                       allow_same_fact=same_fact, calibration=measured)
+        if blueprint is not None:
+            from afcourse.quiz.sets import blueprint_quiz_set
+
+            quiz, key = blueprint_quiz_set(bank, _load_or_exit(None), blueprint, seed=seed, variants=variants,
+                                           salt=salt, title=title, **options)
+        else:
+            quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants, title=title,
+                                      salt=salt, **options)
         existing = [p for p in (out_dir / "quiz.json", out_dir / "key.json", out_dir / "roster.json") if p.exists()]
         if existing and not force:
             raise OutputExistsError(existing[0])
@@ -249,6 +267,26 @@ def _print_variant_checks(quiz, key, bank) -> None:
     _console().print(f"Variant checks: {len(giveaways)} giveaway(s) (a question printing another's answer); "
                      f"{len(shared)} of {len(sharing)} slot(s) give one answer to more than half the variants"
                      + (f" ({len(forced)} because the pool has one answer for them)" if shared else "") + ".")
+
+
+def _read_blueprint_or_exit(path: Path, chapters: Optional[list[str]], n: Optional[int]):
+    """The blueprint in ``path``; exit 1 with the problems (file:line: field) when it is not valid, or when
+    --chapter or --n contradicts it."""
+    from afcourse.quiz.blueprint import BlueprintError, read_blueprint
+
+    try:
+        blueprint = read_blueprint(path)
+    except BlueprintError as exc:
+        _error(f"{exc}")
+        raise typer.Exit(1)
+    if chapters and sorted(set(chapters)) != sorted(set(blueprint.chapters)):
+        _error(f"--chapter {' '.join(chapters)} differs from the blueprint's chapters "
+               f"({', '.join(blueprint.chapters)}): give one or the other")
+        raise typer.Exit(2)
+    if n is not None and n != blueprint.questions:
+        _error(f"--n {n} differs from the blueprint's {blueprint.questions} questions: give one or the other")
+        raise typer.Exit(2)
+    return blueprint
 
 
 def _bank_or_exit():

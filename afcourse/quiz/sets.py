@@ -197,6 +197,8 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     candidates = sorted((it for it in bank if it.question.chapter in chapters and it.question.type in allowed
                          and min_difficulty <= difficulty[it.id] <= max_difficulty), key=lambda it: it.id)
     where = _filters(chapters, types, min_difficulty, max_difficulty)
+    if blueprint and blueprint.get("taught_only"):
+        where += " that the chapter's prose teaches"
     for t, count in sorted((type_mix or {}).items()):
         have = sum(1 for it in candidates if it.question.type == t)
         if have < count:
@@ -307,6 +309,23 @@ def read_quiz_set(quiz_dir: str | Path) -> tuple[QuizFile, KeyFile | None]:
     if key is not None and key.quiz_id != quiz.quiz_id:
         raise QuizSetError(f"{key_path} belongs to quiz {key.quiz_id!r}, not {quiz.quiz_id!r}")
     return quiz, key
+
+
+def blueprint_quiz_set(bank: list[Item], base, blueprint, *, seed: str | int, variants: int = 1,
+                       salt: str | None = None, title: str | None = None, **options) -> tuple[QuizFile, KeyFile]:
+    """A quiz set built to a :class:`afcourse.quiz.blueprint.Blueprint`: its chapters and length, only
+    the items it allows (taught by the prose), chosen by its rules; the key records the blueprint.
+    ``options`` are :func:`make_quiz_set`'s filters (types, difficulty, calibration, scoring)."""
+    from afcourse.quiz.blueprint import BlueprintError, blueprint_pool, blueprint_rules, check_blueprint
+
+    try:
+        check_blueprint(blueprint, base)
+    except BlueprintError as exc:
+        raise QuizSetError(f"blueprint: {exc}") from None
+    pool = blueprint_pool(blueprint, bank)
+    return make_quiz_set(pool, chapters=blueprint.chapters, n=blueprint.questions, seed=seed, variants=variants,
+                         salt=salt, title=title or blueprint.title, rules=blueprint_rules(blueprint, base),
+                         blueprint=blueprint.model_dump(mode="json"), **options)
 
 
 DEFAULT_ITEMS = 10

@@ -8,8 +8,8 @@ rewording, so they compare *signs*, not sentences:
   State"), and the last word of a run of two or more (a surname); the course's subject names
   (:data:`SUBJECT`) are named everywhere and tell nothing;
 - **numbers**: every figure, year included, with thousands separators dropped ("2,500" -> 2500);
-- **content words**: words that are not function words (:data:`STOPWORDS`), each cut to its
-  first five letters so that "fighting", "fights" and "fighters" compare equal.
+- **content words**: words that are not function words (:data:`STOPWORDS`), each reduced by
+  :func:`stem` so that "fighting", "fights" and "fighters" compare equal.
 """
 
 from __future__ import annotations
@@ -46,10 +46,18 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ied", "ies", "ed", "es", "s", "ly")
+
+
 def stem(word: str) -> str:
-    """A word's comparison form: lower case, possessive dropped, its first :data:`STEM` letters."""
+    """A word's comparison form: lower case, possessive and one common suffix dropped ("-ing", "-ed",
+    "-s"...), a final e dropped, then its first :data:`STEM` letters ("feared", "fearing" -> "fear")."""
     word = word.casefold().removesuffix("'s").strip("'-")
-    return word[:STEM]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[:-len(suffix)]
+            break
+    return word.removesuffix("e")[:STEM] if len(word) > 3 else word[:STEM]
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -58,9 +66,15 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words if w not in STOPWORDS and w not in SUBJECT and len(w) > 1)
 
 
+_SPELLED = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                             "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                             "twenty".split())}
+
+
 def numbers(text: str) -> frozenset[str]:
-    """Every figure in a text, as digits ("2,500" -> "2500", "1.5" stays "1.5")."""
-    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+    """Every figure in a text, as digits ("2,500" -> "2500", "1.5" stays "1.5", "three" -> "3")."""
+    spelled = {_SPELLED[w] for w in re.findall(r"[a-z]+", text.casefold()) if w in _SPELLED}
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text)) | spelled
 
 
 def names(text: str) -> frozenset[str]:
@@ -77,7 +91,8 @@ def names(text: str) -> frozenset[str]:
             words = words[1:] if words[0].casefold() in STOPWORDS else words
         lowered = [w.casefold().removesuffix("'s") for w in words]
         phrase = " ".join(lowered)
-        if lowered and phrase not in SUBJECT and not all(w in SUBJECT or w in STOPWORDS for w in lowered):
+        parts = [p for w in lowered for p in w.split("-")]
+        if lowered and phrase not in SUBJECT and not all(w in SUBJECT or w in STOPWORDS for w in parts):
             found.add(phrase)
             if 1 < len(lowered) <= 3 and not set(lowered[-1:]) & (SUBJECT | STOPWORDS | GENERIC):
                 found.add(lowered[-1])
