@@ -110,6 +110,36 @@ def facts_export(
     _console(stderr=True).print(f"Wrote {len(records)} facts to {out_file}")
 
 
+@facts_app.command("objectives")
+def facts_objectives(
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Only this chapter (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (id, chapter, statement, facts, items, levels)."),
+) -> None:
+    """List the learning objectives with, per objective, the facts that teach it and the items that test it."""
+    base = _load_or_exit(None)
+    _check_chapters(base, chapter)
+    _, bank = _bank_or_exit()
+    items: dict[str, list] = {}
+    for item in bank:
+        items.setdefault(item.answer.objective, []).append(item)
+    records = []
+    for objective in base.objectives.values():
+        if chapter and objective.chapter not in chapter:
+            continue
+        mine = sorted(items.get(objective.id, []), key=lambda it: it.id)
+        records.append({"id": objective.id, "chapter": objective.chapter, "statement": objective.statement,
+                        "facts": list(objective.facts), "items": [it.id for it in mine],
+                        "understanding_items": sum(1 for it in mine if it.answer.level == "understanding")})
+    if as_json:
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    for record in records:
+        typer.echo(f"{record['id']} ({record['chapter']})\n  {record['statement']}\n"
+                   f"  facts ({len(record['facts'])}): {', '.join(record['facts'])}\n"
+                   f"  items: {len(record['items'])}, of which {record['understanding_items']} test understanding")
+    typer.echo(f"{len(records)} objective(s).")
+
+
 def _write(path: Path, text: str, force: bool) -> None:
     try:
         write_atomic(path, text, force=force)
