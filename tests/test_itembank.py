@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from afcourse.facts.factbase import load_facts
-from afcourse.bank.generate import build_bank, choice_id
+from afcourse.bank.builder import choice_id
+from afcourse.bank.generate import build_bank
 from afcourse.bank import truth
 from afcourse.bank.lint import lint_items
 
@@ -108,10 +109,10 @@ def test_people_offered_as_options_were_active_in_the_facts_era(shipped_base, sh
     """A distractor from another century is a give-away: people offered were active within ERA_YEARS of the
     fact (WIDE_ERA_YEARS where few people were); an undated statement belongs to its source's year, so a
     general of 1878 is never offered as the speaker of a remark reported in 2018."""
-    from afcourse.bank.generate import WIDE_ERA_YEARS, _active_years
+    from afcourse.bank.builder import WIDE_ERA_YEARS, active_years
 
     base = shipped_base
-    active = _active_years(base)
+    active = active_years(base)
     people = {p.id for p in base.of_kind("person")}
     checked = 0
     for item in shipped_bank.values():

@@ -3,7 +3,8 @@
 import pytest
 
 from afcourse.facts.factbase import load_facts
-from afcourse.bank.generate import build_bank, choice_id
+from afcourse.bank.builder import choice_id
+from afcourse.bank.generate import build_bank
 from afcourse.bank.lint import lint_items
 from afcourse.bank.models import Choice, ChoiceKey, MultiKey, TextKey
 from test_lint_kit import MINI, codes, with_answer, with_question

@@ -2,7 +2,8 @@
 
 import pytest
 
-from afcourse.bank.generate import SUBSTITUTE, build_bank
+from afcourse.bank.builder import SUBSTITUTE
+from afcourse.bank.generate import build_bank
 from afcourse.bank.lint import key_rank, lint_items
 from afcourse.bank.models import MatchKey
 from afcourse.bank import truth

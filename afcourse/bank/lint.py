@@ -14,7 +14,9 @@ from statistics import median
 
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.generate import MIN_PAIRS, SUBSTITUTE, VERSION, speaker_kind, specific_role, is_office
+from afcourse.bank.builder import MIN_PAIRS, SUBSTITUTE, VERSION
+from afcourse.bank.families.people import is_office, specific_role
+from afcourse.bank.families.statements import speaker_kind
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
 from afcourse.common.text import normalise
 

@@ -1,0 +1,251 @@
+"""What every item family shares: option ids, the per-item random source, options balanced by rank,
+and :class:`Builder`, which holds the fact base and assembles items.
+
+The families themselves live in :mod:`afcourse.bank.families`, one module each; :mod:`afcourse.bank.generate`
+runs them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections import Counter, defaultdict
+from typing import Callable, Iterator
+
+from afcourse.facts.factbase import FactBase
+from afcourse.facts.teaching import taught_facts
+from afcourse.facts.models import Citation
+from afcourse.bank.difficulty import prior_difficulty
+from afcourse.bank.models import AnswerKey, Choice, ChoiceKey, Item, Question
+
+
+N_OPTIONS = 4
+YEAR_SPREAD = 6  # year distractors lie within this many years of the key
+ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact
+WIDE_ERA_YEARS = 25  # ... or within this many, where too few people were active nearer the time
+SUBSTITUTE = "substitute"
+VERSION = "version"  # disagreement items: the account the question asks about
+GROUP_SIZE = 4
+MIN_PAIRS = 3  # a matching item with two pairs is a true/false in disguise, and Moodle wants three
+STANCE_VERBS = {"position": "stated", "assessment": "argued", "report": "reported", "allegation": "alleged",
+                "denial": "insisted", "prediction": "predicted"}
+"""Verbs that fit "Who <verb> that <gist>?"; a denial's gist is what the denier said, so it "insisted"."""
+
+def stable_hash(text: str, length: int = 8) -> str:
+    """A short hex digest that is the same on every machine and every run."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def choice_id(value: str) -> str:
+    """The id of an option, derived from its value so it survives shuffling and regeneration."""
+    return "c" + stable_hash(value, 7)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def active_years(base: FactBase) -> dict[str, set[int]]:
+    """Person id -> the years the facts show them active: dated roles, statements, events attended."""
+    years: dict[str, set[int]] = {}
+    for fact in base:
+        if fact.kind == "person":
+            dates = [d for r in fact.roles for d in (r.start, r.end, r.as_of) if d]
+            years.setdefault(fact.id, set()).update(d.year for d in dates)
+        elif fact.kind in ("statement", "quotation") and fact.date:
+            years.setdefault(fact.speaker, set()).add(fact.date.year)
+        elif fact.kind == "event" and fact.date:
+            for participant in fact.participants:
+                years.setdefault(participant, set()).add(fact.date.year)
+    return years
+
+
+def occasions(fact) -> set[str]:
+    """The events a fact is about: the event itself, the allegation or event a statement answers, and
+    the day (or month) a person said something, since one interview gives several statements, and the
+    month of an event or a founding."""
+    found = {f"event:{fact.id}"} if fact.kind in ("event", "statement") else set()
+    if getattr(fact, "responds_to", None):
+        found.add(f"event:{fact.responds_to}")
+    date = getattr(fact, "date", None)
+    if fact.kind in ("statement", "quotation") and date and date.month:
+        found.add(f"said:{fact.speaker}:{date.human()}")
+    if date and date.day:
+        found.add(f"day:{date.year}-{date.month:02d}-{date.day:02d}")
+    founded = getattr(fact, "founded", None)
+    for when in (date if fact.kind in ("event", "quantity") else None, founded):
+        if when and when.month:  # an event and a founding in one month: the same happening told twice
+            found.add(f"month:{when.year}-{when.month:02d}")
+    return found
+
+COMMENTATOR_WORDS = ("expert", "analyst", "professor", "researcher", "journalist", "scholar", "author")
+
+def commentator(person) -> bool:
+    """An analyst, scholar or journalist rather than an official or a commander."""
+    return any(w in r.title.lower() for r in person.roles for w in COMMENTATOR_WORDS)
+
+
+class Builder:
+    """Shared context for the templates: the fact base and item assembly."""
+
+    def __init__(self, base: FactBase):
+        self.base = base
+        self.countries = sorted(base.countries)
+        self.authors = {s.author_id: s.id for s in base.sources.values()}
+        self.latest_year = max(s.date.year for s in base.sources.values())  # no distractor after the sources
+        self.people = [p for p in base.of_kind("person") if p.id not in self.authors]
+        self.active_years = active_years(base)
+        taught = frozenset().union(*taught_facts().values())
+        self.taught = taught if taught.intersection(base.facts) else None  # None: not the package's facts
+        referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
+                                                 getattr(f, "speaker", None)] if r}
+        self.active_countries = [c for c in self.countries if c in referenced]
+        self.ranks: dict[str, Counter] = defaultdict(Counter)  # template -> how often the key had each rank
+        self.speaker_tags: dict[str, set[str]] = {}
+        for fact in base:
+            if fact.kind in ("statement", "quotation"):
+                self.speaker_tags.setdefault(fact.speaker, set()).update(fact.tags)
+
+    def contemporaries(self, people: list, year: int | None) -> list:
+        """The people active within :data:`ERA_YEARS` of ``year``, or within :data:`WIDE_ERA_YEARS` when too
+        few are (everyone when the date is unknown): a 19th-century envoy is no plausible speaker in 2018,
+        nor a minister of 2018 a general of 1878. Never anyone further off: a template with too few
+        contemporaries makes no item."""
+        if year is None:
+            return people
+        for window in (ERA_YEARS, WIDE_ERA_YEARS):
+            near = [p for p in people if any(abs(y - year) <= window for y in self.active_years.get(p.id, ()))]
+            if len(near) >= N_OPTIONS:
+                break
+        return near
+
+    def rng(self, item_id: str) -> random.Random:
+        return random.Random(int(stable_hash(item_id, 16), 16))
+
+    def name(self, ref: str) -> str:
+        return self.base.name_of(ref)
+
+    def item(self, *, item_id: str, template: str, type: str, stem: str, facts: list, key,
+             choices: list[tuple[str, str]] = (), prompts: list[tuple[str, str]] = (), unit: str | None = None,
+             explanation: str, difficulty_bonus: float = 0.0) -> Item:
+        """Assemble an Item; ``choices``/``prompts`` are (value, text) pairs."""
+        citations: list[Citation] = []
+        for fact in facts:
+            citations += [c for c in fact.citations if c not in citations]
+        question = Question(
+            id=item_id, type=type, stem=stem, chapter=facts[0].chapter,
+            choices=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in choices],
+            prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts], unit=unit)
+        answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations,
+                           fact_ids=[f.id for f in facts])
+        difficulty = prior_difficulty(
+            type, bonus=difficulty_bonus, options=len(choices),
+            elements=len(prompts) if type == "matching" else len(choices) if type == "ordering" else 0,
+            taught=None if self.taught is None else all(f.id in self.taught for f in facts),
+            sources=len({c.source for c in citations}))
+        return Item(question=question, answer=answer, template=template, difficulty=difficulty,
+                    values={choice_id(v): v for v, _ in [*choices, *prompts]},
+                    occasions=sorted({o for fact in facts for o in occasions(fact)}))
+
+    def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
+                      explanation, bonus=0.0) -> Item | None:
+        """A four-option item with ``right`` and three of ``wrong`` (picked per item, deterministically)."""
+        if len(wrong) < N_OPTIONS - 1:
+            return None
+        picked = self.rng(item_id).sample(sorted(wrong), N_OPTIONS - 1)
+        options = sorted([right, *picked], key=lambda vt: vt[1].lower())
+        return self.item(item_id=item_id, template=template, type="single_choice", stem=stem, facts=facts,
+                         key=ChoiceKey(correct=choice_id(right[0])), choices=options, explanation=explanation,
+                         difficulty_bonus=bonus)
+
+    def true_false(self, *, item_id, template, facts, true_text: str, false_text: str, substitute: str,
+                   explanation) -> Item:
+        """A true/false item; half the time (decided per item id) it asks the false version.
+
+        ``substitute`` is the value swapped in to make ``false_text`` false; it is kept
+        in the item's values so the linter can check that it really is false.
+        """
+        ask_false = false_text is not None and self.rng(item_id).random() < 0.5
+        stem = f"True or false? {false_text if ask_false else true_text}"
+        item = self.item(item_id=item_id, template=template, type="true_false", stem=stem, facts=facts,
+                         key=ChoiceKey(correct=choice_id("false" if ask_false else "true")),
+                         choices=[("true", "True"), ("false", "False")], explanation=explanation)
+        if ask_false:
+            item = item.model_copy(update={"values": {**item.values, SUBSTITUTE: substitute}})
+        return item
+
+
+def when_text(date) -> str:
+    return f"on {date.human()}" if date.precision == "day" else f"in {date.human()}"
+
+
+def balanced_options(key: float, below: list[float], above: list[float], rng: random.Random,
+                     used: Counter, n_wrong: int = N_OPTIONS - 1) -> list[float] | None:
+    """``n_wrong`` distractors around ``key`` so that the key's rank among the sorted options is
+    balanced over the bank (it is not mostly the middle, the smallest or the largest option).
+
+    ``below`` and ``above`` are the candidates on each side, nearest first; None when too few.
+    ``used`` counts the ranks given so far for the template: the least used possible rank is taken,
+    which makes up for keys near the sources' last year, whose options can only lie below them.
+    """
+    ranks = [r for r in range(n_wrong + 1) if r <= len(below) and n_wrong - r <= len(above)]
+    if not ranks:
+        return None
+    fewest = min(used[r] for r in ranks)
+    rank = rng.choice([r for r in ranks if used[r] == fewest])
+    used[rank] += 1
+    return sorted(below[:rank]) + sorted(above[:n_wrong - rank])
+
+
+def groups(facts: list, fits: Callable[[list], bool]) -> Iterator[list]:
+    """Greedy groups of GROUP_SIZE facts, in the given order, that satisfy ``fits``."""
+    pool = list(facts)
+    while len(pool) >= GROUP_SIZE:
+        group = [pool.pop(0)]
+        for fact in list(pool):
+            if fits(group + [fact]):
+                group.append(fact)
+                pool.remove(fact)
+                if len(group) == GROUP_SIZE:
+                    break
+        if len(group) == GROUP_SIZE:
+            yield group
+
+
+def outsider_states(b: Builder, insiders: list[str]) -> list[tuple[str, str]]:
+    """States not in ``insiders``, from the same regions when there are enough of them."""
+    regions = {b.base.countries[c].region for c in insiders if c in b.base.countries}
+    others = [c for c in b.countries if c not in insiders]
+    near = [c for c in others if b.base.countries[c].region in regions]
+    return [(c, b.name(c)) for c in (near if len(near) >= N_OPTIONS - 1 else others)]
+
+
+COUNTRY_WORDS = {"russia": ("russia", "moscow", "kremlin"), "united-states": ("united states", "american", "washington", "us "),
+                 "afghanistan": ("kabul", "afghan government"), "soviet-union": ("soviet", "ussr")}
+"""How a claim names a state besides its name: its capital, its adjective."""
+
+
+def names_country(b: Builder, text: str, country: str) -> bool:
+    """Does ``text`` name ``country``? (A Russian official is no believable author of "Russia spread ...".)"""
+    words = f" {text.lower()} "
+    forms = (b.name(country).lower().removeprefix("the "), *COUNTRY_WORDS.get(country, ()))
+    return any(f in words for f in forms)
+
+
+def names_any(b: Builder, text: str, refs) -> bool:
+    """Does ``text`` name any of ``refs``, by name or by a state's alias ("US-Russian" names the United
+    States), so that an option would repeat the stem?"""
+    words = " " + " ".join(re.findall(r"[\w.]+", text.lower().replace("-", " "))) + " "
+    forms = lambda r: [b.name(r), *(b.base.countries[r].aliases if r in b.base.countries else [])]
+    return any(f" {form.lower().removeprefix('the ')} " in words for r in refs for form in forms(r))
+
+
+def source_label(b: Builder, source_id: str) -> str:
+    source = b.base.sources[source_id]
+    return f"{source.author.split(' (')[0]} ({source.date.year})"
+
+
+def surname_unique(b: Builder, fact) -> bool:
+    surname = fact.name.split()[-1].lower()
+    return sum(1 for p in b.people if p.name.split()[-1].lower() == surname) == 1
