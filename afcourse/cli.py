@@ -373,12 +373,15 @@ def generate_defaults_command(
     """Regenerate the committed self-check set of every chapter (OUT/<chapter>/quiz.json and key.json)."""
     from afcourse.quiz.sets import default_quiz_set, write_quiz_set
 
+    from afcourse.quiz.sets import QuizSetError
+
     chapters, bank = _bank_or_exit()
+    base = _load_or_exit(None)
     for chapter_id, chapter_title in chapters.items():
-        quiz, key = default_quiz_set(bank, chapter_id, f"Self-check: {chapter_title}")
         try:
+            quiz, key = default_quiz_set(bank, chapter_id, f"Self-check: {chapter_title}", base)
             write_quiz_set(quiz, key, out_dir / chapter_id, force=force)
-        except OutputExistsError as exc:
+        except (OutputExistsError, QuizSetError) as exc:
             _error(f"{exc}")
             raise typer.Exit(1)
         _console().print(f"{out_dir / chapter_id}: {len(quiz.variants[0].questions)} items")

@@ -74,7 +74,7 @@ def test_a_set_built_to_a_blueprint_keeps_it_in_every_variant(shipped_bank, ship
     for variant in quiz.variants:
         items = [by_id[keys[q.id].item_id] for q in variant.questions]
         assert len(items) == 10
-        assert blueprint_problems(blueprint, shipped_base, items) == []
+        assert blueprint_problems(blueprint, shipped_base, items, bank) == []
         assert {it.id for it in items} <= taught
         assert {it.answer.objective for it in items} >= {o.id for o in shipped_base.objectives_of("taliban")}
 

@@ -34,7 +34,7 @@ def test_each_committed_set_keeps_the_default_blueprint(chapter, shipped_base, s
     items = [shipped_bank[k.item_id] for k in key.keys]
     assert len(items) == 10
     # every objective tested, >= 4 understanding, <= 2 date or number, <= 1 which-source, all taught by the prose
-    assert blueprint_problems(blueprint, shipped_base, items, book_prose) == []
+    assert blueprint_problems(blueprint, shipped_base, items, list(shipped_bank.values()), book_prose) == []
     assert {k.objective for k in key.keys} >= {o.id for o in shipped_base.objectives_of(chapter)}
     giveaways, _ = variant_checks(quiz, key, shipped_bank.values())
     assert giveaways == []
@@ -67,5 +67,6 @@ def test_the_guides_example_blueprint_reads_and_builds(shipped_base, shipped_ban
                                    variants=30, salt="guide")
     items_of = {k.id: shipped_bank[k.item_id] for k in key.keys}
     for variant in quiz.variants:
-        assert blueprint_problems(blueprint, shipped_base, [items_of[q.id] for q in variant.questions]) == []
+        assert blueprint_problems(blueprint, shipped_base, [items_of[q.id] for q in variant.questions],
+                                  list(shipped_bank.values())) == []
     assert variant_checks(quiz, key, shipped_bank.values())[0] == []

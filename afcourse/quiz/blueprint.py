@@ -9,7 +9,8 @@ A blueprint names its chapters and length and says, for the leading question of 
 - ``max_date_or_number``: at most this many questions whose answer is a date, a year, a month or a
   figure; ``max_which_source``: at most this many "which source says this?" questions;
 - ``taught_only``: only questions whose point and answer the chapter's prose makes
-  (:mod:`afcourse.quiz.taught`).
+  (:mod:`afcourse.quiz.taught`); ``objectives_only``: only questions that test one of the
+  chapters' objectives.
 
 The alternatives a slot holds for the variants test what its leading question tests, so every
 variant keeps the blueprint. Instructors write a blueprint as a small YAML file
@@ -56,6 +57,8 @@ class Blueprint(BaseModel):
                                                                  "(none: no cap)")
     max_which_source: int | None = Field(1, ge=0, description="at most this many which-source questions (none: no cap)")
     taught_only: bool = Field(True, description="only questions whose point and answer the chapter's prose makes")
+    objectives_only: bool = Field(True, description="only questions that test an objective of the chapters "
+                                                    "(no stray recall of a date or a title)")
 
     @model_validator(mode="after")
     def _counts_fit(self):
@@ -180,19 +183,22 @@ def blueprint_rules(blueprint: Blueprint, base) -> list[Rule]:
 def blueprint_pool(blueprint: Blueprint, bank: list[Item], prose=None) -> list[Item]:
     """The items a blueprint may draw on: of its chapters, and taught by their chapter's prose if it asks."""
     pool = [it for it in bank if it.question.chapter in blueprint.chapters]
+    if blueprint.objectives_only:
+        pool = [it for it in pool if it.answer.objective is not None]
     if blueprint.taught_only:
-        from afcourse.quiz.taught import taught_items
+        from afcourse.quiz.taught import frames_of, taught_items
 
-        taught = taught_items(pool, prose)
+        taught = taught_items(pool, prose, frames_of(bank))
         pool = [it for it in pool if it.id in taught]
     return pool
 
 
-def blueprint_problems(blueprint: Blueprint, base, items: list[Item], prose=None) -> list[str]:
-    """How a quiz's items (one variant) break the blueprint; empty when they keep it."""
-    from afcourse.quiz.taught import shipped_prose, untaught
+def blueprint_problems(blueprint: Blueprint, base, items: list[Item], bank: list[Item], prose=None) -> list[str]:
+    """How a quiz's items (one variant, drawn from ``bank``) break the blueprint; empty when they keep it."""
+    from afcourse.quiz.taught import frames_of, shipped_prose, untaught
 
     prose = shipped_prose() if prose is None else prose
+    frames = frames_of(bank)
     problems = []
     for objective, count in objective_counts(blueprint, base).items():
         have = sum(1 for it in items if it.answer.objective == objective)
@@ -204,9 +210,11 @@ def blueprint_problems(blueprint: Blueprint, base, items: list[Item], prose=None
     for label, have, limit, least in checks:
         if limit is not None and (have < limit if least else have > limit):
             problems.append(f"{have} {label} question(s); {'at least' if least else 'at most'} {limit} asked for")
+    if blueprint.objectives_only:
+        problems += [f"{it.id} tests no objective" for it in items if it.answer.objective is None]
     if blueprint.taught_only:
         for it in items:
-            why = untaught(it, prose.get(it.question.chapter, ()))
+            why = untaught(it, prose.get(it.question.chapter, ()), frames)
             if why:
                 problems.append(f"{it.id} is not taught by its chapter: {why}")
     return problems

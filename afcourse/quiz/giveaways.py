@@ -9,7 +9,8 @@ wrong option; what it asks for is its key, read as signs (:mod:`afcourse.quiz.si
 - the key's **numbers and years** printed in another's stem, prompts or feedback ("ahead of
   Pompeo's 2020 trip" beside "In what year did Pompeo travel...?");
 - the key's **words**, for a key that is a clause or phrase of :data:`MIN_WORDS` content words
-  or more (a reason, a view, a claim): most of them (:data:`WORD_SHARE`) in one piece of another
+  or more (a reason, a view, a claim; a template's fixed categories such as "an established
+  fact" are no clause, see :func:`afcourse.quiz.signs.frames_of`): most of them (:data:`WORD_SHARE`) in one piece of another
   item's text, its options included (a reason offered as a distractor in one question and keyed
   in the next tells the student which reasons are real).
 
@@ -25,17 +26,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
-from afcourse.bank.models import ChoiceKey, Item, MultiKey, NumericKey, TextKey
+from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, TextKey
 from afcourse.bank.coherence import answer_forms
-from afcourse.quiz.signs import content_words, names, numbers, stem, words_in_order
+from afcourse.quiz.signs import Frames, content_words, frames_of, names, numbers, stem, words_in_order
 
 MIN_WORDS = 3
 WORD_SHARE = 0.6
 
 
 def key_texts(item: Item) -> list[str]:
-    """The key of ``item`` as text: the correct option(s), the accepted answers or the number;
-    nothing for true/false, ordering and matching (their key is a truth value, an order, pairs)."""
+    """The key of ``item`` as text: the correct option(s), the accepted answers, the number, or a
+    matching item's paired options; nothing for true/false and ordering (a truth value, an order)."""
     q, key = item.question, item.answer.key
     if q.type == "true_false":
         return []
@@ -47,6 +48,8 @@ def key_texts(item: Item) -> list[str]:
         return list(key.accepted[:1])
     if isinstance(key, NumericKey):
         return [f"{key.value:g}"]
+    if isinstance(key, MatchKey):  # each paired option is the answer of its prompt
+        return [c.text for c in q.choices if c.id in set(key.pairs.values())]
     return []
 
 
@@ -70,7 +73,7 @@ class _Piece(NamedTuple):
     option: bool                # an option is a possibility: only a clause's words count in it
 
 
-def _signs(item: Item) -> _Signs:
+def _signs(item: Item, frame: frozenset[str] = frozenset()) -> _Signs:
     asked = item.question.stem
     own_names, own_numbers = names(asked), numbers(asked)
     strong: set[str] = set()
@@ -85,7 +88,7 @@ def _signs(item: Item) -> _Signs:
             (loose if name in MONTHS else strong).add(name)
         loose |= numbers(text) - own_numbers
         named = {stem(w) for name in names(" " + text) for w in name.split()}
-        words = content_words(text) - named  # a name is a name, not a clause
+        words = content_words(text) - named - frame  # a name is a name, a category ("an established fact") no clause
         if len(words) >= MIN_WORDS:
             clauses.append(words)
     return _Signs(frozenset(strong), frozenset(loose), content_words(asked), tuple(clauses))
@@ -114,14 +117,21 @@ def _reveal(signs: _Signs, pieces: tuple[_Piece, ...]) -> str | None:
     return None
 
 
-def giveaway(a: Item, b: Item) -> str | None:
-    """What of ``b``'s key ``a`` prints (a name, a number, or the words of a clause), or None."""
-    return _reveal(_signs(b), _pieces(a))
+def giveaway(a: Item, b: Item, frames: Frames | None = None) -> str | None:
+    """What of ``b``'s key ``a`` prints (a name, a number, or the words of a clause), or None.
+    ``frames`` (:func:`afcourse.quiz.signs.frames_of` the bank) name the fixed options of each template."""
+    return _reveal(_signs(b, _frame(b, frames)), _pieces(a))
 
 
-def giveaway_map(items: list[Item]) -> dict[str, set[str]]:
-    """Item id -> the items it may not share a variant with because one gives the other's answer away."""
-    signs = {it.id: _signs(it) for it in items}
+def _frame(item: Item, frames: Frames | None) -> frozenset[str]:
+    return (frames or {}).get(item.template, (frozenset(), frozenset()))[1]
+
+
+def giveaway_map(items: list[Item], frames: Frames | None = None) -> dict[str, set[str]]:
+    """Item id -> the items it may not share a variant with because one gives the other's answer away
+    (``frames``: of the whole bank; by default of ``items``)."""
+    frames = frames_of(items) if frames is None else frames
+    signs = {it.id: _signs(it, _frame(it, frames)) for it in items}
     shown = {it.id: _pieces(it) for it in items}
     found: dict[str, set[str]] = {it.id: set() for it in items}
     for b in items:
@@ -148,13 +158,13 @@ class Giveaway:
         return f"{self.variant}: Q{self.shows} prints {self.what!r}, the answer of Q{self.asks}"
 
 
-def variant_giveaways(variants: Iterable[tuple[str, list[Item]]]) -> list[Giveaway]:
-    """Every giveaway inside each variant (variant id, its items in question order)."""
+def variant_giveaways(variants: Iterable[tuple[str, list[Item]]], frames: Frames | None = None) -> list[Giveaway]:
+    """Every giveaway inside each variant (variant id, its items in question order); ``frames``: of the bank."""
     found = []
     for variant_id, items in variants:
         for i, a in enumerate(items):
             for j, b in enumerate(items):
-                what = giveaway(a, b) if i != j else None
+                what = giveaway(a, b, frames) if i != j else None
                 if what:
                     found.append(Giveaway(variant_id, i + 1, j + 1, what))
     return found

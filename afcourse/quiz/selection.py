@@ -17,6 +17,7 @@ so a random greedy draw can fail where a solution exists. Selection therefore ru
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -50,6 +51,8 @@ class Request:
 
     n: int
     rules: list[Rule] = field(default_factory=list)
+    spread: Callable[[Item], str] | None = None
+    """Items in the same group (e.g. of one objective) are spread: the least represented group goes first."""
 
     def signature(self, item: Item) -> tuple:
         """What an alternative in the same slot must share with the slot's leader so that every
@@ -89,6 +92,10 @@ def _greedy(candidates: list[Item], request: Request, clashes: Mapping[str, set[
         served = {it.id: sum(1 for r in open_rules if rules[r].test(it)) for it in pool}
         best = max(served.values())
         pool = [it for it in pool if served[it.id] == best]
+        if request.spread is not None:  # then the least asked group (an objective) first
+            asked = Counter(request.spread(it) for it in chosen)
+            fewest = min(asked[request.spread(it)] for it in pool)
+            pool = [it for it in pool if asked[request.spread(it)] == fewest]
         if rng is None:
             ids = {it.id for it in eligible}
             pick = min(pool, key=lambda it: (len(clashes[it.id] & ids), it.id))

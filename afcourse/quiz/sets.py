@@ -30,8 +30,10 @@ from afcourse.bank.coherence import answer_forms, clash_map
 from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchKey, MultiKey, OrderKey,
                                   Question)
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, KeyFile, QuizFile, ScoringRules, Slot, Variant
+from afcourse.common.text import normalise
 from afcourse.common.validation import validation_summary
 from afcourse.quiz.giveaways import answer_sharing, giveaway_map
+from afcourse.quiz.signs import Frames, frames_of
 from afcourse.quiz.selection import SLOT_SPREAD, Request, Rule, SelectionError, choose_leaders, fill_slots
 
 MAX_REDRAWS = 20
@@ -67,13 +69,44 @@ def type_rules(type_mix: dict[str, int] | None) -> list[Rule]:
     return [Rule(t, lambda it, t=t: it.question.type == t, count) for t, count in sorted((type_mix or {}).items())]
 
 
-def compatible(candidates: list[Item], allow_same_fact: bool) -> dict[str, set[str]]:
+def compatible(candidates: list[Item], allow_same_fact: bool, frames: Frames | None = None) -> dict[str, set[str]]:
     """Item id -> the candidates it may not share a quiz with: :func:`afcourse.bank.coherence.clash_map`
-    (shared fact, event or answer; a stem naming another's answer) and the variant checks'
-    giveaways (:func:`afcourse.quiz.giveaways.giveaway_map`)."""
-    clashes = clash_map(candidates, allow_same_fact)
-    for item_id, others in giveaway_map(candidates).items():
+    (shared event or answer; a stem naming another's answer), a recall item and any other item on its
+    fact (unless ``allow_same_fact``), two items from one understanding record, the variant checks' giveaways
+    (:func:`afcourse.quiz.giveaways.giveaway_map`; ``frames`` of the whole bank), and the same stem twice."""
+    # an understanding item's events and days are its evidence, not what it asks: only its record counts
+    asked = [it if it.answer.level == "recall" else
+             it.model_copy(update={"occasions": [o for o in it.occasions if o.startswith("relation:")]})
+             for it in candidates]
+    clashes = clash_map(asked, True)
+    by_fact: dict[str, set[str]] = {}
+    for it in candidates:
+        # a recall item asks its fact: no other item on that fact beside it (an understanding item on it would
+        # say what the recall item asks, or the reverse); two understanding items only rest on their facts (a
+        # reason, a claim, a view) and may share one, never their record
+        for occasion in it.occasions:
+            if occasion.startswith("relation:"):
+                by_fact.setdefault(occasion, set()).add(it.id)
+        for fact in it.answer.fact_ids if not allow_same_fact else ():
+            by_fact.setdefault(f"{it.answer.level}|{fact}", set()).add(it.id)
+    for key, group in by_fact.items():
+        level, _, fact = key.partition("|")
+        if level == "understanding":  # with the recall items on the fact, not with each other
+            recall = by_fact.get(f"recall|{fact}", set())
+            pairs = [(u, r) for u in group for r in recall]
+        else:
+            pairs = [(a, b) for a in group for b in group if a != b]
+        for a, b in pairs:
+            clashes[a].add(b)
+            clashes[b].add(a)
+    for item_id, others in giveaway_map(candidates, frames).items():
         clashes[item_id] |= others
+    same_stem: dict[str, set[str]] = {}
+    for it in candidates:  # "Which of these is an example of hedging?" twice reads as a mistake
+        same_stem.setdefault(normalise(it.question.stem), set()).add(it.id)
+    for group in same_stem.values():
+        for item_id in group:
+            clashes[item_id] |= group - {item_id}
     return clashes
 
 
@@ -166,11 +199,12 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
                   max_difficulty: float = 1.0, min_difficulty: float = 0.0, allow_same_fact: bool = False,
                   title: str | None = None, scoring: ScoringRules | None = None, salt: str | None = None,
                   calibration: Mapping[str, float] | None = None, rules: Iterable[Rule] = (),
-                  blueprint: dict | None = None) -> tuple[QuizFile, KeyFile]:
+                  blueprint: dict | None = None, frames: Frames | None = None) -> tuple[QuizFile, KeyFile]:
     """``variants`` quizzes of ``n`` slots from ``bank``; return (quiz, key).
 
     ``rules`` (see :mod:`afcourse.quiz.selection`) constrain what the questions test; ``blueprint``
-    (the blueprint they came from, as data) is recorded in the key. A request that can be met is
+    (the blueprint they came from, as data) is recorded in the key; ``frames``
+    (:func:`afcourse.quiz.signs.frames_of` the whole bank, by default of ``bank``) name fixed options. A request that can be met is
     met whatever the salt; one that cannot raises :class:`QuizSetError` with the same message
     whatever the salt.
 
@@ -209,8 +243,10 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     salt = salt or new_salt()
     label = f"{'+'.join(chapters)}-{n}q" + (f"-{variants}v" if variants > 1 else "")
     rng = _rng(salt, seed, label)
-    request = Request(n, type_rules(type_mix) + list(rules))
-    clashes = compatible(candidates, allow_same_fact)
+    rules = type_rules(type_mix) + list(rules)
+    spread = (lambda it: it.answer.objective or "") if blueprint else None
+    request = Request(n, rules, spread)
+    clashes = compatible(candidates, allow_same_fact, frames_of(bank) if frames is None else frames)
     hint = "" if allow_same_fact else "; allow several items per fact (--allow-same-fact) or ask for fewer questions"
     try:
         leaders = choose_leaders(candidates, request, clashes, rng, why=f" (from {len(candidates)} matching items "
@@ -251,7 +287,8 @@ def variant_checks(quiz: QuizFile, key: KeyFile, bank: Iterable[Item]) -> tuple[
     item_of = {k.id: by_id[k.item_id] for k in key.keys}
     rows = [[item_of[q.id] for q in v.questions] for v in quiz.variants]
     slots = [[item_of[qid] for qid in slot.question_ids] for slot in quiz.slots]
-    return (variant_giveaways((v.variant_id, row) for v, row in zip(quiz.variants, rows)),
+    frames = frames_of(by_id.values())
+    return (variant_giveaways(((v.variant_id, row) for v, row in zip(quiz.variants, rows)), frames),
             answer_sharing(slots, rows))
 
 
@@ -325,25 +362,26 @@ def blueprint_quiz_set(bank: list[Item], base, blueprint, *, seed: str | int, va
     pool = blueprint_pool(blueprint, bank)
     return make_quiz_set(pool, chapters=blueprint.chapters, n=blueprint.questions, seed=seed, variants=variants,
                          salt=salt, title=title or blueprint.title, rules=blueprint_rules(blueprint, base),
-                         blueprint=blueprint.model_dump(mode="json"), **options)
+                         blueprint=blueprint.model_dump(mode="json"), frames=frames_of(bank), **options)
 
 
 DEFAULT_ITEMS = 10
 
 
-def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
-    """The committed self-check set of a chapter: 10 items, seed and salt ``<chapter>-self-check``,
-    drawn only from items on facts the chapter's text teaches (:func:`afcourse.facts.teaching.taught_facts`).
+def default_quiz_set(bank: list[Item], chapter: str, title: str, base=None) -> tuple[QuizFile, KeyFile]:
+    """The committed self-check set of a chapter, built to its default blueprint
+    (:func:`afcourse.quiz.blueprint.default_blueprint`: 10 questions, every objective, at least 4
+    understanding questions, at most 2 date or number questions and 1 which-source question, all
+    taught by the chapter's prose); seed and salt ``<chapter>-self-check``.
 
     A self-check set's key is public by design, so its salt is fixed and the set reproducible.
-    The taught list describes the package's own fact base; a bank made from other facts (none of
-    them in the list) is drawn from whole.
     """
-    from afcourse.facts.teaching import taught_facts  # loads the fact loader and YAML: only when making a set
+    from afcourse.quiz.blueprint import default_blueprint
 
-    taught = taught_facts().get(chapter, frozenset())
-    known = taught.intersection(f for it in bank if it.question.chapter == chapter for f in it.answer.fact_ids)
-    pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)] if known else bank
+    if base is None:
+        from afcourse.facts.factbase import load_facts
+
+        base = load_facts()
     name = f"{chapter}-self-check"
-    quiz, key = make_quiz_set(pool, chapters=[chapter], n=DEFAULT_ITEMS, seed=name, salt=name, title=title)
+    quiz, key = blueprint_quiz_set(bank, base, default_blueprint(chapter, title), seed=name, salt=name)
     return quiz.model_copy(update={"self_check": True}), key

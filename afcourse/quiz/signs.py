@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from typing import Iterable
 
 SUBJECT = frozenset("""russia russian russians moscow kremlin afghanistan afghan afghans kabul soviet soviets ussr
 united states washington america american americans taliban""".split())
@@ -104,3 +106,30 @@ def words_in_order(text: str) -> str:
     side (for whole-word search of a name: ``f" {name} " in words_in_order(text)``)."""
     plain = _plain(text).casefold().replace("'s ", " ")
     return " " + " ".join(re.findall(r"[\w\-]+", plain)) + " "
+
+
+FRAME_MIN = 4
+Frames = dict[str, tuple[frozenset[str], frozenset[str]]]
+"""Template -> (the words of its stem frame, the words of its fixed options): see :func:`frames_of`."""
+
+
+def frames_of(items: Iterable) -> Frames:
+    """Per template, the words every item of it prints whatever it asks: content words in at least half of
+    its stems ("How do the course's sources treat the claim that ...") and in the options of at least half
+    of its items (fixed categories such as "an established fact, reported by the sources"). A point or an
+    answer is judged on its other words. Templates of fewer than :data:`FRAME_MIN` items have no frame."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.template, []).append(item)
+    frames: Frames = {}
+    for template, group in groups.items():
+        if len(group) < FRAME_MIN:
+            continue
+        stems, options = Counter(), Counter()
+        for item in group:
+            stems.update(content_words(item.question.stem))
+            options.update(frozenset().union(*(content_words(c.text) for c in item.question.choices)))
+        half = len(group) / 2
+        frames[template] = (frozenset(w for w, k in stems.items() if k >= half),
+                            frozenset(w for w, k in options.items() if k >= half))
+    return frames

@@ -8,12 +8,17 @@ An item is **taught** by its chapter when one section
 1. **cites** at least one paragraph the item cites (the chapter discusses the item's evidence
    there, not only somewhere in the book);
 2. makes the item's **point**: at least :data:`POINT_SHARE` of the content words of the stem
-   (:func:`afcourse.quiz.signs.content_words`, cut to five letters, so "fighting" meets "fight") and
-   every name the stem prints (months aside: a date frames a question, the answer's figures are checked);
-3. gives the item's **answer**: every name and every number of the key, and at least
-   :data:`ANSWER_SHARE` of the content words of a key that is a clause (a reason, a view, a claim).
+   (:func:`afcourse.quiz.signs.content_words`, reduced to a stem, so "fighting" meets "fight"),
+   or all of them when there are fewer than :data:`SHORT` (those may be anywhere in the chapter,
+   such as a concept's name), and every name the stem prints (months aside: a date frames a
+   question, the answer's figures are checked);
+3. gives the item's **answer**: a name of the key, every figure of the key, and at least
+   :data:`ANSWER_SHARE` of the content words of a key that is a clause (a reason, a view, a
+   claim), or all of them for a key of one or two words.
 
-Items whose key is a truth value, an order or pairs (true/false, ordering, matching) are checked
+A template's fixed wording (:func:`frames_of`: "How do the course's sources treat the claim
+that ...", options that name categories such as "an established fact") says nothing about the
+item and is left out of both. Items whose key is a truth value, an order or pairs (true/false, ordering, matching) are checked
 on their stem and every element they show; their elements may come from the whole chapter. A
 false true/false statement carries one wrong element on purpose: only its content words count.
 
@@ -37,11 +42,12 @@ from pathlib import Path
 from afcourse.bank.models import Item
 from afcourse.common.fileio import write_atomic
 from afcourse.quiz.giveaways import MONTHS, key_texts
-from afcourse.quiz.signs import GENERIC, content_words, names, numbers, words_in_order
+from afcourse.quiz.signs import GENERIC, Frames, content_words, frames_of, names, numbers, words_in_order
 
 PROSE_FILE = "prose.json"
 POINT_SHARE = 0.5
 ANSWER_SHARE = 0.5
+SHORT = 3
 NOT_TAUGHT_SECTIONS = ("discussion questions", "self-check quiz")
 _FENCE = re.compile(r"^(`{3,}|:{3,})\s*(\{[\w-]+\})?(.*)$")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -145,15 +151,19 @@ def _present(name: str, plain: str, content: frozenset[str]) -> bool:
         return True
     return len(words) > 1 and content_words(name) <= content
 
-def _missing_in(text: str, item: Item) -> str | None:
-    """What of ``item``'s point or answer ``text`` lacks, or None when the text has it all."""
+def _missing_in(text: str, whole: str, item: Item, frame: tuple[frozenset[str], frozenset[str]]) -> str | None:
+    """What of ``item``'s point or answer the section ``text`` lacks (``whole``: the chapter), or None."""
     q, key = item.question, item.answer.key
     plain, figures, content = words_in_order(text), numbers(text), content_words(text)
     false_statement = q.type == "true_false" and any(
         c.id == getattr(key, "correct", None) and c.text.casefold() == "false" for c in q.choices)
     stem = re.sub(r"^True or false\?\s*|\s*\(A surname is enough\.\)$", "", q.stem)
-    if q.type not in ("ordering", "matching", "multiple_select") and _share(content_words(stem), content) < POINT_SHARE:
-        return f"the stem's words ({_share(content_words(stem), content):.0%} of them)"
+    point = content_words(stem) - frame[0]
+    if q.type not in ("ordering", "matching", "multiple_select"):
+        if len(point) >= SHORT and _share(point, content) < POINT_SHARE:
+            return f"the stem's words ({_share(point, content):.0%} of them)"
+        if len(point) < SHORT and not point <= content_words(whole):
+            return f"the stem's words {', '.join(sorted(point - content_words(whole)))}"
     if not false_statement:
         for name in _full_names(names(stem)):
             if name not in MONTHS and not _present(name, plain, content):
@@ -166,37 +176,44 @@ def _missing_in(text: str, item: Item) -> str | None:
             if not any(f" {n} " in plain for n in names(" " + label["name"])):
                 return f"the source {label['name']}"
             continue
-        answer_names = names(" " + answer)
+        answer_names = names(answer)
         if answer_names and not any(_present(n, plain, content) for n in answer_names):
             return f"the answer's name {sorted(answer_names)[0]!r}"
         for figure in sorted(numbers(answer) - figures):
             return f"the answer's figure {figure}"
-        words = content_words(answer) - {w for n in answer_names for w in content_words(n)}
-        if len(words) >= 3 and _share(words, content) < ANSWER_SHARE:
+        words = content_words(answer) - frame[1] - {w for n in answer_names for w in content_words(n)}
+        if len(words) >= SHORT and _share(words, content) < ANSWER_SHARE:
             return f"the answer's words ({_share(words, content):.0%} of them)"
+        if len(words) < SHORT and not words <= content:
+            return f"the answer's words {', '.join(sorted(words - content))}"
     return None
 
 
-def untaught(item: Item, sections: tuple[Section, ...] | list[Section]) -> str | None:
-    """Why the chapter whose ``sections`` these are does not teach ``item``, or None when it does."""
+def untaught(item: Item, sections: tuple[Section, ...] | list[Section], frames: Frames | None = None) -> str | None:
+    """Why the chapter whose ``sections`` these are does not teach ``item``, or None when it does
+    (``frames``: :func:`frames_of` the bank the item comes from)."""
+    frame = (frames or {}).get(item.template, (frozenset(), frozenset()))
     cites = {(c.source, c.paragraph) for c in item.answer.citations}
     citing = [s for s in sections if s.cited & cites]
     if not citing:
         return "no section of the chapter cites the paragraphs the item rests on"
+    whole = " ".join(s.text for s in sections)
     if item.question.type in ("ordering", "matching", "multiple_select"):
-        whole = " ".join(s.text for s in sections)
-        missing = _missing_in(whole, item)
+        missing = _missing_in(whole, whole, item, frame)
         return None if missing is None else f"the chapter's prose lacks {missing}"
-    problems = [_missing_in(s.text, item) for s in citing]
+    problems = [_missing_in(s.text, whole, item, frame) for s in citing]
     if None in problems:
         return None
     return f"no section that cites its evidence has {problems[0]}"
 
 
-def taught_items(items, prose: dict[str, tuple[Section, ...]] | None = None) -> set[str]:
-    """Ids of the items their own chapter's prose teaches (``prose``: the shipped sections by default)."""
+def taught_items(items, prose: dict[str, tuple[Section, ...]] | None = None, frames: Frames | None = None) -> set[str]:
+    """Ids of the items their own chapter's prose teaches (``prose``: the shipped sections by default;
+    ``frames``: of the whole bank, by default of ``items``)."""
+    items = list(items)
     prose = shipped_prose() if prose is None else prose
-    return {it.id for it in items if untaught(it, prose.get(it.question.chapter, ())) is None}
+    frames = frames_of(items) if frames is None else frames
+    return {it.id for it in items if untaught(it, prose.get(it.question.chapter, ()), frames) is None}
 
 
 def main(argv: list[str]) -> int:
