@@ -375,13 +375,20 @@ def default_quiz_set(bank: list[Item], chapter: str, title: str, base=None) -> t
     taught by the chapter's prose); seed and salt ``<chapter>-self-check``.
 
     A self-check set's key is public by design, so its salt is fixed and the set reproducible.
+    A fact base (``base``, the shipped one by default) without objectives for the chapter (another
+    course's facts) gets :data:`DEFAULT_ITEMS` questions with the caps alone: the book's prose does
+    not teach it.
     """
-    from afcourse.quiz.blueprint import default_blueprint
+    from afcourse.quiz.blueprint import Blueprint, default_blueprint
 
     if base is None:
         from afcourse.facts.factbase import load_facts
 
         base = load_facts()
+    blueprint = default_blueprint(chapter, title)
+    if not base.objectives_of(chapter):
+        blueprint = Blueprint(chapters=[chapter], title=title, questions=DEFAULT_ITEMS, min_understanding=0,
+                              taught_only=False, objectives_only=False)
     name = f"{chapter}-self-check"
-    quiz, key = blueprint_quiz_set(bank, base, default_blueprint(chapter, title), seed=name, salt=name)
+    quiz, key = blueprint_quiz_set(bank, base, blueprint, seed=name, salt=name)
     return quiz.model_copy(update={"self_check": True}), key
