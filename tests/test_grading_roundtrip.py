@@ -25,7 +25,7 @@ STUDENTS = 300
 def quiz_and_class():
     # one variant: every item is seen by the whole class, so the flags do not hang on which half saw it
     quiz, key = make_quiz_set(synthetic_bank(40), chapters=["synthetic"], n=20, seed="roundtrip", variants=1,
-                              salt="roundtrip")
+                              salt="roundtrip-a")
     submissions, abilities = simulate_class(quiz, key, STUDENTS, seed=2024, omit=0.01)
     return quiz, key, submissions, abilities
 
