@@ -124,7 +124,8 @@ def bank_command(
     out_file: Optional[Path] = typer.Option(None, "--out", help="Write the JSON here instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
-    """Export the item bank as JSON (id, type, stem, options, key, fact_ids, explanation, citations, chapter)."""
+    """Export the item bank as JSON (id, type, chapter, objective, level, stem, options with feedback, key,
+    fact_ids, explanation, citations)."""
     from afcourse.bank.generate import build_bank
 
     base = _load_or_exit(None)
@@ -139,10 +140,13 @@ def bank_command(
 
 
 def _bank_record(item) -> dict:
+    """One item as the bank JSON gives it; each wrong option carries its ``feedback`` (null on the key and on
+    options of families that give none)."""
     q, a = item.question, item.answer
     return {
-        "id": q.id, "type": q.type, "chapter": q.chapter, "stem": q.stem,
-        "options": [c.model_dump() for c in q.choices], "prompts": [p.model_dump() for p in q.prompts],
+        "id": q.id, "type": q.type, "chapter": q.chapter, "objective": a.objective, "level": a.level, "stem": q.stem,
+        "options": [{**c.model_dump(), "feedback": a.feedback.get(c.id)} for c in q.choices],
+        "prompts": [p.model_dump() for p in q.prompts],
         "unit": q.unit, "key": a.key.model_dump(), "explanation": a.explanation, "fact_ids": a.fact_ids,
         "citations": [c.model_dump() for c in a.citations], "template": item.template, "difficulty": item.difficulty,
     }
