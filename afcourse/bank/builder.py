@@ -17,6 +17,7 @@ from afcourse.facts.factbase import FactBase
 from afcourse.facts.teaching import taught_facts
 from afcourse.facts.models import Citation
 from afcourse.bank.difficulty import prior_difficulty
+from afcourse.common.text import normalise
 from afcourse.bank.models import AnswerKey, Choice, ChoiceKey, Item, Question
 
 
@@ -25,12 +26,30 @@ YEAR_SPREAD = 6  # year distractors lie within this many years of the key
 ERA_YEARS = 12  # a person offered as a distractor was active within this many years of the fact
 WIDE_ERA_YEARS = 25  # ... or within this many, where too few people were active nearer the time
 SUBSTITUTE = "substitute"
+RELATION = "relation"  # understanding items: the relation record asked about
 VERSION = "version"  # disagreement items: the account the question asks about
 GROUP_SIZE = 4
 MIN_PAIRS = 3  # a matching item with two pairs is a true/false in disguise, and Moodle wants three
 STANCE_VERBS = {"position": "stated", "assessment": "argued", "report": "reported", "allegation": "alleged",
                 "denial": "insisted", "prediction": "predicted"}
 """Verbs that fit "Who <verb> that <gist>?"; a denial's gist is what the denier said, so it "insisted"."""
+
+STOPWORDS = frozenset("the a an of to and or in on for with by from as at its it his her their that this was were is be "
+                      "been had has have not no but which who what when than into over after before".split())
+
+
+def content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry meaning (no article, preposition or auxiliary), normalised."""
+    return {w for w in normalise(text).split() if w not in STOPWORDS and len(w) > 2}
+
+
+def nearest(candidates: list, reference: str, text, n: int) -> list:
+    """The ``n`` candidates whose ``text(candidate)`` shares most content words with ``reference`` (ties: input
+    order): distractors on the asked subject, not ones a student rules out because they are about something else."""
+    words = content_words(reference)
+    ranked = sorted(enumerate(candidates), key=lambda ic: (-len(words & content_words(text(ic[1]))), ic[0]))
+    return [c for _, c in ranked[:n]]
+
 
 def stable_hash(text: str, length: int = 8) -> str:
     """A short hex digest that is the same on every machine and every run."""
@@ -138,7 +157,7 @@ class Builder:
             choices=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in choices],
             prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts], unit=unit)
         answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations,
-                           fact_ids=[f.id for f in facts])
+                           fact_ids=[f.id for f in facts], objective=self.objective_of(facts), level="recall")
         difficulty = prior_difficulty(
             type, bonus=difficulty_bonus, options=len(choices),
             elements=len(prompts) if type == "matching" else len(choices) if type == "ordering" else 0,
@@ -147,6 +166,59 @@ class Builder:
         return Item(question=question, answer=answer, template=template, difficulty=difficulty,
                     values={choice_id(v): v for v, _ in [*choices, *prompts]},
                     occasions=sorted({o for fact in facts for o in occasions(fact)}))
+
+    def objective_of(self, facts: list) -> str | None:
+        """The objective of the item's chapter whose facts include one of ``facts`` (the first that does)."""
+        chapter = facts[0].chapter
+        return next((o for o in (self.base.objective_of_fact(f.id, chapter) for f in facts) if o), None)
+
+    def relation_item(self, *, item_id: str, template: str, type: str, stem: str, relations: list, key,
+                      choices: list[tuple[str, str]] = (), prompts: list[tuple[str, str]] = (),
+                      feedback: dict[str, str] | None = None, explanation: str, difficulty_bonus: float = 0.1) -> Item:
+        """Assemble an understanding item from relation records (the first is the one asked about).
+
+        ``feedback`` maps an option's value to one sentence on why that option is wrong. The item rests on the
+        facts the relations name; its occasions include each relation, so two items on one relation never
+        share a quiz.
+        """
+        first = relations[0]
+        citations: list[Citation] = []
+        for relation in relations:
+            citations += [c for c in relation.citations if c not in citations]
+        fact_ids: list[str] = []
+        for relation in relations:
+            for ref in [*relation.facts, *getattr(relation, "made_by", []), *getattr(relation, "denied_by", [])]:
+                if ref in self.base.facts and ref not in fact_ids:
+                    fact_ids.append(ref)
+        facts = [self.base.facts[f] for f in fact_ids]
+        question = Question(
+            id=item_id, type=type, stem=stem, chapter=first.chapter,
+            choices=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in choices],
+            prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts])
+        answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations, fact_ids=fact_ids,
+                           feedback={choice_id(v): text for v, text in (feedback or {}).items()},
+                           objective=first.objective, level="understanding")
+        difficulty = prior_difficulty(
+            type, bonus=difficulty_bonus, options=len(choices),
+            elements=len(prompts) if type == "matching" else len(choices) if type == "ordering" else 0,
+            taught=None if self.taught is None else all(f in self.taught for f in fact_ids) if fact_ids else None,
+            sources=len({c.source for c in citations}))
+        return Item(question=question, answer=answer, template=template, difficulty=difficulty,
+                    values={**{choice_id(v): v for v, _ in [*choices, *prompts]}, RELATION: first.id},
+                    occasions=sorted({f"relation:{r.id}" for r in relations} | {o for f in facts for o in occasions(f)}))
+
+    def relation_choice(self, *, item_id: str, template: str, stem: str, relations: list, right: tuple[str, str],
+                        wrong: list[tuple[str, str, str]], explanation: str, bonus: float = 0.1) -> Item | None:
+        """A four-option understanding item: ``right`` and three of ``wrong`` ((value, text, feedback) triples,
+        picked per item, deterministically); None when fewer than three wrong options exist."""
+        if len(wrong) < N_OPTIONS - 1:
+            return None
+        picked = self.rng(item_id).sample(sorted(wrong), N_OPTIONS - 1)
+        options = sorted([right, *((v, t) for v, t, _ in picked)], key=lambda vt: vt[1].lower())
+        return self.relation_item(item_id=item_id, template=template, type="single_choice", stem=stem,
+                                  relations=relations, key=ChoiceKey(correct=choice_id(right[0])), choices=options,
+                                  feedback={v: f for v, _, f in picked}, explanation=explanation,
+                                  difficulty_bonus=bonus)
 
     def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
                       explanation, bonus=0.0) -> Item | None:

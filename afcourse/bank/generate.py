@@ -20,7 +20,17 @@ from afcourse.bank.families.people import people_group_items, person_items
 from afcourse.bank.families.quantities import quantity_items
 from afcourse.bank.families.statements import (denial_items, quotation_items, source_group_items, statement_group_items,
                                                statement_items)
+from afcourse.bank.families.accounts import account_items
+from afcourse.bank.families.concepts import concept_items
+from afcourse.bank.families.consequences import consequence_items
+from afcourse.bank.families.evidence import evidence_items
+from afcourse.bank.families.positions import position_items
+from afcourse.bank.families.why import why_items
 from afcourse.bank.models import Item
+
+UNDERSTANDING_FAMILIES = {"reason": why_items, "claim": evidence_items, "position": position_items,
+                          "example": concept_items, "consequence": consequence_items}
+"""Relation kind -> the family that asks about it (each family takes a chapter's relations of that kind)."""
 
 
 # --- the bank ---------------------------------------------------------------------------------------------------
@@ -49,4 +59,9 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
         items.extend(source_group_items(builder, statements))
         allegations = [f for f in facts if f.kind == "statement" and f.stance == "allegation"]
         items.extend(denial_items(builder, allegations, list(base)))
+        for fact in facts:
+            if fact.kind == "disagreement":
+                items.extend(account_items(builder, fact))
+        for kind, family in UNDERSTANDING_FAMILIES.items():
+            items.extend(family(builder, base.relations_of(kind, chapter)))
     return sorted(items, key=lambda item: item.id)

@@ -14,7 +14,7 @@ from statistics import median
 
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.builder import MIN_PAIRS, SUBSTITUTE, VERSION
+from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION
 from afcourse.bank.families.people import is_office, specific_role
 from afcourse.bank.families.statements import speaker_kind
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
@@ -115,6 +115,12 @@ def _check(item: Item, base: FactBase):
         yield "unknown-fact", f"rests on unknown fact(s): {', '.join(unknown)}"
         return
     facts = [base.facts[f] for f in a.fact_ids]
+    if a.objective is not None and a.objective not in base.objectives:
+        yield "unknown-objective", f"tests unknown objective {a.objective!r}"
+    if a.level == "understanding":
+        yield from _check_stem(item)
+        yield from _check_understanding(item, base)
+        return
     if any(f.contested for f in facts) and item.template not in ATTRIBUTION_TEMPLATES:
         yield "contested-as-fact", "a contested or alleged claim may only be asked as attribution"
     yield from _check_stem(item)
@@ -294,6 +300,125 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = []
     for value in bad:
         yield "distractor-true", f"option {value!r} is also right according to the facts"
+
+
+UNDERSTANDING_TEMPLATES = {"why-choice", "evidence-status-choice", "position-view-choice", "positions-matching",
+                           "positions-pair-multi", "concept-case-choice", "concept-idea-choice",
+                           "consequence-effect-choice", "consequences-matching", "accounts-status-choice",
+                           "accounts-implies-choice"}
+
+
+def _check_understanding(item: Item, base: FactBase):
+    """The rules of the understanding families: an objective and feedback on every wrong option; the key
+    re-derived from the relation records; no wrong option that a source links to the asked point."""
+    q, a, values = item.question, item.answer, item.values
+    if item.template not in UNDERSTANDING_TEMPLATES:
+        yield "unknown-family", f"no understanding family makes {item.template!r} items"
+        return
+    if a.objective is None:
+        yield "no-objective", "an understanding item names the objective it tests"
+    right = _correct_ids(a.key)
+    wrong_ids = [c.id for c in q.choices if c.id not in right]
+    if q.type in ("single_choice", "multiple_select"):
+        missing = [values.get(c, c) for c in wrong_ids if not a.feedback.get(c, "").strip()]
+        if missing:
+            yield "feedback-missing", f"wrong option(s) without feedback: {', '.join(missing)}"
+    if set(a.feedback) & right:
+        yield "feedback-on-key", "the key carries feedback meant for a wrong option"
+    if item.template.startswith("accounts-"):
+        yield from _check_accounts(item, base)
+        return
+    relation = base.relations.get(values.get(RELATION, ""))
+    if relation is None:
+        yield "unknown-relation", f"rests on unknown relation {values.get(RELATION)!r}"
+        return
+    if a.objective is not None and a.objective != relation.objective:
+        yield "objective-mismatch", f"the relation serves {relation.objective!r}, the item says {a.objective!r}"
+    wrong = [values.get(c) for c in wrong_ids]
+    keyed = [values.get(c) for c in right]
+    template = item.template
+    bad: list[str] = []
+    if template == "why-choice":
+        if keyed != [relation.id]:
+            yield "key-not-relation", "the key of a why item is the reason of the relation asked about"
+        for value in wrong:
+            if value.startswith("misconception:"):
+                owner = base.relations.get(value.split(":")[1])
+                if owner is None or not truth.same_action(owner, relation):
+                    yield "misconception-foreign", f"{value!r} is not a misconception recorded for this action"
+                continue
+            other = base.relations.get(value)
+            if other is None or other.kind != "reason":
+                bad.append(value)
+            elif truth.same_action(other, relation) or truth.reason_linked(base, relation, other.reason):
+                yield "distractor-linked-reason", f"a source links the reason of {value!r} to the asked action"
+            elif other.actor != relation.actor:
+                yield "reason-other-actor", f"{value!r} is a reason of {other.actor!r}, not of {relation.actor!r}"
+    elif template == "evidence-status-choice":
+        if keyed != [relation.status]:
+            yield "status-mismatch", f"the key {keyed} is not the claim's recorded status {relation.status!r}"
+        made = [base.facts[f] for f in [*relation.made_by, *relation.denied_by, *relation.facts] if f in base.facts]
+        alleged = relation.denied_by or any(getattr(f, "stance", None) in ("allegation", "denial") for f in made)
+        if "established" in keyed and alleged:
+            yield "allegation-as-established", "a claim that is alleged or denied is keyed as an established fact"
+        if "established" in keyed and any(f.kind == "disagreement" for f in made):
+            yield "disputed-as-established", "a claim the sources give different accounts of is keyed as established"
+    elif template in ("position-view-choice", "positions-pair-multi"):
+        asked = [base.relations[v] for v in keyed if v in base.relations]
+        for value in wrong:
+            other = base.relations.get(value)
+            if other is None or any(other.holder == p.holder or truth.holds_view(base, p.holder, other.topic, other.view)
+                                    for p in asked):
+                bad.append(value)
+    elif template == "positions-matching":
+        for prompt, choice in a.key.pairs.items():
+            view = base.relations.get(values.get(choice, ""))
+            if view is None or view.holder != values.get(prompt):
+                bad.append(values.get(choice, choice))
+            elif any(truth.holds_view(base, values.get(p), view.topic, view.view) for p in a.key.pairs if p != prompt):
+                yield "view-shared", f"another holder of the item also holds the view of {view.id!r}"
+    elif template == "concept-case-choice":
+        for value in wrong:
+            other = base.relations.get(value)
+            if other is None or other.concept == relation.concept or relation.concept in other.also_fits \
+                    or truth.fits_concept(base, other.case, relation.concept):
+                yield "case-also-fits", f"the case of {value!r} also fits {relation.concept!r}"
+    elif template == "concept-idea-choice":
+        if keyed != [relation.concept]:
+            yield "key-not-relation", "the key of a concept item is the concept the case exemplifies"
+        for value in wrong:
+            if value not in base.concepts or value == relation.concept or value in relation.also_fits \
+                    or truth.fits_concept(base, relation.case, value):
+                yield "case-also-fits", f"the case also fits the wrong option {value!r}"
+    elif template == "consequence-effect-choice":
+        for value in wrong:
+            other = base.relations.get(value)
+            if other is None or truth.clauses_similar(other.cause, relation.cause) \
+                    or truth.effect_linked(base, relation, other.effect):
+                yield "effect-linked", f"a source traces the effect of {value!r} to the asked cause"
+    elif template == "consequences-matching":
+        for prompt, choice in a.key.pairs.items():
+            cause = base.relations.get(values.get(prompt, "").removeprefix("cause:"))
+            for other_prompt, other_choice in a.key.pairs.items():
+                effect = base.relations.get(values.get(other_choice, ""))
+                if cause is None or effect is None:
+                    bad.append(values.get(choice, choice))
+                elif other_prompt != prompt and truth.effect_linked(base, cause, effect.effect):
+                    yield "effect-linked", f"a source traces {effect.id!r} to the cause of {cause.id!r} as well"
+    for value in bad:
+        yield "distractor-true", f"option {value!r} is also right according to the relation records"
+
+
+def _check_accounts(item: Item, base: FactBase):
+    """Weigh-accounts items never key one version as the true one: the key says the sources differ."""
+    fact = base.facts.get(item.answer.fact_ids[0]) if item.answer.fact_ids else None
+    if fact is None or fact.kind != "disagreement":
+        yield "unknown-fact", "a weigh-accounts item rests on a disagreement fact"
+        return
+    if len({v.source for v in fact.versions}) < 2:
+        yield "no-disagreement", "the sources give one account: there is nothing to weigh"
+    if item.template == "accounts-status-choice" and [item.values.get(k) for k in _correct_ids(item.answer.key)] != ["unsettled"]:
+        yield "version-keyed-true", "a weigh-accounts item keys one reading as settled"
 
 
 def _correct_ids(key) -> set[str]:
