@@ -72,6 +72,11 @@ def test_reasons_of_one_action_share_its_wording(shipped_base):
         by_start[(actor, " ".join(action.split()[:4]))].add(action)
     for key, variants in by_start.items():
         assert len(variants) == 1, (key, variants)
+    reasons = [r for r in shipped_base.relations.values() if r.kind == "reason"]
+    for n, one in enumerate(reasons):
+        for other in reasons[n + 1:]:
+            if one.actor == other.actor and set(one.facts) & set(other.facts):
+                assert one.action == other.action, (one.id, other.id)
 
 
 def test_the_author_of_a_cited_source_may_hold_a_view(shipped_base, seeds_dir):
