@@ -16,7 +16,7 @@ from afcourse.bank.builder import Builder
 from afcourse.bank.families.disagreements import disagreement_items
 from afcourse.bank.families.events import event_group_items, event_items, events_in_year_items
 from afcourse.bank.families.organisations import organisation_items
-from afcourse.bank.families.people import people_group_items, person_items
+from afcourse.bank.families.people import person_items
 from afcourse.bank.families.quantities import quantity_items
 from afcourse.bank.families.statements import (denial_items, quotation_items, source_group_items, statement_group_items,
                                                statement_items)
@@ -52,7 +52,6 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
         for fact in facts:
             items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))
         items.extend(event_group_items(builder, [f for f in facts if f.kind == "event"]))
-        items.extend(people_group_items(builder, [f for f in facts if f.kind == "person"]))
         items.extend(events_in_year_items(builder, [f for f in facts if f.kind == "event"]))
         statements = [f for f in facts if f.kind == "statement"]
         items.extend(statement_group_items(builder, [f for f in statements if f.speaker not in builder.authors]))

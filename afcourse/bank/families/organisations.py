@@ -10,7 +10,8 @@ from afcourse.bank.models import ChoiceKey, Item, MultiKey, NumericKey
 
 def organisation_items(b: Builder, fact) -> Iterator[Item]:
     label = fact.name  # spelled out: the sources rarely use the abbreviations
-    if fact.founded and not fact.founding_disputed:
+    discussed = any(fact.id in o.facts for o in b.base.objectives.values())
+    if fact.founded and not fact.founding_disputed and discussed:  # a body no objective teaches: no founding year
         year = fact.founded.year
         stem = f"In what year was {label} founded?"
         yield b.item(item_id=f"{fact.id}:founded-numeric", template="org-founded-numeric", type="numeric",
