@@ -26,7 +26,8 @@ def test_good_items_pass(bank, mini):
 
 def test_key_not_among_options(bank, mini):
     item = with_answer(bank["e-first:year-choice"], key=ChoiceKey(correct="c-nowhere"))
-    assert codes(item, mini) == ["key-missing", "distractor-true"]  # and the true year is left unkeyed
+    # and the true year is left unkeyed, without the feedback a wrong option needs
+    assert codes(item, mini) == ["key-missing", "feedback-missing", "distractor-true"]
 
 
 def test_key_of_wrong_type(bank, mini):
@@ -52,6 +53,7 @@ def test_distractor_that_is_also_true(bank, mini):
     choices = [c if c.id != wrong.id else Choice(id=choice_id(participant), text=participant.title())
                for c in item.question.choices]
     bad = with_question(item, choices=choices).model_copy(update={"values": values})
+    bad = with_answer(bad, feedback={**item.answer.feedback, choice_id(participant): "It did not take part."})
     assert codes(bad, mini) == ["distractor-true"]
 
 

@@ -139,3 +139,51 @@ def test_every_understanding_item_needs_an_objective_and_feedback(shipped_base, 
     assert code in codes(bad, shipped_base)
     assert codes(item, shipped_base) == set()
     assert choice_id(item.values[RELATION]) == item.answer.key.correct
+
+
+def test_recall_choice_items_explain_each_wrong_option(shipped_base, shipped_bank):
+    for item in shipped_bank.values():
+        if item.question.type in ("single_choice", "true_false", "multiple_select"):
+            wrong = [c.id for c in item.question.choices if c.id not in getattr(item.answer.key, "correct", [])
+                     and c.id != getattr(item.answer.key, "correct", None)]
+            assert all(item.answer.feedback.get(c, "").strip() for c in wrong), item.id
+    item = next(i for i in shipped_bank.values() if i.template == "statement-speaker-choice")
+    assert "feedback-missing" in codes(item.model_copy(update={"answer": item.answer.model_copy(update={"feedback": {}})}),
+                                       shipped_base)
+
+
+def test_source_options_carry_no_year(shipped_bank):
+    for item in shipped_bank.values():
+        if item.template in ("statement-source-choice", "disagreement-source-choice", "claims-source-matching"):
+            assert not any(any(ch.isdigit() for ch in c.text) for c in [*item.question.choices, *item.question.prompts])
+
+
+def test_the_key_sits_at_every_place_of_the_sorted_options(shipped_bank):
+    from afcourse.bank.lint import key_positions
+
+    for template, places in key_positions(list(shipped_bank.values())).items():
+        if sum(places) >= 20:
+            assert max(places) / sum(places) <= 0.45, (template, places)
+
+
+def test_no_person_is_the_key_of_more_speaker_items_than_they_are_offered_wrongly(shipped_base, shipped_bank):
+    from afcourse.bank.generate import MIN_KEYED, SPEAKER_TEMPLATES
+
+    keyed, wrongly = Counter(), Counter()
+    for item in shipped_bank.values():
+        if item.template in SPEAKER_TEMPLATES and shipped_base.entity_kind(item.values[item.answer.key.correct]) == "person":
+            keyed[(item.question.chapter, item.values[item.answer.key.correct])] += 1
+            for choice in wrong_ids(item):
+                wrongly[(item.question.chapter, item.values[choice])] += 1
+    assert keyed and all(n <= max(MIN_KEYED, wrongly[where]) for where, n in keyed.items())
+
+
+def test_lint_reports_each_persons_key_rate(shipped_base, shipped_bank):
+    from afcourse.bank.lint import person_key_rates
+
+    rates = person_key_rates(list(shipped_bank.values()), shipped_base)
+    assert rates and all(0 <= keyed <= offered for offered, keyed in rates.values())
+    item = next(i for i in shipped_bank.values() if i.template == "person-role-choice")
+    key = item.values[item.answer.key.correct]
+    assert person_key_rates([item], shipped_base) == {
+        **{item.values[c]: (1, 0) for c in wrong_ids(item)}, key: (1, 1)}

@@ -125,6 +125,7 @@ def _check(item: Item, base: FactBase):
     facts = [base.facts[f] for f in a.fact_ids]
     if a.objective is not None and a.objective not in base.objectives:
         yield "unknown-objective", f"tests unknown objective {a.objective!r}"
+    yield from _check_feedback(item)
     if item.template in REMOVED_TEMPLATES:
         yield "removed-family", f"{item.template!r} items were removed: {REMOVED_TEMPLATES[item.template]}"
     if a.level == "understanding":
@@ -315,12 +316,6 @@ def _check_understanding(item: Item, base: FactBase):
         yield "no-objective", "an understanding item names the objective it tests"
     right = _correct_ids(a.key)
     wrong_ids = [c.id for c in q.choices if c.id not in right]
-    if q.type in ("single_choice", "multiple_select"):
-        missing = [values.get(c, c) for c in wrong_ids if not a.feedback.get(c, "").strip()]
-        if missing:
-            yield "feedback-missing", f"wrong option(s) without feedback: {', '.join(missing)}"
-    if set(a.feedback) & right:
-        yield "feedback-on-key", "the key carries feedback meant for a wrong option"
     if item.template.startswith("accounts-"):
         yield from _check_accounts(item, base)
         return
@@ -405,6 +400,19 @@ def _check_understanding(item: Item, base: FactBase):
         yield "distractor-true", f"option {value!r} is also right according to the relation records"
 
 
+def _check_feedback(item: Item):
+    """Every wrong option of a choice item says why it is wrong; the key carries no such sentence."""
+    q, a = item.question, item.answer
+    if q.type not in ("single_choice", "multiple_select", "true_false"):
+        return
+    right = _correct_ids(a.key)
+    missing = [item.values.get(c.id, c.id) for c in q.choices if c.id not in right and not a.feedback.get(c.id, "").strip()]
+    if missing:
+        yield "feedback-missing", f"wrong option(s) without feedback: {', '.join(missing)}"
+    if set(a.feedback) & right:
+        yield "feedback-on-key", "the key carries feedback meant for a wrong option"
+
+
 def _check_accounts(item: Item, base: FactBase):
     """Weigh-accounts items never key one version as the true one: the key says the sources differ."""
     fact = base.facts.get(item.answer.fact_ids[0]) if item.answer.fact_ids else None
@@ -425,4 +433,36 @@ def _correct_ids(key) -> set[str]:
     return set()
 
 
-__all__ = ["LintProblem", "lint_items"]
+def person_key_rates(items: list[Item], base: FactBase) -> dict[str, tuple[int, int]]:
+    """Person id -> (choice items offering them, items where they are the key), over single-choice items
+    whose options are all people: a person who is nearly always the key when offered is a cue."""
+    offered: dict[str, int] = {}
+    keyed: dict[str, int] = {}
+    for item in items:
+        if item.question.type != "single_choice":
+            continue
+        values = [item.values.get(c.id) for c in item.question.choices]
+        if not all(v in base.facts and base.facts[v].kind == "person" for v in values):
+            continue
+        for value in values:
+            offered[value] = offered.get(value, 0) + 1
+        key = item.values.get(item.answer.key.correct)
+        keyed[key] = keyed.get(key, 0) + 1
+    return {p: (n, keyed.get(p, 0)) for p, n in offered.items()}
+
+
+def key_positions(items: list[Item]) -> dict[str, list[int]]:
+    """Template -> how many of its single-choice items have the key at each place (1st, 2nd ...) of the
+    options as shown."""
+    found: dict[str, list[int]] = {}
+    for item in items:
+        if item.question.type == "single_choice":
+            ids = [c.id for c in item.question.choices]
+            counts = found.setdefault(item.template, [0] * len(ids))
+            if len(counts) < len(ids):
+                counts.extend([0] * (len(ids) - len(counts)))
+            counts[ids.index(item.answer.key.correct)] += 1
+    return found
+
+
+__all__ = ["LintProblem", "key_positions", "lint_items", "person_key_rates"]

@@ -47,7 +47,8 @@ def event_items(b: Builder, fact) -> Iterator[Item]:
     item_id = f"{fact.id}:year-choice"
     chosen = b.single_choice(item_id=item_id, template="event-year-choice", stem=stem, facts=[fact],
                              right=(str(year), str(year)), wrong=_year_distractors(b, item_id, fact),
-                             explanation=statement, bonus=0.1)
+                             explanation=statement, bonus=0.1,
+                             why_wrong=lambda v, t: f"Not {t}: the sources place {name} in {year}.")
     if chosen:
         yield chosen
     if fact.date.month and not fact.end_date:
@@ -70,7 +71,9 @@ def _month_items(b: Builder, fact) -> Iterator[Item]:
                              stem=stem,
                              right=(str(month), calendar.month_name[month]),
                              wrong=[(str(m), calendar.month_name[m]) for m in range(1, 13) if m not in taken],
-                             explanation=fact.statement, bonus=0.15)
+                             explanation=fact.statement, bonus=0.15,
+                             why_wrong=lambda v, t: f"Not {t}: the sources place it in "
+                                                    f"{calendar.month_name[month]} {year}.")
     if chosen:
         yield chosen
 
@@ -87,7 +90,8 @@ def _participant_items(b: Builder, fact) -> Iterator[Item]:
     right = b.rng(item_id).choice(insiders)
     chosen = b.single_choice(item_id=item_id, template="event-participant-choice", facts=[fact],
                              stem=f"Which of these states took part in {fact.name}?", right=right, wrong=outsiders,
-                             explanation=explanation)
+                             explanation=explanation,
+                             why_wrong=lambda v, t: f"{capitalise(t)} did not take part; the participants were {listed}.")
     if chosen:
         yield chosen
     if len(insiders) >= 3:
@@ -98,7 +102,8 @@ def _participant_items(b: Builder, fact) -> Iterator[Item]:
         options = sorted([right, *picked], key=lambda vt: vt[1].lower())
         yield b.item(item_id=item_id, template="event-nonparticipant-choice", type="single_choice", facts=[fact],
                      stem=f"Which of these states did NOT take part in {fact.name}?", choices=options,
-                     key=ChoiceKey(correct=choice_id(right[0])), explanation=explanation, difficulty_bonus=0.05)
+                     key=ChoiceKey(correct=choice_id(right[0])), explanation=explanation, difficulty_bonus=0.05,
+                     feedback={v: f"{capitalise(t)} did take part in {fact.name}." for v, t in picked})
         item_id = f"{fact.id}:participants-multi"
         rng = b.rng(item_id)
         right_set = rng.sample(insiders, min(3, len(insiders)))
@@ -106,7 +111,8 @@ def _participant_items(b: Builder, fact) -> Iterator[Item]:
         options = sorted([*right_set, *wrong_set], key=lambda vt: vt[1].lower())
         yield b.item(item_id=item_id, template="event-participants-multi", type="multiple_select", facts=[fact],
                      stem=f"Which of these states took part in {fact.name}? Select all that apply.", choices=options,
-                     key=MultiKey(correct=sorted(choice_id(v) for v, _ in right_set)), explanation=explanation)
+                     key=MultiKey(correct=sorted(choice_id(v) for v, _ in right_set)), explanation=explanation,
+                     feedback={v: f"{capitalise(t)} did not take part; the participants were {listed}." for v, t in wrong_set})
 
 
 def _orderable(events: list) -> bool:
@@ -176,4 +182,5 @@ def events_in_year_items(b: Builder, events: list) -> Iterator[Item]:
                      stem=f"Which of these happened in {year}? Select all that apply.",
                      choices=sorted(((e.id, e.name) for e in facts), key=lambda vt: vt[1].lower()),
                      key=MultiKey(correct=sorted(choice_id(e.id) for e in right)),
-                     explanation=" ".join(f"{capitalise(e.name)}: {e.date.human()}." for e in facts))
+                     explanation=" ".join(f"{capitalise(e.name)}: {e.date.human()}." for e in facts),
+                     feedback={e.id: f"Not in {year}: {e.name} is dated {e.date.human()}." for e in wrong})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from afcourse.bank.builder import COMMENTATOR_WORDS, N_OPTIONS, Builder, commentator, surname_unique, when_text
+from afcourse.bank.builder import surname as by_surname
 from afcourse.bank.models import Item, TextKey
 from afcourse.bank import truth
 
@@ -91,7 +92,9 @@ def person_items(b: Builder, fact) -> Iterator[Item]:
         pool = alike if len(alike) >= N_OPTIONS - 1 else compatriots  # a soldier for a soldier if we can
         chosen = b.single_choice(item_id=f"{fact.id}:role-choice:{n}", template="person-role-choice", stem=stem,
                                  facts=[fact], right=(fact.id, fact.name), wrong=[(p.id, p.name) for p in pool],
-                                 explanation=explanation)
+                                 explanation=explanation,
+                                 why_wrong=lambda v, t: f"The sources do not give that post to {t}; they give it to {fact.name}.",
+                                 order=by_surname)
         if chosen:
             yield chosen
         if surname_unique(b, fact):

@@ -59,6 +59,7 @@ def quantity_items(b: Builder, fact) -> Iterator[Item]:
              if abs(w - value) > tolerance]
     chosen = b.single_choice(item_id=item_id, template="quantity-choice", facts=[fact], stem=fact.ask,
                              right=(_format_number(value), with_unit(value, unit)), wrong=wrong,
-                             explanation=fact.statement)
+                             explanation=fact.statement,
+                             why_wrong=lambda v, t: f"Not {t}: the figure the sources give is {with_unit(value, unit)}.")
     if chosen:
         yield chosen
