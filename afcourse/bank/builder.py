@@ -219,10 +219,19 @@ class Builder:
     def relation_choice(self, *, item_id: str, template: str, stem: str, relations: list, right: tuple[str, str],
                         wrong: list[tuple[str, str, str]], explanation: str, bonus: float = 0.1) -> Item | None:
         """A four-option understanding item: ``right`` and three of ``wrong`` ((value, text, feedback) triples,
-        picked per item, deterministically); None when fewer than three wrong options exist."""
+        picked per item, deterministically, so that the key's place among the sorted options is balanced over
+        the template); None when fewer than three wrong options exist."""
         if len(wrong) < N_OPTIONS - 1:
             return None
-        picked = self.rng(item_id).sample(sorted(wrong), N_OPTIONS - 1)
+        long_enough = [w for w in wrong if 2 * len(w[1]) >= len(right[1])]
+        wrong = long_enough if len(long_enough) >= N_OPTIONS - 1 else wrong  # no key twice as long as the rest
+        rng = self.rng(item_id)
+        below = [w for w in sorted(wrong) if w[1].lower() < right[1].lower()]
+        above = [w for w in sorted(wrong) if w[1].lower() >= right[1].lower()]
+        rng.shuffle(below)
+        rng.shuffle(above)
+        picked = balanced_options(0, below, above, rng, self.ranks[template]) if len(wrong) > N_OPTIONS - 1 else None
+        picked = picked if picked is not None else rng.sample(sorted(wrong), N_OPTIONS - 1)
         options = sorted([right, *((v, t) for v, t, _ in picked)], key=lambda vt: vt[1].lower())
         return self.relation_item(item_id=item_id, template=template, type="single_choice", stem=stem,
                                   relations=relations, key=ChoiceKey(correct=choice_id(right[0])), choices=options,
