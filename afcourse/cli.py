@@ -154,7 +154,8 @@ def bank_command(
     out_file: Optional[Path] = typer.Option(None, "--out", help="Write the JSON here instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
-    """Export the item bank as JSON (id, type, stem, options, key, fact_ids, explanation, citations, chapter)."""
+    """Export the item bank as JSON (id, type, chapter, objective, level, stem, options with feedback, key,
+    fact_ids, explanation, citations)."""
     from afcourse.bank.generate import build_bank
 
     base = _load_or_exit(None)
@@ -169,10 +170,13 @@ def bank_command(
 
 
 def _bank_record(item) -> dict:
+    """One item as the bank JSON gives it; each wrong option carries its ``feedback`` (null on the key and on
+    options of families that give none)."""
     q, a = item.question, item.answer
     return {
-        "id": q.id, "type": q.type, "chapter": q.chapter, "stem": q.stem,
-        "options": [c.model_dump() for c in q.choices], "prompts": [p.model_dump() for p in q.prompts],
+        "id": q.id, "type": q.type, "chapter": q.chapter, "objective": a.objective, "level": a.level, "stem": q.stem,
+        "options": [{**c.model_dump(), "feedback": a.feedback.get(c.id)} for c in q.choices],
+        "prompts": [p.model_dump() for p in q.prompts],
         "unit": q.unit, "key": a.key.model_dump(), "explanation": a.explanation, "fact_ids": a.fact_ids,
         "citations": [c.model_dump() for c in a.citations], "template": item.template, "difficulty": item.difficulty,
     }
@@ -185,11 +189,14 @@ def _check_chapters(base, chapters: Optional[list[str]]) -> None:
         raise typer.Exit(2)
 
 
+PERSON_REPORT_MIN = 5  # people offered fewer times than this are left out of lint's per-person report
+
+
 @app.command("lint")
 def lint_command() -> None:
     """Build the whole item bank and check every item; exit 1 on any problem."""
     from afcourse.bank.generate import build_bank
-    from afcourse.bank.lint import lint_items
+    from afcourse.bank.lint import key_positions, lint_items, person_key_rates
 
     base = _load_or_exit(None)
     items = build_bank(base)
@@ -197,9 +204,18 @@ def lint_command() -> None:
     for problem in problems:
         typer.echo(str(problem), err=True)
     templates = {item.id: item.template for item in items}
+    levels = {item.template: item.answer.level for item in items}
     failing = Counter(templates.get(p.item_id, p.item_id) for p in problems)
-    for template, n in sorted(Counter(templates.values()).items()):
-        _console().print(f"  {template:<32} {n:>4} items  {failing[template]:>3} problems")
+    positions = key_positions(items)
+    _console().print("Per family (key at place 1/2/3/4 of the shown options, for single-choice items):")
+    for template, n in sorted(Counter(templates.values()).items(), key=lambda kv: (levels[kv[0]], kv[0])):
+        places = "/".join(str(k) for k in positions.get(template, []))
+        _console().print(f"  {levels[template]:<13} {template:<28} {n:>4} items  {failing[template]:>3} problems  {places}")
+    rates = sorted(person_key_rates(items, base).items(), key=lambda kv: (-kv[1][1] / kv[1][0], kv[0]))
+    _console().print("Per person (choice items offering them; how often they are the key):")
+    for person, (offered, keyed) in rates:
+        if offered >= PERSON_REPORT_MIN:
+            _console().print(f"  {base.name_of(person):<28} offered {offered:>3}  key {keyed:>3}  ({keyed / offered:.0%})")
     if problems:
         _error(f"{len(problems)} problem(s) in {len(items)} items.")
         raise typer.Exit(1)

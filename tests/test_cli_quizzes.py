@@ -1,6 +1,5 @@
 """The quiz commands as an instructor runs them, and the committed sets' freshness."""
 
-import re
 import json
 from pathlib import Path
 
@@ -10,6 +9,8 @@ from afcourse.cli import app
 from afcourse.quiz.models import KeyFile, QuizFile, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
+from afcourse import load_facts
+
 runner = CliRunner()
 
 
@@ -20,7 +21,17 @@ def test_bank_command_exports_required_fields(tmp_path):
     items = json.loads(out.read_text())
     assert items and all(i["chapter"] == "taliban" for i in items)
     for item in items:
-        assert {"id", "type", "stem", "options", "key", "fact_ids", "explanation", "citations", "chapter"} <= item.keys()
+        assert {"id", "type", "stem", "options", "key", "fact_ids", "explanation", "citations", "chapter",
+                "objective", "level"} <= item.keys()
+    objectives = {o.id for o in load_facts().objectives_of("taliban")}
+    why = next(i for i in items if i["template"] == "why-choice")
+    assert why["level"] == "understanding" and why["objective"] in objectives
+    wrong = [o for o in why["options"] if o["id"] != why["key"]["correct"]]
+    assert len(wrong) == 3 and all(o["feedback"] and o["feedback"].endswith((".", "?")) for o in wrong)
+    assert next(o for o in why["options"] if o["id"] == why["key"]["correct"])["feedback"] is None
+    recall = [i for i in items if i["level"] == "recall"]
+    assert recall and {i["objective"] for i in recall} <= objectives | {None}
+    assert any(i["objective"] for i in recall)  # a recall item names the objective that lists its fact
 
 
 def test_unknown_chapter_is_named():
@@ -43,12 +54,14 @@ def test_generate_writes_two_files_and_refuses_overwrite(tmp_path):
     assert (tmp_path / "quiz.json").read_bytes() == first
 
 
-def test_generate_explains_an_impossible_request(tmp_path):
-    result = runner.invoke(app, ["generate", "-c", "history", "--n", "9", "--seed", "1", "--mix", "matching=9",
-                                 "--out", str(tmp_path)])
+def test_generate_explains_an_impossible_request(tmp_path, shipped_bank):
+    have = sum(1 for i in shipped_bank.values() if i.question.chapter == "history" and i.question.type == "matching")
+    asked = have + 3
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", str(asked), "--seed", "1", "--mix",
+                                 f"matching={asked}", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert re.search(r"error: --mix asks for 9 matching questions; the bank has [0-8] matching items for history",
-                     result.output)
+    assert (f"error: --mix asks for {asked} matching questions; the bank has {have} matching items for history"
+            in result.output)
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 

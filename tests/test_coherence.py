@@ -12,11 +12,18 @@ ROOT = Path(__file__).parent.parent
 
 
 def test_same_event_in_two_templates_conflicts(shipped_bank):
-    """The High Peace Council's founding is both an event and an organisation's founding date."""
-    event = shipped_bank["high-peace-council-established:year-numeric"]
-    founding = shipped_bank["high-peace-council:founded-numeric"]
-    assert not set(event.answer.fact_ids) & set(founding.answer.fact_ids)
-    assert conflict(event, founding).startswith("both ask about the same event")
+    """The CSTO's founding agreement is both an event and the month of the organisation's membership list."""
+    event = shipped_bank["csto-founding-agreement-1992:year-numeric"]
+    members = shipped_bank["csto:members-multi"]
+    assert not set(event.answer.fact_ids) & set(members.answer.fact_ids)
+    assert conflict(event, members).startswith("both ask about the same event")
+
+
+def test_two_items_on_one_relation_conflict(shipped_bank):
+    """Two understanding items on one relation (a case, and the idea it shows) never share a quiz."""
+    case = next(i for i in shipped_bank.values() if i.template == "concept-case-choice")
+    idea = shipped_bank[case.id.replace(":concept-case-choice", ":concept-idea-choice")]
+    assert conflict(case, idea) is not None
 
 
 def test_denial_and_its_allegation_conflict(shipped_bank, shipped_base):

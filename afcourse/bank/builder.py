@@ -51,6 +51,12 @@ def nearest(candidates: list, reference: str, text, n: int) -> list:
     return [c for _, c in ranked[:n]]
 
 
+def surname(text: str) -> str:
+    """The sort key of a person's name: surname first ("Kabulov zamir")."""
+    words = text.lower().split()
+    return " ".join([words[-1], *words[:-1]]) if words else ""
+
+
 def stable_hash(text: str, length: int = 8) -> str:
     """A short hex digest that is the same on every machine and every run."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
@@ -122,6 +128,7 @@ class Builder:
         self.active_countries = [c for c in self.countries if c in referenced]
         self.ranks: dict[str, Counter] = defaultdict(Counter)  # template -> how often the key had each rank
         self.speaker_tags: dict[str, set[str]] = {}
+        self.said = Counter(f.speaker for f in base if f.kind in ("statement", "quotation"))  # how often each is a key
         for fact in base:
             if fact.kind in ("statement", "quotation"):
                 self.speaker_tags.setdefault(fact.speaker, set()).update(fact.tags)
@@ -147,8 +154,9 @@ class Builder:
 
     def item(self, *, item_id: str, template: str, type: str, stem: str, facts: list, key,
              choices: list[tuple[str, str]] = (), prompts: list[tuple[str, str]] = (), unit: str | None = None,
-             explanation: str, difficulty_bonus: float = 0.0) -> Item:
-        """Assemble an Item; ``choices``/``prompts`` are (value, text) pairs."""
+             explanation: str, difficulty_bonus: float = 0.0, feedback: dict[str, str] | None = None) -> Item:
+        """Assemble an Item; ``choices``/``prompts`` are (value, text) pairs; ``feedback`` maps a wrong
+        option's value to one sentence on why it is wrong."""
         citations: list[Citation] = []
         for fact in facts:
             citations += [c for c in fact.citations if c not in citations]
@@ -157,7 +165,8 @@ class Builder:
             choices=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in choices],
             prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts], unit=unit)
         answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations,
-                           fact_ids=[f.id for f in facts], objective=self.objective_of(facts), level="recall")
+                           fact_ids=[f.id for f in facts], objective=self.objective_of(facts), level="recall",
+                           feedback={choice_id(v): text for v, text in (feedback or {}).items()})
         difficulty = prior_difficulty(
             type, bonus=difficulty_bonus, options=len(choices),
             elements=len(prompts) if type == "matching" else len(choices) if type == "ordering" else 0,
@@ -210,10 +219,19 @@ class Builder:
     def relation_choice(self, *, item_id: str, template: str, stem: str, relations: list, right: tuple[str, str],
                         wrong: list[tuple[str, str, str]], explanation: str, bonus: float = 0.1) -> Item | None:
         """A four-option understanding item: ``right`` and three of ``wrong`` ((value, text, feedback) triples,
-        picked per item, deterministically); None when fewer than three wrong options exist."""
+        picked per item, deterministically, so that the key's place among the sorted options is balanced over
+        the template); None when fewer than three wrong options exist."""
         if len(wrong) < N_OPTIONS - 1:
             return None
-        picked = self.rng(item_id).sample(sorted(wrong), N_OPTIONS - 1)
+        long_enough = [w for w in wrong if 2 * len(w[1]) >= len(right[1])]
+        wrong = long_enough if len(long_enough) >= N_OPTIONS - 1 else wrong  # no key twice as long as the rest
+        rng = self.rng(item_id)
+        below = [w for w in sorted(wrong) if w[1].lower() < right[1].lower()]
+        above = [w for w in sorted(wrong) if w[1].lower() >= right[1].lower()]
+        rng.shuffle(below)
+        rng.shuffle(above)
+        picked = balanced_options(0, below, above, rng, self.ranks[template]) if len(wrong) > N_OPTIONS - 1 else None
+        picked = picked if picked is not None else rng.sample(sorted(wrong), N_OPTIONS - 1)
         options = sorted([right, *((v, t) for v, t, _ in picked)], key=lambda vt: vt[1].lower())
         return self.relation_item(item_id=item_id, template=template, type="single_choice", stem=stem,
                                   relations=relations, key=ChoiceKey(correct=choice_id(right[0])), choices=options,
@@ -221,15 +239,34 @@ class Builder:
                                   difficulty_bonus=bonus)
 
     def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
-                      explanation, bonus=0.0) -> Item | None:
-        """A four-option item with ``right`` and three of ``wrong`` (picked per item, deterministically)."""
+                      explanation, bonus=0.0, why_wrong: Callable[[str, str], str] | None = None,
+                      order: Callable[[str], str] = str.lower, prefer: Callable[[str], float] | None = None) -> Item | None:
+        """A four-option item with ``right`` and three of ``wrong`` (picked per item, deterministically).
+
+        Options are shown sorted by ``order(text)`` (surnames for people). When there are more wrong options
+        than places, the key's rank among the sorted options is balanced over the template's items, and
+        ``prefer(value)`` (higher first) narrows the choice to the likeliest distractors, e.g. people who are
+        often the key elsewhere, so that no one's being offered gives the answer away.
+        ``why_wrong(value, text)`` gives the feedback on a wrong option; without it the feedback names the
+        right answer."""
         if len(wrong) < N_OPTIONS - 1:
             return None
-        picked = self.rng(item_id).sample(sorted(wrong), N_OPTIONS - 1)
-        options = sorted([right, *picked], key=lambda vt: vt[1].lower())
+        rng = self.rng(item_id)
+        pool = sorted(wrong)
+        if prefer is not None and len(pool) > N_OPTIONS + 1:
+            ranked = sorted(pool, key=lambda vt: (-prefer(vt[0]), vt))
+            pool = sorted(ranked[:N_OPTIONS + 2])
+        below = [w for w in pool if order(w[1]) < order(right[1])]
+        above = [w for w in pool if order(w[1]) >= order(right[1])]
+        rng.shuffle(below)
+        rng.shuffle(above)
+        picked = balanced_options(0, below, above, rng, self.ranks[template]) if len(pool) > N_OPTIONS - 1 else None
+        picked = picked if picked is not None else rng.sample(pool, N_OPTIONS - 1)
+        options = sorted([right, *picked], key=lambda vt: order(vt[1]))
+        why_wrong = why_wrong or (lambda value, text: f"Not {text}: the answer the sources give is {right[1]}.")
         return self.item(item_id=item_id, template=template, type="single_choice", stem=stem, facts=facts,
                          key=ChoiceKey(correct=choice_id(right[0])), choices=options, explanation=explanation,
-                         difficulty_bonus=bonus)
+                         difficulty_bonus=bonus, feedback={v: why_wrong(v, t) for v, t in picked})
 
     def true_false(self, *, item_id, template, facts, true_text: str, false_text: str, substitute: str,
                    explanation) -> Item:
@@ -240,9 +277,10 @@ class Builder:
         """
         ask_false = false_text is not None and self.rng(item_id).random() < 0.5
         stem = f"True or false? {false_text if ask_false else true_text}"
+        feedback = {"true": f"It is false. {true_text}"} if ask_false else {"false": f"It is true: {explanation}"}
         item = self.item(item_id=item_id, template=template, type="true_false", stem=stem, facts=facts,
                          key=ChoiceKey(correct=choice_id("false" if ask_false else "true")),
-                         choices=[("true", "True"), ("false", "False")], explanation=explanation)
+                         choices=[("true", "True"), ("false", "False")], explanation=explanation, feedback=feedback)
         if ask_false:
             item = item.model_copy(update={"values": {**item.values, SUBSTITUTE: substitute}})
         return item
@@ -314,8 +352,9 @@ def names_any(b: Builder, text: str, refs) -> bool:
 
 
 def source_label(b: Builder, source_id: str) -> str:
-    source = b.base.sources[source_id]
-    return f"{source.author.split(' (')[0]} ({source.date.year})"
+    """A source as an option reads: its author, with no year (a year lets a student rule a source out
+    without knowing what it says)."""
+    return b.base.sources[source_id].author.split(" (")[0]
 
 
 def surname_unique(b: Builder, fact) -> bool:

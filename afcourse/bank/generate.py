@@ -9,14 +9,15 @@ attribution: who said it, or which source gives it.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable
 
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.builder import Builder
+from afcourse.bank.builder import Builder, stable_hash
 from afcourse.bank.families.disagreements import disagreement_items
 from afcourse.bank.families.events import event_group_items, event_items, events_in_year_items
 from afcourse.bank.families.organisations import organisation_items
-from afcourse.bank.families.people import people_group_items, person_items
+from afcourse.bank.families.people import person_items
 from afcourse.bank.families.quantities import quantity_items
 from afcourse.bank.families.statements import (denial_items, quotation_items, source_group_items, statement_group_items,
                                                statement_items)
@@ -52,7 +53,6 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
         for fact in facts:
             items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))
         items.extend(event_group_items(builder, [f for f in facts if f.kind == "event"]))
-        items.extend(people_group_items(builder, [f for f in facts if f.kind == "person"]))
         items.extend(events_in_year_items(builder, [f for f in facts if f.kind == "event"]))
         statements = [f for f in facts if f.kind == "statement"]
         items.extend(statement_group_items(builder, [f for f in statements if f.speaker not in builder.authors]))
@@ -64,4 +64,39 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
                 items.extend(account_items(builder, fact))
         for kind, family in UNDERSTANDING_FAMILIES.items():
             items.extend(family(builder, base.relations_of(kind, chapter)))
-    return sorted(items, key=lambda item: item.id)
+    return sorted(balance_speakers(items, base), key=lambda item: item.id)
+
+
+SPEAKER_TEMPLATES = ("statement-speaker-choice", "quotation-speaker-choice")
+MIN_KEYED = 1  # a person may always be the key of this many speaker items in a chapter
+
+
+def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
+    """Drop, per chapter, the speaker items that would make one person the key far more often than they are
+    offered as a wrong option (a student who always picks Kabulov should not score): a person keeps at most
+    as many keyed items as they are offered wrongly elsewhere in the chapter (and at least MIN_KEYED). Dropping
+    an item takes its wrong options away too, so this repeats until nothing more is dropped."""
+    while True:
+        kept = _balance_once(items, base)
+        if len(kept) == len(items):
+            return kept
+        items = kept
+
+
+def _balance_once(items: list[Item], base: FactBase) -> list[Item]:
+    people = [i for i in items if i.template in SPEAKER_TEMPLATES
+              and base.facts.get(i.values.get(i.answer.key.correct, ""), None) is not None
+              and base.facts[i.values[i.answer.key.correct]].kind == "person"]
+    wrongly: Counter = Counter()
+    keyed: dict[tuple[str, str], list[Item]] = {}
+    for item in people:
+        key = item.values[item.answer.key.correct]
+        keyed.setdefault((item.question.chapter, key), []).append(item)
+        for choice in item.question.choices:
+            if choice.id != item.answer.key.correct:
+                wrongly[(item.question.chapter, item.values[choice.id])] += 1
+    dropped: set[str] = set()
+    for where, mine in keyed.items():
+        allowed = max(MIN_KEYED, wrongly[where])
+        dropped.update(i.id for i in sorted(mine, key=lambda i: stable_hash(i.id))[allowed:])
+    return [i for i in items if i.id not in dropped]

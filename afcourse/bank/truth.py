@@ -31,15 +31,6 @@ def titles_similar(a: str, b: str) -> bool:
     return a == b or fuzz.token_sort_ratio(a, b) >= SIMILAR_TITLE or fuzz.token_set_ratio(a, b) >= 95
 
 
-HEAD_OF_GOVERNMENT = re.compile(r"^(president|prime minister|king|emir)\b|^head of the [\w ]*government\b")
-
-
-def heads_a_government(person) -> bool:
-    """Does ``person`` hold a post that leads a state or its government? Two such people of one country
-    read as holders of one post (a president, and the head of the government a few years on)."""
-    return any(HEAD_OF_GOVERNMENT.match(normalise(role.title)) for role in person.roles)
-
-
 def holds_similar_role(person, title: str) -> bool:
     """Does ``person`` hold any role whose title is similar to ``title``?"""
     return any(titles_similar(role.title, title) for role in person.roles)

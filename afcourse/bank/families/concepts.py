@@ -41,6 +41,7 @@ def concept_items(b: Builder, relations: list) -> Iterator[Item]:
             yield item
         ideas = [(c.id, c.term, f"{capital(c.term)} means something else: {c.definition[:1].lower()}{c.definition[1:]}")
                  for c in b.base.concepts.values() if not fits(b, example, c.id)]
+        ideas = sorted(ideas, key=lambda w: (abs(len(w[1]) - len(concept.term)), w[0]))[:5]  # no length cue
         item = b.relation_choice(item_id=f"{example.id}:concept-idea-choice", template="concept-idea-choice",
                                  stem=f"Which idea from the course does this case illustrate: {example.case}?",
                                  relations=[example], right=(concept.id, concept.term), wrong=ideas,

@@ -25,7 +25,8 @@ def disagreement_items(b: Builder, fact) -> Iterator[Item]:
         yield b.item(item_id=item_id, template="disagreement-source-choice", type="single_choice", facts=[fact],
                      stem=f"The sources disagree on {fact.topic}. {fact.ask.format(value=value)}",
                      choices=options, key=ChoiceKey(correct=choice_id(version.source)), explanation=fact.statement,
-                     difficulty_bonus=0.15).model_copy(update={"values": {**{choice_id(s): s for s, _ in options},
+                     difficulty_bonus=0.15,
+                     feedback={s: f"{label} does not give {value}; {right[1]} does." for s, label in picked}).model_copy(update={"values": {**{choice_id(s): s for s, _ in options},
                                                                             VERSION: value}})
     values = {(v.value or v.says) for v in fact.versions}
     if len(values) == len(fact.versions) == len({v.source for v in fact.versions}) >= MIN_PAIRS:

@@ -47,30 +47,14 @@ def event_items(b: Builder, fact) -> Iterator[Item]:
     item_id = f"{fact.id}:year-choice"
     chosen = b.single_choice(item_id=item_id, template="event-year-choice", stem=stem, facts=[fact],
                              right=(str(year), str(year)), wrong=_year_distractors(b, item_id, fact),
-                             explanation=statement, bonus=0.1)
+                             explanation=statement, bonus=0.1,
+                             why_wrong=lambda v, t: f"Not {t}: the sources place {name} in {year}.")
     if chosen:
         yield chosen
-    item_id = f"{fact.id}:date-tf"
-    length = len(truth.event_years(fact))  # a shifted range must not overlap the true one
-    shifts = (-2, -1, 1, 2) if length == 1 else (-length - 1, length + 1)
-    shift = b.rng(item_id).choice([d for d in shifts if year + d not in truth.event_years(fact)
-                                   and (fact.end_date or fact.date).year + d <= b.latest_year])
-    yield b.true_false(item_id=item_id, template="event-date-tf", facts=[fact],
-                       true_text=f"The sources date {name} {_span(fact, 0)}.",
-                       false_text=f"The sources date {name} {_span(fact, shift)}.",
-                       substitute=str(year + shift), explanation=statement)
     if fact.date.month and not fact.end_date:
         yield from _month_items(b, fact)
     yield from _participant_items(b, fact)
 
-
-def _span(fact, shift: int) -> str:
-    """"to <date>" or "from <date> to <date>" for the event, moved by ``shift`` years."""
-    def moved(date):
-        return type(date)(date.year + shift, date.month, date.day)
-    if fact.end_date:
-        return f"from {moved(fact.date).human()} to {moved(fact.end_date).human()}"
-    return f"to {moved(fact.date).human()}"
 
 
 def _month_items(b: Builder, fact) -> Iterator[Item]:
@@ -87,7 +71,9 @@ def _month_items(b: Builder, fact) -> Iterator[Item]:
                              stem=stem,
                              right=(str(month), calendar.month_name[month]),
                              wrong=[(str(m), calendar.month_name[m]) for m in range(1, 13) if m not in taken],
-                             explanation=fact.statement, bonus=0.15)
+                             explanation=fact.statement, bonus=0.15,
+                             why_wrong=lambda v, t: f"Not {t}: the sources place it in "
+                                                    f"{calendar.month_name[month]} {year}.")
     if chosen:
         yield chosen
 
@@ -104,7 +90,8 @@ def _participant_items(b: Builder, fact) -> Iterator[Item]:
     right = b.rng(item_id).choice(insiders)
     chosen = b.single_choice(item_id=item_id, template="event-participant-choice", facts=[fact],
                              stem=f"Which of these states took part in {fact.name}?", right=right, wrong=outsiders,
-                             explanation=explanation)
+                             explanation=explanation,
+                             why_wrong=lambda v, t: f"{capitalise(t)} did not take part; the participants were {listed}.")
     if chosen:
         yield chosen
     if len(insiders) >= 3:
@@ -115,7 +102,8 @@ def _participant_items(b: Builder, fact) -> Iterator[Item]:
         options = sorted([right, *picked], key=lambda vt: vt[1].lower())
         yield b.item(item_id=item_id, template="event-nonparticipant-choice", type="single_choice", facts=[fact],
                      stem=f"Which of these states did NOT take part in {fact.name}?", choices=options,
-                     key=ChoiceKey(correct=choice_id(right[0])), explanation=explanation, difficulty_bonus=0.05)
+                     key=ChoiceKey(correct=choice_id(right[0])), explanation=explanation, difficulty_bonus=0.05,
+                     feedback={v: f"{capitalise(t)} did take part in {fact.name}." for v, t in picked})
         item_id = f"{fact.id}:participants-multi"
         rng = b.rng(item_id)
         right_set = rng.sample(insiders, min(3, len(insiders)))
@@ -123,13 +111,25 @@ def _participant_items(b: Builder, fact) -> Iterator[Item]:
         options = sorted([*right_set, *wrong_set], key=lambda vt: vt[1].lower())
         yield b.item(item_id=item_id, template="event-participants-multi", type="multiple_select", facts=[fact],
                      stem=f"Which of these states took part in {fact.name}? Select all that apply.", choices=options,
-                     key=MultiKey(correct=sorted(choice_id(v) for v, _ in right_set)), explanation=explanation)
+                     key=MultiKey(correct=sorted(choice_id(v) for v, _ in right_set)), explanation=explanation,
+                     feedback={v: f"{capitalise(t)} did not take part; the participants were {listed}." for v, t in wrong_set})
 
 
 def _orderable(events: list) -> bool:
-    """Every pair of events is in a certain order whatever the unknown month or day."""
+    """Every pair of events is in a certain order whatever the unknown month or day, and all lie within
+    :data:`GROUP_SPAN_YEARS` (a set with one event a century from the others orders itself)."""
+    if not _close_in_time(events):
+        return False
     spans = sorted(((e.date.year, e.date.month or 0, e.date.day or 0), _latest(e)) for e in events)
     return all(earlier[1] < later[0] for earlier, later in zip(spans, spans[1:]))
+
+
+GROUP_SPAN_YEARS = 20
+
+
+def _close_in_time(events: list) -> bool:
+    """All the events of a group lie within GROUP_SPAN_YEARS of one another."""
+    return max(e.date.year for e in events) - min(e.date.year for e in events) <= GROUP_SPAN_YEARS
 
 
 def _latest(event) -> tuple[int, int, int]:
@@ -138,7 +138,7 @@ def _latest(event) -> tuple[int, int, int]:
 
 
 def event_group_items(b: Builder, events: list) -> Iterator[Item]:
-    """Ordering and event-to-year matching items over groups of a chapter's events."""
+    """Ordering and event-to-year matching items over groups of a chapter's events that lie close in time."""
     events = sorted((e for e in events if not e.contested and not e.scheduled), key=lambda e: (e.date, e.id))
     seen: set[frozenset] = set()
     for start in range(0, len(events), 2):
@@ -149,16 +149,12 @@ def event_group_items(b: Builder, events: list) -> Iterator[Item]:
         ids = [e.id for e in group]
         item_id = f"events-ordering:{stable_hash('|'.join(sorted(ids)), 10)}"
         order = "; ".join(f"{e.date.human()}: {e.name}" for e in group)
-        first_id = f"events-first:{stable_hash('|'.join(sorted(ids)), 10)}"
-        yield b.item(item_id=first_id, template="events-first-choice", type="single_choice", facts=group,
-                     stem="Which of these happened first?",
-                     choices=sorted(((e.id, e.name) for e in group), key=lambda vt: vt[1].lower()),
-                     key=ChoiceKey(correct=choice_id(group[0].id)), explanation=f"In order: {order}.")
         yield b.item(item_id=item_id, template="events-ordering", type="ordering", facts=group,
                      stem="Put these events in the order they happened, earliest first.",
                      choices=sorted(((e.id, e.name) for e in group), key=lambda vt: vt[1].lower()), key=OrderKey(order=[choice_id(e.id) for e in group]),
                      explanation=f"In order: {order}.")
-    distinct_years = lambda g: len({e.date.year for e in g}) == len(g) and all(e.end_date is None for e in g)
+    distinct_years = lambda g: (len({e.date.year for e in g}) == len(g) and all(e.end_date is None for e in g)
+                                and _close_in_time(g))
     for group in groups(events, distinct_years):
         ids = [e.id for e in group]
         item_id = f"events-matching:{stable_hash('|'.join(sorted(ids)), 10)}"
@@ -186,4 +182,5 @@ def events_in_year_items(b: Builder, events: list) -> Iterator[Item]:
                      stem=f"Which of these happened in {year}? Select all that apply.",
                      choices=sorted(((e.id, e.name) for e in facts), key=lambda vt: vt[1].lower()),
                      key=MultiKey(correct=sorted(choice_id(e.id) for e in right)),
-                     explanation=" ".join(f"{capitalise(e.name)}: {e.date.human()}." for e in facts))
+                     explanation=" ".join(f"{capitalise(e.name)}: {e.date.human()}." for e in facts),
+                     feedback={e.id: f"Not in {year}: {e.name} is dated {e.date.human()}." for e in wrong})

@@ -68,7 +68,7 @@ def policy_holder(b: Builder, relation) -> str:
 
 
 def status_text(b: Builder, relation, status: str) -> str:
-    """The option for ``status``: specific (who alleged, who denied) when it is the key, general otherwise."""
+    """The option for ``status``: an allegation's key names who alleged and who denied; the rest are general."""
     key = status == relation.status
     if status == "allegation":
         if not key:
@@ -82,9 +82,7 @@ def status_text(b: Builder, relation, status: str) -> str:
         return f"{policy_holder(b, relation)}'s own declared policy or aim, as the sources report it"
     if status == "disputed":
         return "a point on which the course's own sources give different accounts"
-    if key and relation.according_to in b.base.sources:
-        return f"{b.base.attribution(relation.according_to)}'s own interpretation, not a reported fact"
-    return "an author's own interpretation, which the sources do not report as fact"
+    return "an author's own interpretation, which the sources do not report as fact"  # no name: it would cue the key
 
 
 def evidence_items(b: Builder, relations: list) -> Iterator[Item]:
@@ -95,6 +93,9 @@ def evidence_items(b: Builder, relations: list) -> Iterator[Item]:
         right_text = status_text(b, relation, relation.status)
         wrong = [(status, status_text(b, relation, status), f"{NOT[status]}: the sources treat it as {right_text}.")
                  for status in STATUSES if status != relation.status]
+        whose = (f" (it is {b.base.attribution(relation.according_to)}'s reading)"
+                 if relation.status == "analysis" and relation.according_to else "")
+        wrong = [(v, t, f.removesuffix(".") + whose + ".") for v, t, f in wrong]
         item = b.relation_choice(item_id=f"{relation.id}:evidence-choice", template="evidence-status-choice",
                                  stem=f"How do the course's sources treat the claim that {relation.claim}?",
                                  relations=[relation], right=(relation.status, right_text), wrong=wrong,

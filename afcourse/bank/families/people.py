@@ -1,13 +1,15 @@
-"""People families: who held a post (choice, typed surname, true/false) and person-to-post matching."""
+"""People family: who held a post, as a choice and a typed surname, for the course's main actors only.
+
+(Removed for issue 21: role true/false and person-to-post matching, which readers found to be trivia.)
+"""
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Iterator
 
-from afcourse.bank.builder import (COMMENTATOR_WORDS, N_OPTIONS, Builder, capitalise, choice_id, commentator, groups,
-                                   stable_hash, surname_unique, when_text)
-from afcourse.bank.models import Item, MatchKey, TextKey
+from afcourse.bank.builder import COMMENTATOR_WORDS, N_OPTIONS, Builder, commentator, surname_unique, when_text
+from afcourse.bank.builder import surname as by_surname
+from afcourse.bank.models import Item, TextKey
 from afcourse.bank import truth
 
 
@@ -61,15 +63,25 @@ def _military(person) -> bool:
 
 
 
+MAIN_ACTOR_STATEMENTS = 2
+
+
+def main_actor(b: Builder, fact) -> bool:
+    """One of the course's main actors: a person an objective lists, or one the facts quote or report at
+    least twice. Only their posts are asked: the title of someone the course barely mentions is trivia."""
+    listed = any(fact.id in o.facts for o in b.base.objectives.values())
+    said = sum(1 for f in b.base if f.kind in ("statement", "quotation") and f.speaker == fact.id)
+    return listed or said >= MAIN_ACTOR_STATEMENTS
+
+
 def person_items(b: Builder, fact) -> Iterator[Item]:
+    """Who held a post, as a choice and a typed surname: only a main actor's post, dated so one person fits."""
     surname = fact.name.split()[-1]
     for n, role in enumerate(fact.roles):
         if surname.lower() in role.title.lower() or ("(" in role.title and not role.ask):
             continue
         dated = role.start or role.as_of or role.end
-        if dated:
-            yield from _role_true_false(b, fact, role, n)
-        if not specific_role(role):
+        if not specific_role(role) or not main_actor(b, fact):
             continue
         stem = _role_question(role)
         explanation = f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}"
@@ -80,7 +92,9 @@ def person_items(b: Builder, fact) -> Iterator[Item]:
         pool = alike if len(alike) >= N_OPTIONS - 1 else compatriots  # a soldier for a soldier if we can
         chosen = b.single_choice(item_id=f"{fact.id}:role-choice:{n}", template="person-role-choice", stem=stem,
                                  facts=[fact], right=(fact.id, fact.name), wrong=[(p.id, p.name) for p in pool],
-                                 explanation=explanation)
+                                 explanation=explanation,
+                                 why_wrong=lambda v, t: f"The sources do not give that post to {t}; they give it to {fact.name}.",
+                                 order=by_surname)
         if chosen:
             yield chosen
         if surname_unique(b, fact):
@@ -89,45 +103,3 @@ def person_items(b: Builder, fact) -> Iterator[Item]:
                          stem=f"{stem} (A surname is enough.)", facts=[fact],
                          key=TextKey(accepted=accepted, fuzzy=True),
                          explanation=explanation)
-
-
-def _role_true_false(b: Builder, fact, role, n: int) -> Iterator[Item]:
-    """"In 2007 X was the Foreign Minister of Russia": the false version borrows the post of another person
-    of the same country and kind, held around the same time, that X never held (a falsehood a student could
-    believe: Lavrov as President of Russia, not Lavrov as US Secretary of State)."""
-    item_id = f"{fact.id}:role-tf:{n}"
-    dated = role.start or role.as_of or role.end
-    if not is_office(role.title):  # "a former warlord": a swap would be unprovable, not plainly false
-        return
-    borrowed = sorted({r.title for p in b.people if p.id != fact.id and p.country == fact.country and fact.country
-                       for r in p.roles if (r.start or r.as_of or r.end) and is_office(r.title)
-                       and abs((r.start or r.as_of or r.end).year - dated.year) <= 3
-                       and not truth.holds_similar_role(fact, r.title)})
-    if not borrowed:
-        return
-    other = b.rng(item_id).choice(borrowed)
-    when = capitalise(_role_when(role).strip())
-    yield b.true_false(item_id=item_id, template="person-role-tf", facts=[fact],
-                       true_text=f"{when} {fact.name} was {_with_article(role.title)}.",
-                       false_text=f"{when} {fact.name} was {_with_article(other)}.",
-                       substitute=other,
-                       explanation=f"{fact.name}: {role.title}{_role_when(role)}. {fact.statement}")
-
-
-def people_group_items(b: Builder, people: list) -> Iterator[Item]:
-    """Person-to-role matching over groups of a chapter's people with clearly different roles."""
-    def distinct(group):
-        titles = [p.roles[0].title for p in group]
-        return all(not truth.titles_similar(x, y) for x, y in combinations(titles, 2)) and all(
-            not truth.holds_similar_role(p, q.roles[0].title) for p in group for q in group if p is not q) and not any(
-            p.country and p.country == q.country and truth.heads_a_government(p) and truth.heads_a_government(q)
-            for p, q in combinations(group, 2))
-    people = [p for p in people if "(" not in p.roles[0].title]
-    for group in groups(sorted(people, key=lambda p: p.id), distinct):
-        item_id = f"people-matching:{stable_hash('|'.join(p.id for p in group), 10)}"
-        yield b.item(item_id=item_id, template="people-role-matching", type="matching", facts=group,
-                     stem="Match each person to the post or position the course gives for them.",
-                     prompts=[(p.id, p.name) for p in group],
-                     choices=sorted((f"role:{p.id}", p.roles[0].title) for p in group),
-                     key=MatchKey(pairs={choice_id(p.id): choice_id(f"role:{p.id}") for p in group}),
-                     explanation=" ".join(f"{p.name}: {p.roles[0].title}." for p in group))

@@ -44,7 +44,8 @@ def number_distractors(value: float, rng: random.Random, used: Counter, percent:
 
 
 def quantity_items(b: Builder, fact) -> Iterator[Item]:
-    """Numeric, choice and true/false items on a number; only for quantities with an authored question."""
+    """Numeric and choice items on a number; only for quantities with an authored question. (No true/false:
+    a statement made false by nudging the number one step tested nothing a reader would remember.)"""
     if fact.contested or not fact.ask:
         return
     value, unit = fact.value, fact.unit
@@ -58,14 +59,7 @@ def quantity_items(b: Builder, fact) -> Iterator[Item]:
              if abs(w - value) > tolerance]
     chosen = b.single_choice(item_id=item_id, template="quantity-choice", facts=[fact], stem=fact.ask,
                              right=(_format_number(value), with_unit(value, unit)), wrong=wrong,
-                             explanation=fact.statement)
+                             explanation=fact.statement,
+                             why_wrong=lambda v, t: f"Not {t}: the figure the sources give is {with_unit(value, unit)}.")
     if chosen:
         yield chosen
-    if fact.claim and wrong:
-        item_id = f"{fact.id}:tf"
-        about = "about " if fact.approximate else ""
-        other = b.rng(item_id).choice(wrong)
-        yield b.true_false(item_id=item_id, template="quantity-tf", facts=[fact],
-                           true_text=fact.claim.format(value=about + with_unit(value, unit)),
-                           false_text=fact.claim.format(value=about + other[1]),
-                           substitute=other[0], explanation=fact.statement)

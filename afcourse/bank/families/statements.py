@@ -7,7 +7,8 @@ from typing import Callable, Iterator
 
 from afcourse.facts.factbase import FactBase
 from afcourse.bank.builder import (N_OPTIONS, STANCE_VERBS, Builder, capitalise, choice_id, commentator, groups,
-                                   names_any, names_country, source_label, stable_hash, surname_unique, when_text)
+                                   names_any, names_country, source_label, stable_hash, surname, surname_unique,
+                                   when_text)
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, TextKey
 from afcourse.bank import truth
 
@@ -78,6 +79,14 @@ def _speaker_pool(b: Builder, fact) -> list[tuple[str, str]]:
             if c != fact.speaker and not truth.said_something_similar(b.base, c, fact)]
 
 
+def _people_options(b: Builder, speaker: str) -> dict:
+    """For a person speaker: options sorted by surname, and the people most often quoted preferred as wrong
+    options, so that being offered does not mark someone as the answer."""
+    if b.base.entity_kind(speaker) != "person":
+        return {}
+    return {"order": surname, "prefer": lambda ref: b.said[ref]}
+
+
 def _who(b: Builder, speaker: str) -> str:
     """The question word for a speaker: "Which government" for a state, "Who" otherwise."""
     return "Which government" if b.base.entity_kind(speaker) == "country" else "Who"
@@ -99,7 +108,8 @@ def source_items(b: Builder, fact) -> Iterator[Item]:
     options = sorted([(own, source_label(b, own)), *wrong], key=lambda vt: vt[1].lower())
     yield b.item(item_id=f"{fact.id}:source-choice", template="statement-source-choice", type="single_choice",
                  stem=f"Which of the course's sources {verb} that {clause}?", facts=[fact], choices=options,
-                 key=ChoiceKey(correct=choice_id(own)), explanation=fact.statement, difficulty_bonus=0.1)
+                 key=ChoiceKey(correct=choice_id(own)), explanation=fact.statement, difficulty_bonus=0.1,
+                 feedback={s: f"{label} does not make this point; {source_label(b, own)} does." for s, label in wrong})
 
 
 def statement_items(b: Builder, fact) -> Iterator[Item]:
@@ -117,7 +127,8 @@ def statement_items(b: Builder, fact) -> Iterator[Item]:
     pool = _speaker_pool(b, fact)
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="statement-speaker-choice", stem=stem,
                              facts=[fact], right=(fact.speaker, speaker), wrong=pool, explanation=fact.statement,
-                             bonus=0.05)
+                             bonus=0.05, why_wrong=lambda v, t: f"The sources do not record {t} saying this; it was {speaker}.",
+                             **_people_options(b, fact.speaker))
     if chosen:
         yield chosen
     if (b.base.entity_kind(fact.speaker) == "person" and surname_unique(b, b.base.facts[fact.speaker])
@@ -184,7 +195,8 @@ def denial_items(b: Builder, allegations: list, facts: list) -> Iterator[Item]:
                      stem=f"It was alleged that {clause}. Who denied this? Select all that apply.",
                      choices=sorted(((r, b.name(r)) for r in [*right, *picked]), key=lambda vt: vt[1].lower()),
                      key=MultiKey(correct=sorted(choice_id(r) for r in right)),
-                     explanation=" ".join(d.statement for d in [allegation, *denials]), difficulty_bonus=0.05)
+                     explanation=" ".join(d.statement for d in [allegation, *denials]), difficulty_bonus=0.05,
+                     feedback={r: f"The sources do not record {b.name(r)} denying it." for r in picked})
 
 
 def quotation_items(b: Builder, fact) -> Iterator[Item]:
@@ -199,7 +211,9 @@ def quotation_items(b: Builder, fact) -> Iterator[Item]:
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="quotation-speaker-choice",
                              stem=f"{lead}{who.lower() if lead else who} said {fact.said}?", facts=[fact],
                              right=(fact.speaker, speaker), wrong=_speaker_pool(b, fact),
-                             explanation=explanation, bonus=0.1)
+                             explanation=explanation, bonus=0.1,
+                             why_wrong=lambda v, t: f"The sources do not record {t} saying this; it was {speaker}.",
+                             **_people_options(b, fact.speaker))
     if chosen:
         yield chosen
     yield from _speaker_true_false(b, fact, speaker, "quotation-speaker-tf",

@@ -80,6 +80,15 @@ def why_items(b: Builder, relations: list) -> Iterator[Item]:
         if len(misconceptions) + len(others) < 3:
             continue
         rng = b.rng(item_id)
+        actions: set[str] = set()
+        one_each = []  # one reason per other move first: three reasons for one move would stand out as a set
+        for w in others:
+            action = b.base.relations[w[0]].action
+            if action not in actions:
+                actions.add(action)
+                one_each.append(w)
+        if len(one_each) + len(misconceptions) >= 3:
+            others = one_each
         chapter = [w for w in others if b.base.relations[w[0]].chapter == relation.chapter]
         close = nearest(chapter if len(chapter) + len(misconceptions) >= 3 else others,
                         f"{relation.action} {relation.reason}", lambda w: f"{b.base.relations[w[0]].action} {w[1]}",
