@@ -73,7 +73,8 @@ class _Piece(NamedTuple):
     option: bool                # an option is a possibility: only a clause's words count in it
 
 
-def _signs(item: Item, frame: frozenset[str] = frozenset()) -> _Signs:
+def _signs(item: Item, frame: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> _Signs:
+    """What ``item``'s key shows (``frame``: its template's fixed stem words and options, which count for nothing)."""
     asked = item.question.stem
     own_names, own_numbers = names(asked), numbers(asked)
     strong: set[str] = set()
@@ -88,10 +89,10 @@ def _signs(item: Item, frame: frozenset[str] = frozenset()) -> _Signs:
             (loose if name in MONTHS else strong).add(name)
         loose |= numbers(text) - own_numbers
         named = {stem(w) for name in names(" " + text) for w in name.split()}
-        words = content_words(text) - named - frame  # a name is a name, a category ("an established fact") no clause
+        words = content_words(text) - named - frame[1]  # a name is a name, a category ("an established fact") no clause
         if len(words) >= MIN_WORDS:
             clauses.append(words)
-    return _Signs(frozenset(strong), frozenset(loose), content_words(asked), tuple(clauses))
+    return _Signs(frozenset(strong), frozenset(loose), content_words(asked) - frame[0], tuple(clauses))
 
 
 def _pieces(item: Item) -> tuple[_Piece, ...]:
@@ -123,8 +124,8 @@ def giveaway(a: Item, b: Item, frames: Frames | None = None) -> str | None:
     return _reveal(_signs(b, _frame(b, frames)), _pieces(a))
 
 
-def _frame(item: Item, frames: Frames | None) -> frozenset[str]:
-    return (frames or {}).get(item.template, (frozenset(), frozenset()))[1]
+def _frame(item: Item, frames: Frames | None) -> tuple[frozenset[str], frozenset[str]]:
+    return (frames or {}).get(item.template, (frozenset(), frozenset()))
 
 
 def giveaway_map(items: list[Item], frames: Frames | None = None) -> dict[str, set[str]]:

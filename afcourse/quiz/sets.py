@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import random
 import secrets
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -30,10 +31,9 @@ from afcourse.bank.coherence import answer_forms, clash_map
 from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchKey, MultiKey, OrderKey,
                                   Question)
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, KeyFile, QuizFile, ScoringRules, Slot, Variant
-from afcourse.common.text import normalise
 from afcourse.common.validation import validation_summary
 from afcourse.quiz.giveaways import answer_sharing, giveaway_map
-from afcourse.quiz.signs import Frames, frames_of
+from afcourse.quiz.signs import Frames, content_words, frames_of
 from afcourse.quiz.selection import SLOT_SPREAD, Request, Rule, SelectionError, choose_leaders, fill_slots
 
 MAX_REDRAWS = 20
@@ -73,7 +73,8 @@ def compatible(candidates: list[Item], allow_same_fact: bool, frames: Frames | N
     """Item id -> the candidates it may not share a quiz with: :func:`afcourse.bank.coherence.clash_map`
     (shared event or answer; a stem naming another's answer), a recall item and any other item on its
     fact (unless ``allow_same_fact``), two items from one understanding record, the variant checks' giveaways
-    (:func:`afcourse.quiz.giveaways.giveaway_map`; ``frames`` of the whole bank), and the same stem twice."""
+    (:func:`afcourse.quiz.giveaways.giveaway_map`; ``frames`` of the whole bank), and the same question
+    twice in other words (:func:`near_duplicates`)."""
     # an understanding item's events and days are its evidence, not what it asks: only its record counts
     asked = [it if it.answer.level == "recall" else
              it.model_copy(update={"occasions": [o for o in it.occasions if o.startswith("relation:")]})
@@ -101,13 +102,32 @@ def compatible(candidates: list[Item], allow_same_fact: bool, frames: Frames | N
             clashes[b].add(a)
     for item_id, others in giveaway_map(candidates, frames).items():
         clashes[item_id] |= others
-    same_stem: dict[str, set[str]] = {}
-    for it in candidates:  # "Which of these is an example of hedging?" twice reads as a mistake
-        same_stem.setdefault(normalise(it.question.stem), set()).add(it.id)
-    for group in same_stem.values():
-        for item_id in group:
-            clashes[item_id] |= group - {item_id}
+    for a, b in near_duplicates(candidates, frames):  # "why did Russia pursue diplomacy?" twice reads as a mistake
+        clashes[a].add(b)
+        clashes[b].add(a)
     return clashes
+
+
+SAME_STEM = 0.6
+"""Two stems sharing this share of their content words (Jaccard) ask the same thing."""
+
+
+def near_duplicates(items: list[Item], frames: Frames | None = None) -> list[tuple[str, str]]:
+    """Pairs of item ids whose stems are the same question in other words (or the same words); a
+    template's fixed wording (``frames``) does not count."""
+    frames = frames or {}
+    words = {it.id: content_words(it.question.stem) - frames.get(it.template, (frozenset(),))[0] for it in items}
+    index: dict[str, set[str]] = {}
+    for item_id, found in words.items():
+        for word in found:
+            index.setdefault(word, set()).add(item_id)
+    pairs = []
+    for item_id, found in words.items():
+        shared: Counter = Counter(other for word in found for other in index[word] if other > item_id)
+        for other, k in shared.items():
+            if found and k >= SAME_STEM * len(found | words[other]):
+                pairs.append((item_id, other))
+    return pairs
 
 
 def assign_items(slots: list[list[Item]], variants: int, rng: random.Random) -> list[list[Item]]:
