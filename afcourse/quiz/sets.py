@@ -33,7 +33,7 @@ from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchK
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, KeyFile, QuizFile, ScoringRules, Slot, Variant
 from afcourse.common.validation import validation_summary
 from afcourse.quiz.giveaways import answer_sharing, giveaway_map
-from afcourse.quiz.signs import Frames, content_words, frames_of
+from afcourse.quiz.signs import Frames, content_words, frames_of, numbers
 from afcourse.quiz.selection import SLOT_SPREAD, Request, Rule, SelectionError, choose_leaders, fill_slots
 
 MAX_REDRAWS = 20
@@ -116,7 +116,8 @@ def near_duplicates(items: list[Item], frames: Frames | None = None) -> list[tup
     """Pairs of item ids whose stems are the same question in other words (or the same words); a
     template's fixed wording (``frames``) does not count."""
     frames = frames or {}
-    words = {it.id: content_words(it.question.stem) - frames.get(it.template, (frozenset(),))[0] for it in items}
+    words = {it.id: (content_words(it.question.stem) - frames.get(it.template, (frozenset(),))[0])
+             | {f"#{n}" for n in numbers(it.question.stem)} for it in items}  # "in 2014?" is not "in 2016?"
     index: dict[str, set[str]] = {}
     for item_id, found in words.items():
         for word in found:
@@ -395,20 +396,20 @@ def default_quiz_set(bank: list[Item], chapter: str, title: str, base=None) -> t
     taught by the chapter's prose); seed and salt ``<chapter>-self-check``.
 
     A self-check set's key is public by design, so its salt is fixed and the set reproducible.
-    A fact base (``base``, the shipped one by default) without objectives for the chapter (another
-    course's facts) gets :data:`DEFAULT_ITEMS` questions with the caps alone: the book's prose does
-    not teach it.
+    A fact base (``base``, the shipped one by default) without objectives for the chapter, or whose
+    items the book's prose does not teach (another course's facts), gets :data:`DEFAULT_ITEMS`
+    questions with the caps alone.
     """
-    from afcourse.quiz.blueprint import Blueprint, default_blueprint
+    from afcourse.quiz.blueprint import Blueprint, blueprint_pool, default_blueprint
 
     if base is None:
         from afcourse.facts.factbase import load_facts
 
         base = load_facts()
     blueprint = default_blueprint(chapter, title)
-    if not base.objectives_of(chapter):
-        blueprint = Blueprint(chapters=[chapter], title=title, questions=DEFAULT_ITEMS, min_understanding=0,
-                              taught_only=False, objectives_only=False)
+    if not base.objectives_of(chapter) or len(blueprint_pool(blueprint, bank)) < blueprint.questions:
+        blueprint = Blueprint(chapters=[chapter], title=title, questions=DEFAULT_ITEMS, objectives={},
+                              min_understanding=0, taught_only=False, objectives_only=False)
     name = f"{chapter}-self-check"
     quiz, key = blueprint_quiz_set(bank, base, blueprint, seed=name, salt=name)
     return quiz.model_copy(update={"self_check": True}), key
