@@ -110,6 +110,36 @@ def facts_export(
     _console(stderr=True).print(f"Wrote {len(records)} facts to {out_file}")
 
 
+@facts_app.command("objectives")
+def facts_objectives(
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Only this chapter (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (id, chapter, statement, facts, items, levels)."),
+) -> None:
+    """List the learning objectives with, per objective, the facts that teach it and the items that test it."""
+    base = _load_or_exit(None)
+    _check_chapters(base, chapter)
+    _, bank = _bank_or_exit()
+    items: dict[str, list] = {}
+    for item in bank:
+        items.setdefault(item.answer.objective, []).append(item)
+    records = []
+    for objective in base.objectives.values():
+        if chapter and objective.chapter not in chapter:
+            continue
+        mine = sorted(items.get(objective.id, []), key=lambda it: it.id)
+        records.append({"id": objective.id, "chapter": objective.chapter, "statement": objective.statement,
+                        "facts": list(objective.facts), "items": [it.id for it in mine],
+                        "understanding_items": sum(1 for it in mine if it.answer.level == "understanding")})
+    if as_json:
+        typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    for record in records:
+        typer.echo(f"{record['id']} ({record['chapter']})\n  {record['statement']}\n"
+                   f"  facts ({len(record['facts'])}): {', '.join(record['facts'])}\n"
+                   f"  items: {len(record['items'])}, of which {record['understanding_items']} test understanding")
+    typer.echo(f"{len(records)} objective(s).")
+
+
 def _write(path: Path, text: str, force: bool) -> None:
     try:
         write_atomic(path, text, force=force)
@@ -124,7 +154,8 @@ def bank_command(
     out_file: Optional[Path] = typer.Option(None, "--out", help="Write the JSON here instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
-    """Export the item bank as JSON (id, type, stem, options, key, fact_ids, explanation, citations, chapter)."""
+    """Export the item bank as JSON (id, type, chapter, objective, level, stem, options with feedback, key,
+    fact_ids, explanation, citations)."""
     from afcourse.bank.generate import build_bank
 
     base = _load_or_exit(None)
@@ -139,10 +170,13 @@ def bank_command(
 
 
 def _bank_record(item) -> dict:
+    """One item as the bank JSON gives it; each wrong option carries its ``feedback`` (null on the key and on
+    options of families that give none)."""
     q, a = item.question, item.answer
     return {
-        "id": q.id, "type": q.type, "chapter": q.chapter, "stem": q.stem,
-        "options": [c.model_dump() for c in q.choices], "prompts": [p.model_dump() for p in q.prompts],
+        "id": q.id, "type": q.type, "chapter": q.chapter, "objective": a.objective, "level": a.level, "stem": q.stem,
+        "options": [{**c.model_dump(), "feedback": a.feedback.get(c.id)} for c in q.choices],
+        "prompts": [p.model_dump() for p in q.prompts],
         "unit": q.unit, "key": a.key.model_dump(), "explanation": a.explanation, "fact_ids": a.fact_ids,
         "citations": [c.model_dump() for c in a.citations], "template": item.template, "difficulty": item.difficulty,
     }
@@ -155,11 +189,14 @@ def _check_chapters(base, chapters: Optional[list[str]]) -> None:
         raise typer.Exit(2)
 
 
+PERSON_REPORT_MIN = 5  # people offered fewer times than this are left out of lint's per-person report
+
+
 @app.command("lint")
 def lint_command() -> None:
     """Build the whole item bank and check every item; exit 1 on any problem."""
     from afcourse.bank.generate import build_bank
-    from afcourse.bank.lint import lint_items
+    from afcourse.bank.lint import key_positions, lint_items, person_key_rates
 
     base = _load_or_exit(None)
     items = build_bank(base)
@@ -167,9 +204,18 @@ def lint_command() -> None:
     for problem in problems:
         typer.echo(str(problem), err=True)
     templates = {item.id: item.template for item in items}
+    levels = {item.template: item.answer.level for item in items}
     failing = Counter(templates.get(p.item_id, p.item_id) for p in problems)
-    for template, n in sorted(Counter(templates.values()).items()):
-        _console().print(f"  {template:<32} {n:>4} items  {failing[template]:>3} problems")
+    positions = key_positions(items)
+    _console().print("Per family (key at place 1/2/3/4 of the shown options, for single-choice items):")
+    for template, n in sorted(Counter(templates.values()).items(), key=lambda kv: (levels[kv[0]], kv[0])):
+        places = "/".join(str(k) for k in positions.get(template, []))
+        _console().print(f"  {levels[template]:<13} {template:<28} {n:>4} items  {failing[template]:>3} problems  {places}")
+    rates = sorted(person_key_rates(items, base).items(), key=lambda kv: (-kv[1][1] / kv[1][0], kv[0]))
+    _console().print("Per person (choice items offering them; how often they are the key):")
+    for person, (offered, keyed) in rates:
+        if offered >= PERSON_REPORT_MIN:
+            _console().print(f"  {base.name_of(person):<28} offered {offered:>3}  key {keyed:>3}  ({keyed / offered:.0%})")
     if problems:
         _error(f"{len(problems)} problem(s) in {len(items)} items.")
         raise typer.Exit(1)
@@ -179,8 +225,12 @@ def lint_command() -> None:
 
 @app.command("generate")
 def generate_command(
-    chapter: list[str] = typer.Option(..., "--chapter", "-c", help="Chapter id (repeatable)."),
-    n: int = typer.Option(10, "--n", help="Questions per quiz (slots)."),
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Chapter id (repeatable); "
+                                                "a blueprint names its own."),
+    n: Optional[int] = typer.Option(None, "--n", help="Questions per quiz (slots; default 10, or the blueprint's)."),
+    blueprint_file: Optional[Path] = typer.Option(None, "--blueprint", help="Build the set to this blueprint "
+                                                  "(YAML: chapters, questions, objectives, min_understanding, "
+                                                  "max_date_or_number, max_which_source, taught_only)."),
     seed: str = typer.Option(..., "--seed", help="Any text or number; with the salt, the same seed gives the same quiz."),
     variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
     types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
@@ -202,6 +252,13 @@ def generate_command(
     from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
     base_chapters, bank = _bank_or_exit()
+    blueprint = _read_blueprint_or_exit(blueprint_file, chapter, n) if blueprint_file else None
+    if blueprint is not None:
+        chapter, n = blueprint.chapters, blueprint.questions
+    elif not chapter:
+        _error("give --chapter (repeatable) or --blueprint FILE")
+        raise typer.Exit(2)
+    n = 10 if n is None else n
     _check_chapter_ids(base_chapters, chapter)
     try:
         type_mix = _parse_mix(mix) if mix else None
@@ -211,11 +268,18 @@ def generate_command(
             from afcourse.quiz.roster import read_roster_csv
 
             students = read_roster_csv(roster)
-        title = title or "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
-        quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants,
-                                  types=types, type_mix=type_mix, max_difficulty=max_difficulty,
-                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
-                                  salt=salt, calibration=measured)
+        title = title or (blueprint.title if blueprint else None) or \
+            "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
+        options = dict(types=types, type_mix=type_mix, max_difficulty=max_difficulty, min_difficulty=min_difficulty,
+                       allow_same_fact=same_fact, calibration=measured)
+        if blueprint is not None:
+            from afcourse.quiz.sets import blueprint_quiz_set
+
+            quiz, key = blueprint_quiz_set(bank, _load_or_exit(None), blueprint, seed=seed, variants=variants,
+                                           salt=salt, title=title, **options)
+        else:
+            quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants, title=title,
+                                      salt=salt, **options)
         existing = [p for p in (out_dir / "quiz.json", out_dir / "key.json", out_dir / "roster.json") if p.exists()]
         if existing and not force:
             raise OutputExistsError(existing[0])
@@ -234,6 +298,41 @@ def generate_command(
         _error(f"{exc}")
         raise typer.Exit(1)
     _console().print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+    _print_variant_checks(quiz, key, bank)
+
+
+def _print_variant_checks(quiz, key, bank) -> None:
+    """Both figures of the variant checks (issue 21): giveaways inside a variant, and answers the variants share."""
+    from afcourse.quiz.sets import variant_checks
+
+    giveaways, sharing = variant_checks(quiz, key, bank)
+    for found in giveaways:
+        typer.echo(f"giveaway: {found}", err=True)
+    shared = [i + 1 for i, (share, _) in enumerate(sharing) if share > 0.5 and len(quiz.variants) > 1]
+    forced = [i for i in shared if sharing[i - 1][1] == 1]
+    _console().print(f"Variant checks: {len(giveaways)} giveaway(s) (a question printing another's answer); "
+                     f"{len(shared)} of {len(sharing)} slot(s) give one answer to more than half the variants"
+                     + (f" ({len(forced)} because the pool has one answer for them)" if shared else "") + ".")
+
+
+def _read_blueprint_or_exit(path: Path, chapters: Optional[list[str]], n: Optional[int]):
+    """The blueprint in ``path``; exit 1 with the problems (file:line: field) when it is not valid, or when
+    --chapter or --n contradicts it."""
+    from afcourse.quiz.blueprint import BlueprintError, read_blueprint
+
+    try:
+        blueprint = read_blueprint(path)
+    except BlueprintError as exc:
+        _error(f"{exc}")
+        raise typer.Exit(1)
+    if chapters and sorted(set(chapters)) != sorted(set(blueprint.chapters)):
+        _error(f"--chapter {' '.join(chapters)} differs from the blueprint's chapters "
+               f"({', '.join(blueprint.chapters)}): give one or the other")
+        raise typer.Exit(2)
+    if n is not None and n != blueprint.questions:
+        _error(f"--n {n} differs from the blueprint's {blueprint.questions} questions: give one or the other")
+        raise typer.Exit(2)
+    return blueprint
 
 
 def _bank_or_exit():
@@ -290,12 +389,15 @@ def generate_defaults_command(
     """Regenerate the committed self-check set of every chapter (OUT/<chapter>/quiz.json and key.json)."""
     from afcourse.quiz.sets import default_quiz_set, write_quiz_set
 
+    from afcourse.quiz.sets import QuizSetError
+
     chapters, bank = _bank_or_exit()
+    base = _load_or_exit(None)
     for chapter_id, chapter_title in chapters.items():
-        quiz, key = default_quiz_set(bank, chapter_id, f"Self-check: {chapter_title}")
         try:
+            quiz, key = default_quiz_set(bank, chapter_id, f"Self-check: {chapter_title}", base)
             write_quiz_set(quiz, key, out_dir / chapter_id, force=force)
-        except OutputExistsError as exc:
+        except (OutputExistsError, QuizSetError) as exc:
             _error(f"{exc}")
             raise typer.Exit(1)
         _console().print(f"{out_dir / chapter_id}: {len(quiz.variants[0].questions)} items")

@@ -32,8 +32,18 @@ def test_any_change_to_a_fact_file_or_the_generator_changes_the_key(tmp_path, mo
     fact_file = next((copy / "facts").glob("ch*.yaml"))
     fact_file.write_text(fact_file.read_text() + "\n# an edit\n")
     after_fact = cache.fingerprint()
+    (copy / "facts" / "understanding").mkdir(exist_ok=True)
+    new_file = copy / "facts" / "understanding" / "ch9-test.yaml"
+    new_file.write_text("objectives: []\n")
+    after_new_understanding = cache.fingerprint()
+    new_file.write_text("objectives: []\n# an edit\n")
+    after_understanding = cache.fingerprint()
     (copy / "bank" / "generate.py").write_text((copy / "bank" / "generate.py").read_text() + "\n")
-    assert len({before, after_fact, cache.fingerprint()}) == 3
+    after_code = cache.fingerprint()
+    family = copy / "bank" / "families" / "events.py"  # the item families live in a sub-package of bank/
+    family.write_text(family.read_text() + "\n")
+    fingerprints = {before, after_fact, after_new_understanding, after_understanding, after_code, cache.fingerprint()}
+    assert len(fingerprints) == 6
 
 
 def test_commands_sharing_a_cold_cache_at_once_all_succeed(tmp_path):

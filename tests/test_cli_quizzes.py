@@ -9,6 +9,8 @@ from afcourse.cli import app
 from afcourse.quiz.models import KeyFile, QuizFile, Submission
 
 ROOT = Path(__file__).resolve().parent.parent
+from afcourse import load_facts
+
 runner = CliRunner()
 
 
@@ -19,7 +21,17 @@ def test_bank_command_exports_required_fields(tmp_path):
     items = json.loads(out.read_text())
     assert items and all(i["chapter"] == "taliban" for i in items)
     for item in items:
-        assert {"id", "type", "stem", "options", "key", "fact_ids", "explanation", "citations", "chapter"} <= item.keys()
+        assert {"id", "type", "stem", "options", "key", "fact_ids", "explanation", "citations", "chapter",
+                "objective", "level"} <= item.keys()
+    objectives = {o.id for o in load_facts().objectives_of("taliban")}
+    why = next(i for i in items if i["template"] == "why-choice")
+    assert why["level"] == "understanding" and why["objective"] in objectives
+    wrong = [o for o in why["options"] if o["id"] != why["key"]["correct"]]
+    assert len(wrong) == 3 and all(o["feedback"] and o["feedback"].endswith((".", "?")) for o in wrong)
+    assert next(o for o in why["options"] if o["id"] == why["key"]["correct"])["feedback"] is None
+    recall = [i for i in items if i["level"] == "recall"]
+    assert recall and {i["objective"] for i in recall} <= objectives | {None}
+    assert any(i["objective"] for i in recall)  # a recall item names the objective that lists its fact
 
 
 def test_unknown_chapter_is_named():
@@ -42,11 +54,14 @@ def test_generate_writes_two_files_and_refuses_overwrite(tmp_path):
     assert (tmp_path / "quiz.json").read_bytes() == first
 
 
-def test_generate_explains_an_impossible_request(tmp_path):
-    result = runner.invoke(app, ["generate", "-c", "history", "--n", "4", "--seed", "1", "--mix", "matching=4",
-                                 "--out", str(tmp_path)])
+def test_generate_explains_an_impossible_request(tmp_path, shipped_bank):
+    have = sum(1 for i in shipped_bank.values() if i.question.chapter == "history" and i.question.type == "matching")
+    asked = have + 3
+    result = runner.invoke(app, ["generate", "-c", "history", "--n", str(asked), "--seed", "1", "--mix",
+                                 f"matching={asked}", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "error: --mix asks for 4 matching questions; the bank has 2 matching items for history" in result.output
+    assert (f"error: --mix asks for {asked} matching questions; the bank has {have} matching items for history"
+            in result.output)
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 
@@ -81,9 +96,9 @@ def test_generate_names_the_type_that_ran_out_and_the_contradictory_filters(tmp_
     result = runner.invoke(app, ["generate", "-c", "history", "--n", "7", "--seed", "1", "--mix", "numeric=7",
                                  "--out", out])
     assert result.exit_code == 1
-    assert ("error: only 6 of the 7 numeric question(s) asked for could be filled: the matching numeric items (10, "
-            "on 10 fact(s)) run out once no fact or answer may repeat between questions; ask for fewer numeric "
-            "questions, or allow several items per fact (--allow-same-fact)") in " ".join(result.output.split())
+    assert ("error: only 6 of the 7 numeric question(s) asked for fit into one quiz (from 10 matching items for "
+            "history, once no fact, answer or giveaway may repeat between questions); allow several items per fact "
+            "(--allow-same-fact) or ask for fewer questions") in " ".join(result.output.split())
     result = runner.invoke(app, ["generate", "-c", "history", "--n", "3", "--seed", "1", "--min-difficulty", "0.8",
                                  "--max-difficulty", "0.2", "--out", out])
     assert result.exit_code == 1 and "--min-difficulty 0.8 is above --max-difficulty 0.2" in result.output

@@ -25,7 +25,7 @@ STUDENTS = 300
 def quiz_and_class():
     # one variant: every item is seen by the whole class, so the flags do not hang on which half saw it
     quiz, key = make_quiz_set(synthetic_bank(40), chapters=["synthetic"], n=20, seed="roundtrip", variants=1,
-                              salt="roundtrip")
+                              salt="roundtrip-a")
     submissions, abilities = simulate_class(quiz, key, STUDENTS, seed=2024, omit=0.01)
     return quiz, key, submissions, abilities
 
@@ -130,7 +130,7 @@ def test_round_trip_on_the_bank_built_from_the_synthetic_fact_base(tmp_path):
     from afcourse.bank.generate import build_bank
 
     base = load_facts(Path(__file__).parent / "data" / "minifacts")
-    quiz, key = make_quiz_set(build_bank(base), chapters=list(base.chapters), n=20, seed="roundtrip",
+    quiz, key = make_quiz_set(build_bank(base), chapters=list(base.chapters), n=15, seed="roundtrip",
                               allow_same_fact=True, salt="roundtrip")
     submissions, abilities = simulate_class(quiz, key, STUDENTS, seed=11)
     write_quiz_set(quiz, key, tmp_path / "quiz")

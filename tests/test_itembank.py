@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from afcourse.facts.factbase import load_facts
-from afcourse.bank.generate import build_bank, choice_id
-from afcourse.bank import truth
+from afcourse.bank.builder import choice_id
+from afcourse.bank.generate import build_bank
 from afcourse.bank.lint import lint_items
 
 MINI = Path(__file__).parent / "data" / "minifacts"
@@ -108,10 +108,10 @@ def test_people_offered_as_options_were_active_in_the_facts_era(shipped_base, sh
     """A distractor from another century is a give-away: people offered were active within ERA_YEARS of the
     fact (WIDE_ERA_YEARS where few people were); an undated statement belongs to its source's year, so a
     general of 1878 is never offered as the speaker of a remark reported in 2018."""
-    from afcourse.bank.generate import WIDE_ERA_YEARS, _active_years
+    from afcourse.bank.builder import WIDE_ERA_YEARS, active_years
 
     base = shipped_base
-    active = _active_years(base)
+    active = active_years(base)
     people = {p.id for p in base.of_kind("person")}
     checked = 0
     for item in shipped_bank.values():
@@ -146,7 +146,10 @@ def test_difficulty_is_a_prior_per_item_not_a_constant_per_type(shipped_bank):
     by_type: dict[str, set[float]] = {}
     for item in shipped_bank.values():
         by_type.setdefault(item.question.type, set()).add(item.difficulty)
-    assert all(len(values) >= 3 for values in by_type.values()), by_type
+    counts = Counter(item.question.type for item in shipped_bank.values())
+    # every type with many items spreads over several priors (the few true/false items left, all on who said
+    # a dated, taught, single-source claim, share one)
+    assert all(len(values) >= 3 for t, values in by_type.items() if counts[t] >= 20), by_type
 
 
 def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_source(shipped_base, shipped_bank):
@@ -184,7 +187,8 @@ def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said
     assert "pakistan" in base.facts["russia-pakistan-us-operations-left-ungoverned-areas"].also_said_by
     assert "russia-pakistan-us-operations-left-ungoverned-areas:speaker-choice" in items
     for fact_id in ("kabulov-rejects-scaparrotti-2017", "konashenkov-rejects-scaparrotti-2017"):
-        assert f"{fact_id}:speaker-choice" in items and f"{fact_id}:speaker-short" not in items
+        assert f"{fact_id}:speaker-short" not in items
+    assert "konashenkov-rejects-scaparrotti-2017:speaker-choice" in items  # (Kabulov's is one he keys too often)
     assert "kabulov-confirms-low-level-contacts-2017:speaker-short" in items  # no one else on record saying it
 
 
@@ -201,7 +205,7 @@ def test_what_a_seed_leaves_open_is_never_a_wrong_option_or_a_thing_that_happene
     scheduled = [e for e in base.of_kind("event") if e.scheduled]
     assert scheduled and f"{scheduled[0].id}:year-choice" in by_id  # still asked, through its own question
     grouped = [item for item in items if item.template in (
-        "events-in-year-multi", "events-year-matching", "events-ordering", "events-first-choice")]
+        "events-in-year-multi", "events-year-matching", "events-ordering")]
     assert grouped and not any(e.id in item.answer.fact_ids for item in grouped for e in scheduled)
     assert any(e.end_date and e.end_date.year != e.date.year for e in base.of_kind("event"))  # 1877-1878 war
     for item in items:
@@ -211,9 +215,5 @@ def test_what_a_seed_leaves_open_is_never_a_wrong_option_or_a_thing_that_happene
                      and base.facts[f].date.year <= year <= base.facts[f].end_date.year
                      and base.facts[f].date.year != base.facts[f].end_date.year]
             assert spans == [], (item.id, [s.id for s in spans])
-    for item in items:
-        if item.template == "people-role-matching":
-            heads = [base.facts[p] for p in item.answer.fact_ids if truth.heads_a_government(base.facts[p])]
-            assert len({p.country for p in heads}) == len(heads), item.id
     assert "joint-us-russian-drug-lab-raid-2010:participant-choice" not in by_id
     assert "us-soviet-aid-cutoff-agreement-1991:participant-choice" not in by_id

@@ -3,7 +3,8 @@
 import pytest
 
 from afcourse.facts.factbase import load_facts
-from afcourse.bank.generate import build_bank, choice_id
+from afcourse.bank.builder import choice_id
+from afcourse.bank.generate import build_bank
 from afcourse.bank.lint import lint_items
 from afcourse.bank.models import Choice, ChoiceKey, MultiKey, TextKey
 from test_lint_kit import MINI, codes, with_answer, with_question
@@ -25,7 +26,8 @@ def test_good_items_pass(bank, mini):
 
 def test_key_not_among_options(bank, mini):
     item = with_answer(bank["e-first:year-choice"], key=ChoiceKey(correct="c-nowhere"))
-    assert codes(item, mini) == ["key-missing", "distractor-true"]  # and the true year is left unkeyed
+    # and the true year is left unkeyed, without the feedback a wrong option needs
+    assert codes(item, mini) == ["key-missing", "feedback-missing", "distractor-true"]
 
 
 def test_key_of_wrong_type(bank, mini):
@@ -51,13 +53,23 @@ def test_distractor_that_is_also_true(bank, mini):
     choices = [c if c.id != wrong.id else Choice(id=choice_id(participant), text=participant.title())
                for c in item.question.choices]
     bad = with_question(item, choices=choices).model_copy(update={"values": values})
+    bad = with_answer(bad, feedback={**item.answer.feedback, choice_id(participant): "It did not take part."})
     assert codes(bad, mini) == ["distractor-true"]
 
 
 def test_true_false_substitution_that_is_true(bank, mini):
-    item = bank["e-first:date-tf"]
-    bad = item.model_copy(update={"values": {**item.values, "substitute": "2016"}})
+    item = next(i for i in bank.values() if i.template == "statement-speaker-tf" and "substitute" in i.values)
+    assert codes(item, mini) == []
+    speaker = mini.facts[item.answer.fact_ids[0]].speaker
+    bad = item.model_copy(update={"values": {**item.values, "substitute": speaker}})
     assert codes(bad, mini) == ["distractor-true"]
+
+
+def test_items_of_removed_families_are_refused(bank, mini):
+    item = bank["e-first:year-numeric"]
+    for template in ("event-date-tf", "quantity-tf", "person-role-tf", "people-role-matching", "events-first-choice"):
+        assert not any(i.template == template for i in bank.values())
+        assert "removed-family" in codes(item.model_copy(update={"template": template}), mini)
 
 
 def test_missing_explanation_and_citation(bank, mini):

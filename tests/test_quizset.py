@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from afcourse import load_facts
 from afcourse.bank.coherence import answer_forms, conflict
 from afcourse.bank.generate import build_bank
-from afcourse.quiz.sets import QuizSetError, dump, make_quiz_set, read_quiz_set, write_quiz_set
+from afcourse.quiz.sets import QuizSetError, compatible, dump, make_quiz_set, read_quiz_set, write_quiz_set
+from afcourse.quiz.signs import frames_of
 from afcourse.common.fileio import OutputExistsError
 
 
@@ -27,13 +28,14 @@ def check_valid(quiz, key, n):
     """Every question has a key; no key leaks into the quiz; one item per fact in each variant."""
     keys = {k.id: k for k in key.keys}
     by_id = items_by_id()
+    frames = frames_of(bank())
     for variant in quiz.variants:
         assert len(variant.questions) == n
-        facts = [f for q in variant.questions for f in keys[q.id].fact_ids]
-        assert len(facts) == len(set(facts)), "two items on one fact"
+        facts = [f for q in variant.questions if keys[q.id].level == "recall" for f in keys[q.id].fact_ids]
+        assert len(facts) == len(set(facts)), "two recall items on one fact"
         items = [by_id[keys[q.id].item_id] for q in variant.questions]
-        clashes = [conflict(a, b) for i, a in enumerate(items) for b in items[i + 1:]]
-        assert not [c for c in clashes if c], "two items clash"
+        clashes = compatible(items, False, frames)
+        assert not [b for a in items for b in clashes[a.id]], "two items clash"
         for q in variant.questions:
             item = by_id[keys[q.id].item_id]
             assert q.stem == item.question.stem
@@ -164,22 +166,26 @@ def test_a_quiz_set_is_a_sequence_of_slots_that_share_no_fact_or_answer():
         assert {it.question.type for it in items} == {slot.type}
         spread = [key.difficulty[qid] for qid in slot.question_ids]
         assert max(spread) - min(spread) <= 2 * SLOT_SPREAD + 1e-9
-        facts_of_slot.append({f for it in items for f in it.answer.fact_ids})
+        facts_of_slot.append({f for it in items if it.answer.level == "recall" for f in it.answer.fact_ids})
     for i, facts in enumerate(facts_of_slot):
         for other in facts_of_slot[i + 1:]:
-            assert not facts & other, "a fact in two slots"
+            assert not facts & other, "a fact asked in two slots"
     all_items = {qid: by_id[keys[qid].item_id] for slot in quiz.slots for qid in slot.question_ids}
     slot_of = quiz.slot_of()
-    clashes = [conflict(a, b) for qa, a in all_items.items() for qb, b in all_items.items()
-               if slot_of[qa] < slot_of[qb] and conflict(a, b)]
+    clash = compatible(list(all_items.values()), False, frames_of(bank()))
+    clashes = [(qa, qb) for qa, a in all_items.items() for qb, b in all_items.items()
+               if slot_of[qa] < slot_of[qb] and b.id in clash[a.id]]
     assert clashes == []
     for variant in quiz.variants:
         assert [slot_of[q.id] for q in variant.questions] == list(range(1, 16))
     assert len({tuple(q.id for q in v.questions) for v in quiz.variants}) == 40
     uses = Counter(q.id for v in quiz.variants for q in v.questions)
-    for slot in quiz.slots:  # each slot's items are used equally often (within one)
-        counts = [uses[qid] for qid in slot.question_ids]
-        assert max(counts) - min(counts) <= 1
+    for slot in quiz.slots:  # each slot's answers are dealt equally often (within one), and every item is used
+        answers = Counter()
+        for qid in slot.question_ids:
+            assert uses[qid] > 0
+            answers[answer_forms(all_items[qid]) or frozenset({qid})] += uses[qid]
+        assert max(answers.values()) - min(answers.values()) <= 1
 
 
 def test_a_quiz_file_whose_variants_break_the_slots_is_refused():

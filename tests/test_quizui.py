@@ -51,7 +51,7 @@ def test_chapter_without_committed_set_is_generated_with_the_default_seed(tmp_pa
 
     bundle = load_self_check("taliban", quizzes_dir=tmp_path, facts_dir=MINIFACTS)
     base = load_facts(MINIFACTS)
-    quiz, key = default_quiz_set(build_bank(base), "taliban", f"Self-check: {base.chapters['taliban'].title}")
+    quiz, key = default_quiz_set(build_bank(base), "taliban", f"Self-check: {base.chapters['taliban'].title}", base)
     assert bundle.quiz == quiz and bundle.key == key
     assert bundle.key.seed == "taliban-self-check"
 

@@ -5,7 +5,8 @@ template: about a second. The cache keeps the result (the bank, the chapter titl
 source names that citations show) in
 the user's cache folder (``$AFCOURSE_CACHE_DIR``, else ``$XDG_CACHE_HOME/afcourse``, else
 ``~/.cache/afcourse``), under a name made from the SHA-256 of every fact file and every
-source file of ``facts/`` and ``bank/``: any edit makes a new name, so a stale bank is never
+source file of ``facts/`` (the understanding files of ``facts/understanding/`` too) and ``bank/``
+(its sub-packages too): any edit makes a new name, so a stale bank is never
 read. Entries are written atomically, so commands running at once never see half a file;
 an unreadable entry is rebuilt.
 """
@@ -34,10 +35,10 @@ def cache_dir() -> Path:
 def fingerprint() -> str:
     """SHA-256 over the fact files and the code that turns them into items."""
     digest = hashlib.sha256(FORMAT.encode())
-    files = sorted([*(PACKAGE / "facts").glob("*.yaml"), *(PACKAGE / "facts").glob("*.py"),
-                    *(PACKAGE / "bank").glob("*.py")])
+    files = sorted([*(PACKAGE / "facts").glob("*.yaml"), *(PACKAGE / "facts" / "understanding").glob("*.yaml"),
+                    *(PACKAGE / "facts").glob("*.py"), *(PACKAGE / "bank").rglob("*.py")])
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
 

@@ -31,15 +31,6 @@ def titles_similar(a: str, b: str) -> bool:
     return a == b or fuzz.token_sort_ratio(a, b) >= SIMILAR_TITLE or fuzz.token_set_ratio(a, b) >= 95
 
 
-HEAD_OF_GOVERNMENT = re.compile(r"^(president|prime minister|king|emir)\b|^head of the [\w ]*government\b")
-
-
-def heads_a_government(person) -> bool:
-    """Does ``person`` hold a post that leads a state or its government? Two such people of one country
-    read as holders of one post (a president, and the head of the government a few years on)."""
-    return any(HEAD_OF_GOVERNMENT.match(normalise(role.title)) for role in person.roles)
-
-
 def holds_similar_role(person, title: str) -> bool:
     """Does ``person`` hold any role whose title is similar to ``title``?"""
     return any(titles_similar(role.title, title) for role in person.roles)
@@ -123,3 +114,71 @@ def author_claims_similar(base: FactBase, author: str, fact) -> bool:
         if mine and theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= SHARED_CONTENT:
             return True
     return False
+
+
+# --- understanding relations --------------------------------------------------------------------------------------
+
+SIMILAR_CLAUSE = 75
+
+
+def clauses_similar(a: str, b: str) -> bool:
+    """Two clauses that say much the same ("it feared Islamic State" ~ "it feared the spread of Islamic State")."""
+    a, b = normalise(a), normalise(b)
+    return a == b or fuzz.token_sort_ratio(a, b) >= SIMILAR_CLAUSE or fuzz.token_set_ratio(a, b) >= 92
+
+
+COMMON_WORDS = frozenset({"russia", "russian", "moscow", "afghanistan", "afghan", "united", "states", "washington", "kabul",
+                          "taliban", "country", "own", "wanted", "would", "could", "about", "also", "more", "itself"})
+"""Words nearly every clause of the course uses: sharing them says nothing about sharing a point."""
+_STOP = frozenset("the a an of to and or in on for with by from as at its it his her their that this was were is be "
+                  "been had has have not no but which who what when than into over after before since".split())
+
+
+def _points(text: str) -> tuple[set[str], set[str]]:
+    """(content words, names and years) of a clause: what it is about."""
+    words = {w for w in normalise(text).split() if len(w) > 2 and w not in _STOP and w not in COMMON_WORDS}
+    names = {w.lower() for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\b1[89]\d\d\b|\b20\d\d\b", text.strip())}
+    return words, names - COMMON_WORDS
+
+
+def clauses_related(a: str, b: str) -> bool:
+    """Might a student defend ``b`` as saying ``a``'s point? Much the same words, a shared name or year
+    ("Ukraine", "2014"), or two shared content words: then ``b`` is no safe wrong answer where ``a`` is right."""
+    if clauses_similar(a, b):
+        return True
+    (wa, na), (wb, nb) = _points(a), _points(b)
+    return bool(na & nb) or len(wa & wb) >= 2
+
+
+def same_action(a, b) -> bool:
+    """Two reason records about one move of one actor."""
+    return a.actor == b.actor and clauses_similar(a.action, b.action)
+
+
+def reasons_for(base: FactBase, relation) -> list:
+    """Every reason record the sources give for ``relation``'s action (itself included)."""
+    return [r for r in base.relations_of("reason") if same_action(r, relation)]
+
+
+def reason_linked(base: FactBase, relation, reason: str) -> bool:
+    """Does any source give ``reason`` (or a related point, :func:`clauses_related`) for ``relation``'s action?
+    Then it is no wrong answer."""
+    return any(clauses_related(r.reason, reason) for r in reasons_for(base, relation))
+
+
+def effect_linked(base: FactBase, relation, effect: str) -> bool:
+    """Does any source trace ``effect`` (or much the same) to ``relation``'s cause?"""
+    return any(clauses_similar(c.cause, relation.cause) and clauses_related(c.effect, effect)
+               for c in base.relations_of("consequence"))
+
+
+def holds_view(base: FactBase, holder: str, topic: str, view: str) -> bool:
+    """Do the sources give ``holder`` the view ``view`` (or much the same) on ``topic``?"""
+    return any(p.holder == holder and p.topic == topic and clauses_similar(p.view, view)
+               for p in base.relations_of("position"))
+
+
+def fits_concept(base: FactBase, case: str, concept: str) -> bool:
+    """Is ``case`` (or much the same case) recorded as an example of ``concept``, directly or in ``also_fits``?"""
+    return any((e.concept == concept or concept in e.also_fits) and clauses_similar(e.case, case)
+               for e in base.relations_of("example"))

@@ -223,6 +223,8 @@ class Version(_Record):
     paragraph: int = Field(gt=0)
     says: Text
     value: str | None = Field(None, description="the short answer this version gives, e.g. a year")
+    implies: str | None = Field(None, description="what follows if this version is right, as a clause, where the "
+                                                  "chapter's prose says so")
 
 
 class DisagreementFact(_Fact):
@@ -253,3 +255,182 @@ Fact = Annotated[
     Field(discriminator="kind"),
 ]
 FACT_KINDS = ("event", "person", "organisation", "quantity", "statement", "quotation", "disagreement")
+
+
+# --- understanding: objectives, concepts and the relations why/evidence/compare/apply questions need ---------------
+
+def _clause(value: str, field: str, *, no_lead: tuple[str, ...] = ()) -> str:
+    """A fragment that slots into a stem or an option: no closing full stop, no given lead word."""
+    if value.endswith("."):
+        raise ValueError(f"{field} is a clause that slots into a question: no full stop at the end")
+    first = value.split()[0].lower()
+    if first in no_lead:
+        raise ValueError(f"{field} must not start with {first!r} (the question supplies it)")
+    return value
+
+
+class Objective(_Record):
+    """A learning objective of a chapter, as its page shows students, and the facts that teach it."""
+
+    id: Slug
+    chapter: Slug
+    statement: Text = Field(description="'Explain why ...': a full sentence starting with a verb")
+    facts: list[Slug] = Field(min_length=2, description="ids of existing facts that teach it")
+    note: str | None = None
+
+    @field_validator("statement")
+    @classmethod
+    def _verb_sentence(cls, value: str) -> str:
+        if not value[0].isupper() or not value.endswith("."):
+            raise ValueError("an objective is a full sentence starting with a capitalised verb and ending with a full stop")
+        return value
+
+
+class Concept(_Record):
+    """A concept the course uses (hedging, buffer zone ...), defined once in the course's words."""
+
+    id: Slug
+    term: Text = Field(description="the term as it reads in a stem: 'hedging', 'a buffer zone'")
+    definition: Text = Field(description="a full sentence in the course's own words")
+    note: str | None = None
+
+    @field_validator("definition")
+    @classmethod
+    def _is_sentence(cls, value: str) -> str:
+        if value[-1] not in ".\"\u201d)":
+            raise ValueError("a definition must be a full sentence ending with a full stop")
+        return value
+
+
+class Misconception(_Record):
+    """A plausible wrong reason for an action, with the paragraph that contradicts it."""
+
+    reason: Text = Field(description="a clause that follows 'because', like the record's own reason")
+    contradicted_by: list[Citation] = Field(min_length=1)
+    why_wrong: Text = Field(description="one sentence on why it is wrong, shown as the option's feedback")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_clause(cls, value: str) -> str:
+        return _clause(value, "reason", no_lead=("because",))
+
+
+class _Relation(_Record):
+    id: Slug
+    chapter: Slug
+    objective: Slug = Field(description="the objective this relation serves (an objective id)")
+    statement: Text = Field(description="the relation with its attribution, a full sentence in the course's words")
+    citations: list[Citation] = Field(min_length=1, description="every paragraph that states the relation")
+    facts: list[Slug] = Field(default_factory=list, description="ids of existing facts it rests on")
+    note: str | None = Field(None, description="context for authors, e.g. why a year is not in the cited paragraph")
+
+    @field_validator("statement")
+    @classmethod
+    def _is_sentence(cls, value: str) -> str:
+        if value[-1] not in ".?!\"\u201d)":
+            raise ValueError("a statement must be a full sentence ending with a full stop")
+        return value
+
+
+class ReasonRelation(_Relation):
+    """The reason a source gives for an actor's move: "Why did Moscow ___?" "because ___"."""
+
+    kind: Literal["reason"]
+    actor: Slug = Field(description="country, organisation or person id")
+    action: Text = Field(description="a bare infinitive phrase: 'open channels to the Taliban in the mid-2010s'")
+    reason: Text = Field(description="a clause that follows 'because', naming nothing of its own action")
+    according_to: Slug = Field(description="a source id, or the person/body/state whose view a source reports")
+    misconceptions: list[Misconception] = []
+
+    @field_validator("action")
+    @classmethod
+    def _action_phrase(cls, value: str) -> str:
+        return _clause(value, "action", no_lead=("to",))
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_clause(cls, value: str) -> str:
+        return _clause(value, "reason", no_lead=("because",))
+
+
+class ConsequenceRelation(_Relation):
+    """An effect a source itself traces to a cause."""
+
+    kind: Literal["consequence"]
+    cause: Text = Field(description="a noun phrase: 'the US and NATO drawdown from 2014'")
+    effect: Text = Field(description="a clause: 'Russia looked for its own ways to protect Central Asia'")
+    according_to: Slug
+
+    @field_validator("cause", "effect")
+    @classmethod
+    def _fragment(cls, value: str, info) -> str:
+        return _clause(value, info.field_name)
+
+
+class PositionRelation(_Relation):
+    """One holder's view on a topic that two or more holders are compared on."""
+
+    kind: Literal["position"]
+    topic: Slug = Field(description="a slug shared by the positions compared")
+    topic_text: Text = Field(description="a noun phrase, the same on every record of the topic")
+    holder: Slug = Field(description="country, organisation or person id")
+    view: Text = Field(description="a clause or noun phrase that reads as an option")
+    according_to: Slug
+
+    @field_validator("topic_text", "view")
+    @classmethod
+    def _fragment(cls, value: str, info) -> str:
+        return _clause(value, info.field_name)
+
+
+ClaimStatus = Literal["allegation", "established", "stated-policy", "disputed", "analysis"]
+
+
+class ClaimRelation(_Relation):
+    """How the sources treat a claim: alleged (and denied), established, a stated policy, disputed or analysis."""
+
+    kind: Literal["claim"]
+    claim: Text = Field(description="a clause that follows 'the claim that'")
+    status: ClaimStatus
+    made_by: list[Slug] = Field(default_factory=list, description="statement facts that make the claim")
+    denied_by: list[Slug] = Field(default_factory=list, description="statement facts that deny it")
+    settled: bool = Field(False, description="true only if a source itself settles it")
+    according_to: Slug | None = None
+
+    @field_validator("claim")
+    @classmethod
+    def _claim_clause(cls, value: str) -> str:
+        return _clause(value, "claim", no_lead=("that",))
+
+    @model_validator(mode="after")
+    def _status_fits(self):
+        if self.status in ("allegation", "stated-policy", "analysis") and not self.made_by:
+            raise ValueError(f"a claim with status {self.status!r} names the statements that make it (made_by)")
+        if self.denied_by and self.status == "established":
+            raise ValueError("a claim someone denies is not 'established': use 'allegation' or 'disputed'")
+        if self.status == "disputed" and not self.facts:
+            raise ValueError("a disputed claim links the disagreement fact in 'facts'")
+        return self
+
+
+class ExampleRelation(_Relation):
+    """A case a source presents that illustrates a concept."""
+
+    kind: Literal["example"]
+    concept: Slug
+    case: Text = Field(description="a clause or noun phrase that reads as an option")
+    according_to: Slug
+    also_fits: list[Slug] = Field(default_factory=list, description=(
+        "other concepts this case also illustrates: never offered as a wrong option for them"))
+
+    @field_validator("case")
+    @classmethod
+    def _case_fragment(cls, value: str) -> str:
+        return _clause(value, "case")
+
+
+Relation = Annotated[
+    Union[ReasonRelation, ConsequenceRelation, PositionRelation, ClaimRelation, ExampleRelation],
+    Field(discriminator="kind"),
+]
+RELATION_KINDS = ("reason", "consequence", "position", "claim", "example")

@@ -106,6 +106,10 @@ class ItemStats:
     slot: int = 0
     label: str = ""
     """as students saw it: ``Q3``, or ``Q3a``, ``Q3b``... when slot 3 holds several items"""
+    objective: str | None = None
+    """the learning objective the item tests (from the key), if any"""
+    level: str = "recall"
+    """recall or understanding (from the key)"""
 
     @property
     def state(self) -> str:
@@ -301,7 +305,7 @@ def _item_stats(number: int, column: _Column, answer_key, key_difficulty, total_
         facility=facility, p_correct=_share(st["correct"], n), p_partial=_share(st["partial"], n),
         p_incorrect=_share(st["incorrect"], n), p_unanswered=_share(st["unanswered"], n),
         p_invalid=_share(st["invalid"], n), point_biserial=point_biserial, corrected_item_total=corrected,
-        upper_lower=upper_lower, key_difficulty=key_difficulty)
+        upper_lower=upper_lower, key_difficulty=key_difficulty, objective=answer_key.objective, level=answer_key.level)
     key = answer_key.key
     if q.type in ("single_choice", "true_false", "multiple_select"):
         stats.options = _option_counts(q, key, distinct, n)
@@ -419,7 +423,7 @@ def item_table(items: list[ItemStats]) -> list[dict[str, Any]]:
     """Plain dicts of the per-item statistics (one per item), e.g. for a DataFrame."""
     return [{
         "number": it.number, "item_id": it.item_id, "bank_item": it.bank_item, "type": it.type, "chapter": it.chapter,
-        "n": it.n,
+        "objective": it.objective, "level": it.level, "n": it.n,
         "facility": it.facility, "p_correct": it.p_correct, "point_biserial": it.point_biserial,
         "corrected_item_total": it.corrected_item_total, "upper_lower_27": it.upper_lower,
         "key_difficulty": it.key_difficulty, "flags": it.flag_codes, "slot": it.slot, "label": it.label,

@@ -139,6 +139,8 @@ class KeyFile(_Model):
                       "hand-made key whose ids derive from nothing)")
     keys: list[AnswerKey]
     difficulty: dict[str, float] = Field(default_factory=dict, description="question id -> estimated difficulty")
+    blueprint: dict | None = Field(None, description="the blueprint the set was built to (afcourse.quiz.blueprint), "
+                                   "as its fields; none for a set built without one")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

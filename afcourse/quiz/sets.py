@@ -32,10 +32,11 @@ from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchK
                                   Question)
 from afcourse.quiz.models import KEY_SCHEMA, QUIZ_SCHEMA, KeyFile, QuizFile, ScoringRules, Slot, Variant
 from afcourse.common.validation import validation_summary
+from afcourse.quiz.giveaways import answer_sharing, giveaway_map
+from afcourse.quiz.signs import Frames, content_words, frames_of, numbers
+from afcourse.quiz.selection import SLOT_SPREAD, Request, Rule, SelectionError, choose_leaders, fill_slots
 
 MAX_REDRAWS = 20
-SLOT_SPREAD = 0.15
-"""The items of one slot lie within this distance of the difficulty of the slot's first item."""
 QUIZ_MODE, KEY_MODE = 0o644, 0o600
 
 
@@ -63,126 +64,96 @@ def by_difficulty(items: list[Item], difficulty: Mapping[str, float]) -> list[It
     return sorted(items, key=lambda it: (difficulty[it.id], it.id))
 
 
-def slot_types(candidates: list[Item], n: int, type_mix: dict[str, int] | None, rng: random.Random) -> list[str]:
-    """The type of each of ``n`` slots: the exact mix if given, else shares of the candidates by type."""
-    if type_mix:
-        return [t for t, count in sorted(type_mix.items()) for _ in range(count)]
-    counts = Counter(it.question.type for it in candidates)
-    total = sum(counts.values())
-    shares = {t: n * c / total for t, c in counts.items()}
-    plan = {t: int(share) for t, share in shares.items()}
-    rest = sorted(counts, key=lambda t: (-(shares[t] - plan[t]), rng.random()))
-    for t in rest[:n - sum(plan.values())]:
-        plan[t] += 1
-    return [t for t in sorted(plan) for _ in range(plan[t])]
+def type_rules(type_mix: dict[str, int] | None) -> list[Rule]:
+    """An exact type mix as rules: at least ``count`` items of each type (the counts add up to n)."""
+    return [Rule(t, lambda it, t=t: it.question.type == t, count) for t, count in sorted((type_mix or {}).items())]
 
 
-class _SlotFiller:
-    """Fills slots with items, keeping facts, answers and clashing items (:mod:`afcourse.bank.coherence`)
-    of different slots apart; the items of one slot are alternatives, so they may clash."""
+def compatible(candidates: list[Item], allow_same_fact: bool, frames: Frames | None = None) -> dict[str, set[str]]:
+    """Item id -> the candidates it may not share a quiz with: :func:`afcourse.bank.coherence.clash_map`
+    (shared event or answer; a stem naming another's answer), a recall item and any other item on its
+    fact (unless ``allow_same_fact``), two items from one understanding record, the variant checks' giveaways
+    (:func:`afcourse.quiz.giveaways.giveaway_map`; ``frames`` of the whole bank), and the same question
+    twice in other words (:func:`near_duplicates`)."""
+    # an understanding item's events and days are its evidence, not what it asks: only its record counts
+    asked = [it if it.answer.level == "recall" else
+             it.model_copy(update={"occasions": [o for o in it.occasions if o.startswith("relation:")]})
+             for it in candidates]
+    clashes = clash_map(asked, True)
+    by_fact: dict[str, set[str]] = {}
+    for it in candidates:
+        # a recall item asks its fact: no other item on that fact beside it (an understanding item on it would
+        # say what the recall item asks, or the reverse); two understanding items only rest on their facts (a
+        # reason, a claim, a view) and may share one, never their record
+        for occasion in it.occasions:
+            if occasion.startswith("relation:"):
+                by_fact.setdefault(occasion, set()).add(it.id)
+        for fact in it.answer.fact_ids if not allow_same_fact else ():
+            by_fact.setdefault(f"{it.answer.level}|{fact}", set()).add(it.id)
+    for key, group in by_fact.items():
+        level, _, fact = key.partition("|")
+        if level == "understanding":  # with the recall items on the fact, not with each other
+            recall = by_fact.get(f"recall|{fact}", set())
+            pairs = [(u, r) for u in group for r in recall]
+        else:
+            pairs = [(a, b) for a in group for b in group if a != b]
+        for a, b in pairs:
+            clashes[a].add(b)
+            clashes[b].add(a)
+    for item_id, others in giveaway_map(candidates, frames).items():
+        clashes[item_id] |= others
+    for a, b in near_duplicates(candidates, frames):  # "why did Russia pursue diplomacy?" twice reads as a mistake
+        clashes[a].add(b)
+        clashes[b].add(a)
+    return clashes
 
-    def __init__(self, candidates: list[Item], difficulty: Mapping[str, float], allow_same_fact: bool):
-        self.difficulty = difficulty
-        self.allow_same_fact = allow_same_fact
-        self.answers = {it.id: answer_forms(it) for it in candidates}
-        self.clashes = clash_map(candidates, allow_same_fact)
-        self.slot_of: dict[str, int] = {}
-        self.fact_owner: dict[str, int] = {}
-        self.answer_owner: dict[str, int] = {}
-        self.used: set[str] = set()
 
-    def fits(self, item: Item, slot: int) -> bool:
-        if item.id in self.used:
-            return False
-        if not self.allow_same_fact and any(self.fact_owner.get(f, slot) != slot for f in item.answer.fact_ids):
-            return False
-        if any(self.answer_owner.get(a, slot) != slot for a in self.answers[item.id]):
-            return False
-        return all(self.slot_of.get(other, slot) == slot for other in self.clashes[item.id])
-
-    def add(self, item: Item, slot: int) -> None:
-        self.used.add(item.id)
-        self.slot_of[item.id] = slot
-        for fact in item.answer.fact_ids:
-            self.fact_owner.setdefault(fact, slot)
-        for form in self.answers[item.id]:
-            self.answer_owner.setdefault(form, slot)
+SAME_STEM = 0.6
+"""Two stems sharing this share of their content words (Jaccard) ask the same thing."""
 
 
-def fill_slots(candidates: list[Item], types: list[str], per_slot: int, rng: random.Random,
-               difficulty: Mapping[str, float], allow_same_fact: bool = False,
-               flexible: bool = False) -> list[list[Item]]:
-    """Up to ``per_slot`` items for each slot (at least one), of the slot's type and comparable difficulty.
-
-    Each slot first gets one item, the slots of a type spread over that type's difficulty range;
-    then the slots take turns adding the nearest item in difficulty (within :data:`SLOT_SPREAD`)
-    that shares no fact or answer with another slot. Rare types are placed first. When a slot's
-    type runs out, a ``flexible`` plan (no exact mix asked for) gives the slot the nearest item of
-    any type instead, and ``types`` is updated; otherwise :class:`QuizSetError` names the type.
-    """
-    filler = _SlotFiller(candidates, difficulty, allow_same_fact)
-    slots: list[list[Item]] = [[] for _ in types]
-    pools = {t: by_difficulty([it for it in candidates if it.question.type == t], difficulty)
-             for t in {it.question.type for it in candidates}}
-    everything = by_difficulty(candidates, difficulty)
-    for t in sorted(set(types), key=lambda t: (len(pools.get(t, ())), t)):
-        pool = pools.get(t, [])
-        mine = [i for i, st in enumerate(types) if st == t]
-        bounds = [round(k * len(pool) / len(mine)) for k in range(len(mine) + 1)]
-        for k in rng.sample(range(len(mine)), len(mine)):
-            slot = mine[k]
-            stratum = pool[bounds[k]:bounds[k + 1]]
-            rng.shuffle(stratum)
-            pick = next((it for it in stratum if filler.fits(it, slot)), None)
-            if pick is None:  # the stratum is used up: take the nearest item in difficulty that fits
-                middle = (bounds[k] + bounds[k + 1]) / 2
-                nearest = sorted(range(len(pool)), key=lambda i: abs(i - middle))
-                pick = next((pool[i] for i in nearest if filler.fits(pool[i], slot)), None)
-            if pick is None and flexible:
-                target = difficulty[pool[len(pool) // 2].id] if pool else 0.5
-                pick = min((it for it in everything if filler.fits(it, slot)),
-                           key=lambda it: abs(difficulty[it.id] - target), default=None)
-                if pick is not None:
-                    types[slot] = pick.question.type
-            if pick is None:
-                filled = sum(1 for i in mine if slots[i])
-                facts = len({f for it in pool for f in it.answer.fact_ids})
-                raise QuizSetError(
-                    f"only {filled} of the {len(mine)} {t} question(s) asked for could be filled: the matching "
-                    f"{t} items ({len(pool)}, on {facts} fact(s)) run out once no fact or answer may repeat "
-                    f"between questions; ask for fewer {t} questions"
-                    + ("" if allow_same_fact else ", or allow several items per fact (--allow-same-fact)"))
-            slots[slot].append(pick)
-            filler.add(pick, slot)
-    open_slots = [i for i in range(len(types)) if per_slot > 1]
-    while open_slots:
-        for slot in rng.sample(open_slots, len(open_slots)):
-            target = difficulty[slots[slot][0].id]
-            near = [it for it in pools[types[slot]]
-                    if abs(difficulty[it.id] - target) <= SLOT_SPREAD and filler.fits(it, slot)]
-            if not near:
-                open_slots.remove(slot)
-                continue
-            rng.shuffle(near)
-            pick = min(near, key=lambda it: abs(difficulty[it.id] - target))
-            slots[slot].append(pick)
-            filler.add(pick, slot)
-            if len(slots[slot]) >= per_slot:
-                open_slots.remove(slot)
-    return slots
+def near_duplicates(items: list[Item], frames: Frames | None = None) -> list[tuple[str, str]]:
+    """Pairs of item ids whose stems are the same question in other words (or the same words); a
+    template's fixed wording (``frames``) does not count."""
+    frames = frames or {}
+    words = {it.id: (content_words(it.question.stem) - frames.get(it.template, (frozenset(),))[0])
+             | {f"#{n}" for n in numbers(it.question.stem)} for it in items}  # "in 2014?" is not "in 2016?"
+    index: dict[str, set[str]] = {}
+    for item_id, found in words.items():
+        for word in found:
+            index.setdefault(word, set()).add(item_id)
+    pairs = []
+    for item_id, found in words.items():
+        shared: Counter = Counter(other for word in found for other in index[word] if other > item_id)
+        for other, k in shared.items():
+            if found and k >= SAME_STEM * len(found | words[other]):
+                pairs.append((item_id, other))
+    return pairs
 
 
 def assign_items(slots: list[list[Item]], variants: int, rng: random.Random) -> list[list[Item]]:
-    """One item per slot for each variant: each slot's items used equally often, variants distinct if possible."""
+    """One item per slot for each variant, variants distinct if possible.
+
+    Each slot's *answers* are dealt equally often (within one), then the items within an answer
+    in turn, so that variants share a slot's answer only as often as the slot's answers force.
+    """
     best: list[list[Item]] = []
     for _ in range(MAX_REDRAWS):
         columns = []
         for pool in slots:
+            groups: dict[frozenset, list[Item]] = {}
+            for it in pool:
+                groups.setdefault(answer_forms(it) or frozenset({it.id}), []).append(it)
+            order = list(groups.values())
+            for group in order:
+                rng.shuffle(group)
+            turn = {id(group): 0 for group in order}
             column: list[Item] = []
             while len(column) < variants:
-                round_ = list(pool)
-                rng.shuffle(round_)
-                column += round_
+                rng.shuffle(order)
+                for group in order:
+                    column.append(group[turn[id(group)] % len(group)])
+                    turn[id(group)] += 1
             columns.append(column[:variants])
         rows = [[column[v] for column in columns] for v in range(variants)]
         if len({tuple(it.id for it in row) for row in rows}) > len({tuple(it.id for it in row) for row in best}):
@@ -248,8 +219,15 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
                   types: Iterable[str] | None = None, type_mix: dict[str, int] | None = None,
                   max_difficulty: float = 1.0, min_difficulty: float = 0.0, allow_same_fact: bool = False,
                   title: str | None = None, scoring: ScoringRules | None = None, salt: str | None = None,
-                  calibration: Mapping[str, float] | None = None) -> tuple[QuizFile, KeyFile]:
+                  calibration: Mapping[str, float] | None = None, rules: Iterable[Rule] = (),
+                  blueprint: dict | None = None, frames: Frames | None = None) -> tuple[QuizFile, KeyFile]:
     """``variants`` quizzes of ``n`` slots from ``bank``; return (quiz, key).
+
+    ``rules`` (see :mod:`afcourse.quiz.selection`) constrain what the questions test; ``blueprint``
+    (the blueprint they came from, as data) is recorded in the key; ``frames``
+    (:func:`afcourse.quiz.signs.frames_of` the whole bank, by default of ``bank``) name fixed options. A request that can be met is
+    met whatever the salt; one that cannot raises :class:`QuizSetError` with the same message
+    whatever the salt.
 
     ``salt`` (random when None) makes ids and shuffles secret; ``calibration`` (bank item id ->
     measured difficulty, see :mod:`afcourse.grading.calibration`) replaces the bank's estimate.
@@ -274,6 +252,8 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     candidates = sorted((it for it in bank if it.question.chapter in chapters and it.question.type in allowed
                          and min_difficulty <= difficulty[it.id] <= max_difficulty), key=lambda it: it.id)
     where = _filters(chapters, types, min_difficulty, max_difficulty)
+    if blueprint and blueprint.get("taught_only"):
+        where += " that the chapter's prose teaches"
     for t, count in sorted((type_mix or {}).items()):
         have = sum(1 for it in candidates if it.question.type == t)
         if have < count:
@@ -284,12 +264,24 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     salt = salt or new_salt()
     label = f"{'+'.join(chapters)}-{n}q" + (f"-{variants}v" if variants > 1 else "")
     rng = _rng(salt, seed, label)
-    types_of_slots = slot_types(candidates, n, type_mix, rng)
-    pools = fill_slots(candidates, types_of_slots, variants, rng, difficulty, allow_same_fact, flexible=not type_mix)
+    rules = type_rules(type_mix) + list(rules)
+    spread = ((lambda it: it.answer.objective or ""), (lambda it: it.template.split("-")[0])) if blueprint else ()
+    request = Request(n, rules, spread)
+    clashes = compatible(candidates, allow_same_fact, frames_of(bank) if frames is None else frames)
+    hint = "" if allow_same_fact else "; allow several items per fact (--allow-same-fact) or ask for fewer questions"
+    try:
+        leaders = choose_leaders(candidates, request, clashes, rng, why=f" (from {len(candidates)} matching items "
+                                 f"for {where}, once no fact, answer or giveaway may repeat between questions){hint}")
+    except SelectionError as exc:
+        raise QuizSetError(str(exc)) from None
+    answers = {it.id: answer_forms(it) for it in candidates}
+    pools = fill_slots(leaders, candidates, request, clashes, variants, difficulty, answers, rng)
     order = rng.sample(range(len(pools)), len(pools))
     pools = [pools[i] for i in order]
-    types_of_slots = [types_of_slots[i] for i in order]
+    types_of_slots = [pool[0].question.type for pool in pools]
     rows = assign_items(pools, variants, rng)
+    dealt = {it.id for row in rows for it in row}
+    pools = [[it for it in pool if it.id in dealt] for pool in pools]  # an answer dealt equally may leave items out
     made = {it.id: secret_question(it, salt, rng) for pool in pools for it in pool}
     content = "|".join(f"{q.id}:{','.join(c.id for c in q.choices)}" for pool in pools
                        for q, _ in (made[it.id] for it in pool))
@@ -302,9 +294,23 @@ def make_quiz_set(bank: list[Item], *, chapters: Iterable[str], n: int, seed: st
     quiz = QuizFile(quiz_id=quiz_id, title=title or _title(chapters), chapters=chapters,
                     scoring=scoring or ScoringRules(), slots=slots, variants=variant_list)
     keys = sorted((answer for _, answer in made.values()), key=lambda k: k.id)
-    key = KeyFile(quiz_id=quiz_id, seed=seed, salt=salt, keys=keys,
+    key = KeyFile(quiz_id=quiz_id, seed=seed, salt=salt, keys=keys, blueprint=blueprint,
                   difficulty={k.id: difficulty[k.item_id] for k in keys})
     return quiz, key
+
+
+def variant_checks(quiz: QuizFile, key: KeyFile, bank: Iterable[Item]) -> tuple[list, list[tuple[float, int]]]:
+    """The variant checks of a set (:mod:`afcourse.quiz.giveaways`): every giveaway inside a variant, and per
+    slot (share of variants holding its most frequent answer, different answers among its items)."""
+    from afcourse.quiz.giveaways import variant_giveaways
+
+    by_id = {it.id: it for it in bank}
+    item_of = {k.id: by_id[k.item_id] for k in key.keys}
+    rows = [[item_of[q.id] for q in v.questions] for v in quiz.variants]
+    slots = [[item_of[qid] for qid in slot.question_ids] for slot in quiz.slots]
+    frames = frames_of(by_id.values())
+    return (variant_giveaways(((v.variant_id, row) for v, row in zip(quiz.variants, rows)), frames),
+            answer_sharing(slots, rows))
 
 
 def _title(chapters: list[str]) -> str:
@@ -363,22 +369,47 @@ def read_quiz_set(quiz_dir: str | Path) -> tuple[QuizFile, KeyFile | None]:
     return quiz, key
 
 
+def blueprint_quiz_set(bank: list[Item], base, blueprint, *, seed: str | int, variants: int = 1,
+                       salt: str | None = None, title: str | None = None, **options) -> tuple[QuizFile, KeyFile]:
+    """A quiz set built to a :class:`afcourse.quiz.blueprint.Blueprint`: its chapters and length, only
+    the items it allows (taught by the prose), chosen by its rules; the key records the blueprint.
+    ``options`` are :func:`make_quiz_set`'s filters (types, difficulty, calibration, scoring)."""
+    from afcourse.quiz.blueprint import BlueprintError, blueprint_pool, blueprint_rules, check_blueprint
+
+    try:
+        check_blueprint(blueprint, base)
+    except BlueprintError as exc:
+        raise QuizSetError(f"blueprint: {exc}") from None
+    pool = blueprint_pool(blueprint, bank)
+    return make_quiz_set(pool, chapters=blueprint.chapters, n=blueprint.questions, seed=seed, variants=variants,
+                         salt=salt, title=title or blueprint.title, rules=blueprint_rules(blueprint, base),
+                         blueprint=blueprint.model_dump(mode="json"), frames=frames_of(bank), **options)
+
+
 DEFAULT_ITEMS = 10
 
 
-def default_quiz_set(bank: list[Item], chapter: str, title: str) -> tuple[QuizFile, KeyFile]:
-    """The committed self-check set of a chapter: 10 items, seed and salt ``<chapter>-self-check``,
-    drawn only from items on facts the chapter's text teaches (:func:`afcourse.facts.teaching.taught_facts`).
+def default_quiz_set(bank: list[Item], chapter: str, title: str, base=None) -> tuple[QuizFile, KeyFile]:
+    """The committed self-check set of a chapter, built to its default blueprint
+    (:func:`afcourse.quiz.blueprint.default_blueprint`: 10 questions, every objective, at least 4
+    understanding questions, at most 2 date or number questions and 1 which-source question, all
+    taught by the chapter's prose); seed and salt ``<chapter>-self-check``.
 
     A self-check set's key is public by design, so its salt is fixed and the set reproducible.
-    The taught list describes the package's own fact base; a bank made from other facts (none of
-    them in the list) is drawn from whole.
+    A fact base (``base``, the shipped one by default) without objectives for the chapter, or whose
+    items the book's prose does not teach (another course's facts), gets :data:`DEFAULT_ITEMS`
+    questions with the caps alone.
     """
-    from afcourse.facts.teaching import taught_facts  # loads the fact loader and YAML: only when making a set
+    from afcourse.quiz.blueprint import Blueprint, blueprint_pool, default_blueprint
 
-    taught = taught_facts().get(chapter, frozenset())
-    known = taught.intersection(f for it in bank if it.question.chapter == chapter for f in it.answer.fact_ids)
-    pool = [it for it in bank if taught.issuperset(it.answer.fact_ids)] if known else bank
+    if base is None:
+        from afcourse.facts.factbase import load_facts
+
+        base = load_facts()
+    blueprint = default_blueprint(chapter, title)
+    if not base.objectives_of(chapter) or len(blueprint_pool(blueprint, bank)) < blueprint.questions:
+        blueprint = Blueprint(chapters=[chapter], title=title, questions=DEFAULT_ITEMS, objectives={},
+                              min_understanding=0, taught_only=False, objectives_only=False)
     name = f"{chapter}-self-check"
-    quiz, key = make_quiz_set(pool, chapters=[chapter], n=DEFAULT_ITEMS, seed=name, salt=name, title=title)
+    quiz, key = blueprint_quiz_set(bank, base, blueprint, seed=name, salt=name)
     return quiz.model_copy(update={"self_check": True}), key

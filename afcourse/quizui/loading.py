@@ -214,7 +214,7 @@ def _generate_default(chapter: str, facts_dir: str | Path | None) -> tuple[QuizF
         raise QuizLoadError(f"unknown chapter {chapter!r} (known: {', '.join(base.chapters)}); "
                             "or give the path of a quiz folder")
     try:
-        return default_quiz_set(build_bank(base), chapter, f"Self-check: {base.chapters[chapter].title}")
+        return default_quiz_set(build_bank(base), chapter, f"Self-check: {base.chapters[chapter].title}", base)
     except QuizSetError as exc:
         raise QuizLoadError(f"cannot make a quiz for chapter {chapter!r}: {exc}") from None
 

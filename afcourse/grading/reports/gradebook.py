@@ -105,8 +105,9 @@ def problems_csv(problems) -> str:
 
 
 def item_analysis_csv(result) -> str:
-    """One row per item: facility, the three discrimination indices, options and flags."""
-    rows = [["number", "label", "slot", "state", "item_id", "bank_item", "type", "chapter", "n", "max_points",
+    """One row per item: objective and level, facility, the three discrimination indices, options and flags."""
+    rows = [["number", "label", "slot", "state", "item_id", "bank_item", "type", "chapter", "objective", "level",
+             "n", "max_points",
              "facility", "p_correct",
              "p_partial", "p_incorrect", "p_unanswered", "p_invalid", "point_biserial", "corrected_item_total",
              "upper_lower_27", "key_difficulty", "flags", "options", "frequent_wrong_answers", "stem"]]
@@ -114,7 +115,7 @@ def item_analysis_csv(result) -> str:
         options = "; ".join(f"{o.text}{' [key]' if o.is_key else ''}: {o.count}" for o in it.options)
         wrong = "; ".join(f"{text}: {count}" for text, count in it.wrong_answers)
         rows.append([it.number, it.label, it.slot, it.state, it.item_id, it.bank_item or "", it.type, it.chapter,
-                     it.n, number(it.max_points), number(it.facility),
+                     it.objective or "", it.level, it.n, number(it.max_points), number(it.facility),
                      number(it.p_correct), number(it.p_partial), number(it.p_incorrect), number(it.p_unanswered),
                      number(it.p_invalid), number(it.point_biserial), number(it.corrected_item_total),
                      number(it.upper_lower), number(it.key_difficulty), " ".join(it.flag_codes),

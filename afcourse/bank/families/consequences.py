@@ -1,0 +1,50 @@
+"""Cause-and-effect items, only where a source draws the link itself (``consequence`` relations).
+
+"According to Gurganus, what followed from the US and NATO drawdown from 2014?" with effects the
+sources trace to other causes as wrong options (never one a source links to this cause), and,
+for a chapter with three or more unlinked consequences, a matching of causes to effects.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from afcourse.bank import truth
+from afcourse.bank.builder import MIN_PAIRS, Builder, choice_id, groups, stable_hash
+from afcourse.bank.models import Item, MatchKey
+
+
+def consequence_items(b: Builder, relations: list) -> Iterator[Item]:
+    everything = b.base.relations_of("consequence")
+    for relation in relations:
+        wrong = []
+        for other in everything:
+            if truth.clauses_similar(other.cause, relation.cause) or truth.effect_linked(b.base, relation, other.effect) \
+                    or any(truth.clauses_similar(other.effect, w[1]) for w in wrong):
+                continue
+            wrong.append((other.id, other.effect, f"{b.base.attribution(other.according_to)} traces that to "
+                                                  f"{other.cause}, not to {relation.cause}."))
+        same_chapter = [w for w in wrong if b.base.relations[w[0]].chapter == relation.chapter]
+        item = b.relation_choice(item_id=f"{relation.id}:effect-choice", template="consequence-effect-choice",
+                                 stem=f"According to {b.base.attribution(relation.according_to)}, what followed from "
+                                      f"{relation.cause}?",
+                                 relations=[relation], right=(relation.id, relation.effect),
+                                 wrong=same_chapter if len(same_chapter) >= 3 else wrong,
+                                 explanation=relation.statement)
+        if item:
+            yield item
+
+    def unlinked(group: list) -> bool:
+        return all(not truth.clauses_similar(a.cause, c.cause) and not truth.effect_linked(b.base, a, c.effect)
+                   for a in group for c in group if a is not c)
+    for group in groups(sorted(relations, key=lambda r: r.id), unlinked):
+        if len(group) < MIN_PAIRS:
+            continue
+        item_id = f"consequences-matching:{stable_hash('|'.join(r.id for r in group), 10)}"
+        yield b.relation_item(
+            item_id=item_id, template="consequences-matching", type="matching", relations=group,
+            stem="Match each development to the consequence the sources trace to it.",
+            prompts=[(f"cause:{r.id}", r.cause) for r in group],
+            choices=sorted(((r.id, r.effect) for r in group), key=lambda vt: vt[1].lower()),
+            key=MatchKey(pairs={choice_id(f"cause:{r.id}"): choice_id(r.id) for r in group}),
+            explanation=" ".join(r.statement for r in group))

@@ -1,0 +1,102 @@
+"""Compare-positions items: whose view is this, and which view is Moscow's rather than Washington's.
+
+Built from ``position`` relations sharing a topic. A topic with three or more holders gives a
+matching item (holders to views) and, for each holder, a choice among the views of the topic;
+two holders compared on two or more topics (Moscow and Washington on the Taliban, on Kabul,
+on stability) give "which of these views were Moscow's rather than Washington's?", each option
+naming its topic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from afcourse.bank import truth
+from afcourse.bank.builder import MIN_PAIRS, Builder, choice_id, stable_hash
+from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey
+
+
+def by_topic(relations: list) -> dict[str, list]:
+    """Position records grouped by topic, each group in id order."""
+    topics: dict[str, list] = defaultdict(list)
+    for relation in sorted(relations, key=lambda r: r.id):
+        topics[relation.topic].append(relation)
+    return topics
+
+
+def one_per_holder(group: list) -> list:
+    """The first position of each holder in a topic (a holder with two views is asked once)."""
+    seen: dict[str, object] = {}
+    for relation in group:
+        seen.setdefault(relation.holder, relation)
+    return list(seen.values())
+
+
+def _attribution(b: Builder, relation) -> str:
+    """"according to Gurganus" for a view a source reports; nothing when the holder is the authority."""
+    return "" if relation.according_to == relation.holder else f", according to {b.base.attribution(relation.according_to)}"
+
+
+def position_items(b: Builder, relations: list) -> Iterator[Item]:
+    """Matching and choice items per topic of three or more holders; multiple-select items per pair of holders."""
+    pairs: dict[tuple[str, str], list[list]] = defaultdict(list)
+    for topic, group in sorted(by_topic(relations).items()):
+        holders = one_per_holder(group)
+        distinct = [p for p in holders if not any(truth.clauses_similar(p.view, q.view) for q in holders if q is not p)]
+        if len(distinct) >= MIN_PAIRS:
+            yield from _matching(b, topic, distinct)
+            for position in distinct:
+                yield from _choice(b, position, [q for q in distinct if q is not position])
+        elif len(distinct) == 2:
+            pairs[tuple(sorted(p.holder for p in distinct))].append(sorted(distinct, key=lambda p: p.holder))
+    for (first, second), topics in sorted(pairs.items()):
+        if len(topics) >= 2:
+            yield from _pair_multi(b, topics, 0)
+            yield from _pair_multi(b, topics, 1)
+
+
+def _pair_multi(b: Builder, topics: list[list], side: int) -> Iterator[Item]:
+    """"Which of these views do the sources give for Russia rather than the United States?" over the topics
+    two holders are compared on; every option names its topic."""
+    ours = [pair[side] for pair in topics[:3]]
+    theirs = [pair[1 - side] for pair in topics[:3]]
+    holder, other = b.name(ours[0].holder), b.name(theirs[0].holder)
+    option = lambda p: (p.id, f"on {p.topic_text}: {p.view}")
+    item_id = f"positions-pair:{ours[0].holder}:{stable_hash('|'.join(p.id for p in ours + theirs), 8)}"
+    yield b.relation_item(
+        item_id=item_id, template="positions-pair-multi", type="multiple_select", relations=[*ours, *theirs],
+        stem=f"Which of these views do the sources give for {holder}, rather than {other}? Select all that apply.",
+        choices=sorted(map(option, [*ours, *theirs]), key=lambda vt: vt[1].lower()),
+        key=MultiKey(correct=sorted(choice_id(p.id) for p in ours)),
+        feedback={p.id: f"That was the view of {other}{_attribution(b, p)}, not of {holder}." for p in theirs},
+        explanation=" ".join(p.statement for p in [*ours, *theirs]))
+
+
+def _matching(b: Builder, topic: str, holders: list) -> Iterator[Item]:
+    picked = holders[:4]
+    item_id = f"positions-matching:{topic}:{stable_hash('|'.join(p.id for p in picked), 8)}"
+    yield b.relation_item(
+        item_id=item_id, template="positions-matching", type="matching", relations=picked,
+        stem=f"The sources compare views on {picked[0].topic_text}. Match each to the view the sources give for them.",
+        prompts=[(p.holder, b.name(p.holder)) for p in picked],
+        choices=sorted(((p.id, p.view) for p in picked), key=lambda vt: vt[1].lower()),
+        key=MatchKey(pairs={choice_id(p.holder): choice_id(p.id) for p in picked}),
+        explanation=" ".join(p.statement for p in picked))
+
+
+def _choice(b: Builder, position, rivals: list) -> Iterator[Item]:
+    """"Which of these was Kabulov's view of X?" with the other holders' views of the topic as options."""
+    wrong = [(q.id, q.view, f"That was the view of {b.name(q.holder)}{_attribution(b, q)}, not of "
+                            f"{b.name(position.holder)}.")
+             for q in rivals if not truth.holds_view(b.base, position.holder, position.topic, q.view)]
+    if len(wrong) < 2:
+        return
+    stem = f"Which of these was {b.name(position.holder)}'s view of {position.topic_text}{_attribution(b, position)}?"
+    picked = b.rng(f"{position.id}:position-choice").sample(sorted(wrong), min(3, len(wrong)))
+    options = sorted([(position.id, position.view), *((v, t) for v, t, _ in picked)], key=lambda vt: vt[1].lower())
+    yield b.relation_item(item_id=f"{position.id}:position-choice", template="position-view-choice",
+                          type="single_choice", stem=stem, relations=[position, *(r for r in rivals if r.id in
+                                                                                 {v for v, _, _ in picked})],
+                          key=ChoiceKey(correct=choice_id(position.id)), choices=options,
+                          feedback={v: f for v, _, f in picked}, explanation=position.statement)
