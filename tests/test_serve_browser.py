@@ -46,6 +46,8 @@ def answer_in_page(page, question: dict, response) -> None:
                 if current.index(cid) == target:
                     break
                 box.locator(f'li[data-cid="{cid}"] button').first.click()
+        if box.locator(".afq-keep").is_enabled():  # the order shown was already right: confirm it
+            box.locator(".afq-keep").click()
     elif kind == "matching":
         for prompt, choice in response.items():
             box.locator(f'select[data-pid="{prompt}"]').select_option(choice)
