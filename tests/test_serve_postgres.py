@@ -1,72 +1,27 @@
 """The same server on PostgreSQL: a real server from Debian's package, started by the test.
 
-initdb and pg_ctl come from /usr/lib/postgresql/*/bin (``make test`` installs the
-``postgresql`` package). PostgreSQL refuses to run as root, so as root the cluster
-belongs to the ``postgres`` user the package creates and is run with runuser. The
-test skips, saying why, where no server can be started (it fails instead under CI).
+See :func:`test_serve_support.postgres_cluster` for how the cluster is made; the test
+skips, saying why, where no server can be started (it fails instead under CI).
 """
 
 from __future__ import annotations
 
 import csv
-import glob
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from afcourse.quizui.remote import remote_controller
 from afcourse.serve.storage import Store, StorageError
-from test_serve_support import Server, call, free_port, keys_by_id, make_quiz_dir, quiz_set, right_answer
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL cannot start: {reason} (make test installs Debian's postgresql)")
-    pytest.skip(f"PostgreSQL cannot start: {reason}")
+from test_serve_support import Server, call, keys_by_id, make_quiz_dir, postgres_cluster, quiz_set, right_answer
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        _unavailable("no /usr/lib/postgresql/*/bin/initdb")
-    bin_dir = Path(found[-1]).parent
-    folder = Path(tempfile.mkdtemp(prefix="afcourse-pg-"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        if shutil.which("runuser") is None:
-            _unavailable("running as root and runuser is missing")
-        try:
-            shutil.chown(folder, "postgres", "postgres")
-        except (LookupError, PermissionError) as exc:
-            _unavailable(f"no postgres user to own the cluster ({exc})")
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", free_port()
-
-    def run(*command: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=60)
-
-    made = run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "afcourse", "-E", "UTF8", "--no-sync")
-    if made.returncode != 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        _unavailable(f"initdb failed: {made.stderr[-500:]}")
-    started = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "30", "-o",
-                  f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}", "start")
-    if started.returncode != 0:
-        log = (folder / "log").read_text(errors="replace")[-800:] if (folder / "log").exists() else ""
-        shutil.rmtree(folder, ignore_errors=True)
-        _unavailable(f"pg_ctl start failed: {started.stderr[-300:]} {log}")
-    try:
-        yield f"postgresql://afcourse@127.0.0.1:{port}/postgres"
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+    with postgres_cluster() as cluster:
+        yield cluster.url
 
 
 def test_a_whole_assessment_is_recorded_in_postgresql_and_graded(postgres_url, tmp_path):

@@ -20,7 +20,7 @@ surrogate is refused with 422), and each identity has a rate limit.
 
 With a time limit, ``/api/quiz`` tells the student their deadline and the seconds left
 (by the server's clock); an answer later than the limit (plus
-:data:`~afcourse.serve.storage.GRACE`) is refused and the answers given are submitted as
+a grace for answers on their way, 20 s by default) is refused and the answers given are submitted as
 they stood at the limit.
 
 Several processes may serve one PostgreSQL database: every state that decides an
@@ -170,7 +170,7 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
             raise ApiError(422, "the request holds text that is not valid Unicode (a lone surrogate)") from None
         return parsed
 
-    limit = assessment.time_limit_seconds
+    limit = store.limit_seconds
     variants: dict[str, str] = {}  # student id -> variant id: fixed once the row exists, so a cache changes nothing
 
     def name_of(person) -> str | None:
@@ -180,7 +180,7 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         row = await run_in_threadpool(store.start, person.student_id, name_of(person),
                                       assessment.variant_for(person.student_id).variant_id)
         if expire and limit and row.submitted_at is None:
-            row = await run_in_threadpool(store.expire, person.student_id, limit)
+            row = await run_in_threadpool(store.expire, person.student_id)
         variants[row.student_id] = row.variant_id
         return row
 
@@ -233,7 +233,7 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         try:
             receipt = await run_in_threadpool(
                 lambda: store.record(person.student_id, item_id, response, client_id, name=name_of(person),
-                                     variant_id=variant_id, limit_seconds=limit))
+                                     variant_id=variant_id))
         except TimeUp as exc:
             raise ApiError(403, f"not saved: {exc}", final=True, submitted_at=exc.deadline) from None
         except AlreadySubmitted as exc:
@@ -246,7 +246,7 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         open_for_answers()
         await started(person, expire=False)
         try:
-            when = await run_in_threadpool(store.submit, person.student_id, limit)
+            when = await run_in_threadpool(store.submit, person.student_id)
         except TimeUp as exc:  # what they asked for happened already, at the limit
             return _json({"submitted_at": exc.deadline, "at_time_limit": True})
         except AlreadySubmitted as exc:

@@ -65,8 +65,6 @@ class Assessment:
     feedback_policy: FeedbackPolicy = "never"
     assigned: dict[str, str] = field(default_factory=dict)
     """student id -> variant id, from the quiz folder's roster.json (``generate --roster``)."""
-    time_limit_seconds: int | None = None
-    """Each student's time, counted from when they first open the quiz (plus their extra time)."""
 
     def __post_init__(self):
         if self.feedback_policy not in FEEDBACK_POLICIES:
@@ -74,8 +72,6 @@ class Assessment:
                                   f"not {self.feedback_policy!r}")
         if self.opens and self.closes and self.closes <= self.opens:
             raise AssessmentError("the quiz must close after it opens")
-        if self.time_limit_seconds is not None and self.time_limit_seconds <= 0:
-            raise AssessmentError("a time limit must be longer than zero")
         self._variants = {v.variant_id: v for v in self.quiz.variants}
         self._views = {v.variant_id: self._view(v) for v in self.quiz.variants}
         self._keys = {k.id: k for k in self.key.keys}

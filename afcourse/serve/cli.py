@@ -75,7 +75,10 @@ def run_command(
                                                    "live count (Hub admins always do), repeatable."),
     rate: float = typer.Option(20.0, "--rate", min=0.1, help="Requests per second allowed per student."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Minutes each student has, "
-                                               "counted from when they first open the quiz (see `serve extra-time`)."),
+                                               "counted from when they first open the quiz (extra time: `serve "
+                                               "extra-time`, or an extra_minutes column in --roster)."),
+    grace: int = typer.Option(20, "--grace", min=0, max=600, help="Seconds after a student's time limit that an "
+                              "answer given in time may still arrive (network, proxy, retries)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes on this port "
                                 "(more than 1 needs --db postgresql://...)."),
 ) -> None:
@@ -88,7 +91,7 @@ def run_command(
     options = ServeOptions(quiz_dir=quiz_dir, db=db, roster=roster, opens=_time(opens), closes=_time(closes),
                            feedback=feedback, allow_origins=tuple(allow_origin or ()), hub=hub,
                            instructors=tuple(instructor or ()), rate=rate,
-                           time_limit=round(time_limit * 60) if time_limit else None, workers=workers)
+                           time_limit=round(time_limit * 60) if time_limit else None, grace=grace, workers=workers)
     try:
         options.student_page = _pages["student"]() if "student" in _pages else None
         built = build(options)

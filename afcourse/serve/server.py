@@ -27,7 +27,7 @@ from afcourse.quiz.roster import read_roster as read_class_roster
 from afcourse.serve.app import RateLimit, ServerSettings, create_app
 from afcourse.serve.assessment import Assessment, AssessmentError, load_quiz_dir
 from afcourse.serve.identity import HubIdentity, TokenIdentity
-from afcourse.serve.storage import StorageError, Store, default_url
+from afcourse.serve.storage import GRACE_SECONDS, StorageError, Store, default_url
 from afcourse.serve.tokens import instructor_token, load_secret
 
 
@@ -48,6 +48,8 @@ class ServeOptions:
     student_page: str | None = None
     time_limit: int | None = None
     """Seconds each student has from first opening the quiz (None: no limit)."""
+    grace: int = GRACE_SECONDS
+    """How late (seconds) an answer given before the time limit may still arrive."""
     workers: int = 1
 
 
@@ -73,7 +75,7 @@ def build(options: ServeOptions) -> Built:
         raise AssessmentError(str(exc)) from None
     assigned = {s.id: s.variant_id for s in recorded.students} if recorded else {}
     assessment = Assessment(quiz, key, opens=options.opens, closes=options.closes, feedback_policy=options.feedback,
-                            assigned=assigned, time_limit_seconds=options.time_limit)
+                            assigned=assigned)
     roster = {s["id"]: s["name"] or None for s in read_roster_csv(options.roster)} if options.roster else None
     settings = ServerSettings(roster=roster, allow_origins=frozenset(options.allow_origins),
                               rate=RateLimit(rate=options.rate, burst=max(3 * options.rate, 10)),
@@ -83,7 +85,11 @@ def build(options: ServeOptions) -> Built:
         raise StorageError(f"--workers {options.workers} needs a PostgreSQL database (--db postgresql://...): "
                            "SQLite is written by one process only; run one worker, or move to PostgreSQL")
     store = Store(url, quiz.quiz_id)
-    store.set_time_limit(options.time_limit)
+    if options.time_limit is not None and options.time_limit <= 0:
+        raise AssessmentError("a time limit must be longer than zero")
+    store.set_time_limit(options.time_limit, options.grace)
+    for student_id, seconds in extra_time_column(options.roster).items():
+        store.set_extra_time(student_id, seconds)
     if options.hub:
         from jupyterhub.services.auth import HubOAuth
 
@@ -197,6 +203,29 @@ def worker_app():
     data["roster"] = Path(data["roster"]) if data["roster"] else None
     data["allow_origins"], data["instructors"] = tuple(data["allow_origins"]), tuple(data["instructors"])
     return build(ServeOptions(**data)).app
+
+
+EXTRA_TIME_COLUMN = "extra_minutes"
+
+
+def extra_time_column(roster: Path | None) -> dict[str, int]:
+    """Seconds of extra time per student from the roster's ``extra_minutes`` column (blank: none)."""
+    if roster is None:
+        return {}
+    extra = {}
+    for student in read_roster_csv(roster):
+        text = student.get(EXTRA_TIME_COLUMN) or (student.get("lms_ids") or {}).get(EXTRA_TIME_COLUMN)
+        if not text:
+            continue
+        try:
+            minutes = float(text)
+        except ValueError:
+            minutes = -1.0
+        if not 0 <= minutes <= 24 * 60:
+            raise AssessmentError(f"{roster}: {EXTRA_TIME_COLUMN} of {student['id']!r} must be a number of minutes "
+                                  f"from 0 to 1440, not {text!r}")
+        extra[student["id"]] = round(minutes * 60)
+    return extra
 
 
 def run(built: Built, host: str, port: int, options: ServeOptions | None = None) -> None:

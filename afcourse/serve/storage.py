@@ -44,8 +44,8 @@ from typing import Any, Callable, Iterator
 DEFAULT_DB_NAME = "serve.sqlite"
 POOL_TIMEOUT = 5.0
 """Seconds a request waits for a PostgreSQL connection before it is answered 503."""
-GRACE = timedelta(seconds=20)
-"""How late an answer given before the time limit may arrive (network, a proxy, retries)."""
+GRACE_SECONDS = 20
+"""By default, how late an answer given before the time limit may arrive (network, a proxy, retries)."""
 
 
 class StorageError(RuntimeError):
@@ -180,6 +180,7 @@ class Store:
         else:
             raise StorageError(f"unknown database URL {url!r}: use sqlite:///PATH or postgresql://...")
         self._setup(create)
+        self.limit_seconds, self.grace = self._read_time_limit()
 
     # ---- plumbing ----------------------------------------------------------------------------
     def _sql(self, statement: str) -> str:
@@ -235,18 +236,23 @@ class Store:
             self._conn.close()
 
     # ---- settings ----------------------------------------------------------------------------
-    def set_time_limit(self, seconds: int | None) -> None:
-        """Record the quiz's time limit (``afcourse serve --time-limit``), so an export knows it too."""
-        with self._session() as run:
-            run("DELETE FROM meta WHERE key = 'time_limit'")
-            if seconds:
-                run("INSERT INTO meta (key, value) VALUES ('time_limit', ?)", (str(int(seconds)),))
+    def set_time_limit(self, seconds: int | None, grace_seconds: int = GRACE_SECONDS) -> None:
+        """Each student's time from first opening (None: no limit), and how late an answer may arrive.
 
-    def time_limit(self) -> int | None:
-        """The time limit in seconds the server was last started with (None: no limit)."""
+        Kept in the database (``afcourse serve --time-limit``), so an export knows it too.
+        """
+        with self._session() as run:
+            run("DELETE FROM meta WHERE key IN ('time_limit', 'grace')")
+            if seconds:
+                run("INSERT INTO meta (key, value) VALUES ('time_limit', ?), ('grace', ?)",
+                    (str(int(seconds)), str(int(grace_seconds))))
+        self.limit_seconds, self.grace = (int(seconds) if seconds else None), timedelta(seconds=grace_seconds)
+
+    def _read_time_limit(self) -> tuple[int | None, timedelta]:
         with self._session(write=False) as run:
-            row = run("SELECT value FROM meta WHERE key = 'time_limit'").fetchone()
-        return int(row[0]) if row else None
+            found = dict(run("SELECT key, value FROM meta WHERE key IN ('time_limit', 'grace')").fetchall())
+        limit = int(found["time_limit"]) if "time_limit" in found else None
+        return limit, timedelta(seconds=int(found.get("grace", GRACE_SECONDS)))
 
     def set_extra_time(self, student_id: str, seconds: int) -> None:
         """Give ``student_id`` ``seconds`` more than the time limit (0 removes it); takes effect at once."""
@@ -281,18 +287,18 @@ class Store:
         row = run(_ROW + " WHERE s.student_id = ?" + lock, (student_id,)).fetchone()
         return StudentRow(*row) if row else None
 
-    def expire(self, student_id: str, limit_seconds: int | None, now: datetime | None = None) -> StudentRow | None:
-        """Submit the student's answers at their time limit if it passed more than GRACE ago; their row after."""
+    def expire(self, student_id: str, now: datetime | None = None) -> StudentRow | None:
+        """Submit the student's answers at their time limit if it passed (grace included); their row after."""
         with self._session() as run:
             row = self._locked_row(run, student_id)
-            if row is not None and self._expire(run, row, limit_seconds, now):
+            if row is not None and self._expire(run, row, now):
                 row = StudentRow(*run(_ROW + " WHERE s.student_id = ?", (student_id,)).fetchone())
             return row
 
-    def _expire(self, run, row: StudentRow, limit_seconds: int | None, now: datetime | None = None) -> str | None:
+    def _expire(self, run, row: StudentRow, now: datetime | None = None) -> str | None:
         """The deadline if it passed (the row is marked submitted then), else None."""
-        deadline = row.deadline(limit_seconds)
-        if deadline is None or (now or datetime.now(timezone.utc)) <= deadline + GRACE:
+        deadline = row.deadline(self.limit_seconds)
+        if deadline is None or (now or datetime.now(timezone.utc)) <= deadline + self.grace:
             return None
         when = deadline.isoformat(timespec="microseconds")
         if row.submitted_at is None:
@@ -302,11 +308,11 @@ class Store:
 
     # ---- answers -----------------------------------------------------------------------------
     def record(self, student_id: str, item_id: str, response: Any, client_id: str, *, name: str | None = None,
-               variant_id: str | None = None, limit_seconds: int | None = None) -> Receipt:
+               variant_id: str | None = None) -> Receipt:
         """Log one answer; a resent ``client_id`` returns the first receipt.
 
         With ``variant_id`` the student's row is made if missing. Raises AlreadySubmitted
-        after a submit, and TimeUp once the time limit (plus GRACE) has passed.
+        after a submit, and TimeUp once the time limit (plus its grace) has passed.
         """
         text = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
         timed_out = None
@@ -320,7 +326,7 @@ class Store:
                        (student_id, client_id)).fetchone()
             if seen:
                 return Receipt(seen[0], seen[1], True)
-            timed_out = self._expire(run, row, limit_seconds)
+            timed_out = self._expire(run, row)
             if timed_out is None:
                 if row.submitted_at is not None:
                     raise AlreadySubmitted(f"submitted at {row.submitted_at}: answers are final")
@@ -339,10 +345,10 @@ class Store:
                        (student_id,)).fetchall()
         return {item: json.loads(text) for item, text in rows}
 
-    def submit(self, student_id: str, limit_seconds: int | None = None) -> str:
+    def submit(self, student_id: str) -> str:
         """Mark the submission final; returns the server's time. Raises AlreadySubmitted the second time.
 
-        Past the time limit (plus GRACE) the submission is made at the limit and TimeUp is raised.
+        Past the time limit (plus its grace) the submission is made at the limit and TimeUp is raised.
         """
         timed_out = None
         with self._session() as run:
@@ -351,7 +357,7 @@ class Store:
                 raise StorageError(f"student {student_id!r} has not opened the quiz")
             if row.submitted_at is not None:
                 raise AlreadySubmitted(f"already submitted at {row.submitted_at}")
-            timed_out = self._expire(run, row, limit_seconds)
+            timed_out = self._expire(run, row)
             if timed_out is None:
                 when = now_iso()
                 done = run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
@@ -382,10 +388,8 @@ class Store:
         they came back.
         """
         with self._session(write=False) as run:
-            limit = run("SELECT value FROM meta WHERE key = 'time_limit'").fetchone()
             students = [StudentRow(*r) for r in run(_ROW + " ORDER BY s.student_id").fetchall()]
             rows = run("SELECT student_id, item_id, response, received_at FROM answers ORDER BY seq").fetchall()
-        limit_seconds = int(limit[0]) if limit else None
         latest: dict[str, dict[str, Any]] = {}
         last_time: dict[str, str] = {}
         for sid, item, text, received in rows:
@@ -393,8 +397,8 @@ class Store:
             last_time[sid] = received
         for row in students:
             submitted_at = row.submitted_at
-            deadline = row.deadline(limit_seconds)
-            if submitted_at is None and deadline is not None and (now or datetime.now(timezone.utc)) > deadline + GRACE:
+            deadline = row.deadline(self.limit_seconds)
+            if submitted_at is None and deadline and (now or datetime.now(timezone.utc)) > deadline + self.grace:
                 submitted_at = deadline.isoformat(timespec="microseconds")
             student = {"id": row.student_id} if row.name is None else {"id": row.student_id, "name": row.name}
             yield {"schema": "afcourse.submission/1", "quiz_id": self.quiz_id, "variant_id": row.variant_id,
