@@ -243,7 +243,10 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
     async def submit(request: Request):
         person = await who(request)
         await body(request)
-        open_for_answers()
+        # a page submitting itself at the closing time may arrive a little late: the answers are unchanged by it
+        just_closed = assessment.window_state() == "closed" and datetime.now(timezone.utc) <= assessment.closes + store.grace
+        if not just_closed:
+            open_for_answers()
         await started(person, expire=False)
         try:
             when = await run_in_threadpool(store.submit, person.student_id)

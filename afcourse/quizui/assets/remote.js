@@ -339,7 +339,8 @@
         if (err.refused) {
           done();
           self.refused[entry.item_id] = err.refused;
-          self.note(entry.item_id, "Not saved: " + err.refused + " Your answer is still shown here.");
+          self.note(entry.item_id, "Not saved: " + err.refused + (/[.!?]$/.test(err.refused) ? "" : ".") +
+                    " Your answer is still shown here.");
           if (err.data && err.data.final) {
             self.lock(err.data.submitted_at ? "Time is up: your answers were submitted at " + err.data.submitted_at + "." : err.refused);
             return;
@@ -421,7 +422,8 @@
       }
       if (err.refused) {
         self.submitting = false;
-        if (err.data && err.data.final) self.lock(err.refused); else self.say("Not submitted: " + err.refused, "error");
+        if ((err.data && err.data.final) || automatic) self.lock((automatic ? "Time is up: " : "") + err.refused);
+        else self.say("Not submitted: " + err.refused, "error");
         return;
       }
       if (automatic || tries < 3) {
@@ -456,6 +458,7 @@
     this.inputs.forEach(function (input) { input.disabled = true; });
     if (this.submitButton) this.submitButton.disabled = true;
     if (this.timer) this.timer.textContent = "";
+    Array.prototype.forEach.call(this.root.querySelectorAll(".afq-order-note"), function (n) { n.textContent = ""; });
     this.say(message, "submitted");
   };
 
