@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -167,5 +168,27 @@ def test_a_queued_answer_survives_a_kernel_restart_and_a_refusal_names_its_quest
         assert "Not saved" in again.status_text() and not queue.exists()
         other = remote_controller(server.url, server.token("s2"), queue_path=queue, retry_seconds=0)
         assert other.store.queue == []  # a queue file of another identity is never sent as theirs
+    finally:
+        server.stop()
+
+
+def test_the_notebook_shows_the_time_left_and_an_answer_after_the_limit_is_refused(quiz_dir, tmp_path):
+    server = Server(quiz_dir, "--time-limit", "0.1", "--grace", "1").start()  # 6 s
+    try:
+        controller = remote_controller(server.url, server.token("s3"), queue_path=tmp_path / "q.jsonl",
+                                       retry_seconds=0)
+        opened = time.monotonic()
+        item = next(q for q in controller.questions if q.type == "true_false")
+        controller.answer(item.id, item.choices[0].id)
+        assert re.search(r"\(0 min 0[3-6] s left\)", controller.status_text()), controller.status_text()
+        time.sleep(max(0.0, opened + 8 - time.monotonic()))
+        controller.answer(item.id, item.choices[1].id)
+        assert "time ran out" in controller.save_error and "Not saved" in controller.status_text()
+        exported = tmp_path / "answers.jsonl"
+        done = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", "export", str(quiz_dir), "--out",
+                               str(exported)], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        saved = json.loads(exported.read_text(encoding="utf-8"))
+        assert saved["status"] == "submitted" and saved["responses"] == {item.id: item.choices[0].id}
     finally:
         server.stop()

@@ -88,8 +88,9 @@ class RemoteStore:
         self._lock = threading.RLock()
         self._retrying = False
         self.refused: dict[str, tuple[Response, str]] = {}  # item id -> (the answer, the server's reason)
-        self.path = self.server  # where the status line says the answers are saved
         self.quiz = self._request("GET", "api/quiz", patience=connect_seconds)
+        left = self.quiz.get("seconds_left")
+        self._deadline = None if left is None else time.monotonic() + left  # by the server's clock
         self.quiz_id = self.quiz["quiz_id"]
         student = self.quiz["student"]
         self.student = Student(id=student["id"], name=student.get("name"))
@@ -101,6 +102,20 @@ class RemoteStore:
         self.queue_path = Path(queue_path) if queue_path else own
         self._legacy_owner = self.identity if self.queue_path == own else None
         self._entries: list[dict] = self._read_queue()
+
+    @property
+    def path(self) -> str:
+        """Where the status line says the answers are saved, with the time left under a time limit."""
+        left = self.seconds_left()
+        if left is None or left > 86400:
+            return self.server
+        if left <= 0:
+            return f"{self.server} (time is up)"
+        return f"{self.server} ({int(left // 60)} min {int(left % 60):02d} s left)"
+
+    def seconds_left(self) -> float | None:
+        """Seconds until this student's time limit (or the closing time), None without either."""
+        return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
 
     # ---- HTTP --------------------------------------------------------------------------------
     def _request(self, method: str, path: str, body: dict | None = None, *, patience: float = 0.0) -> dict:

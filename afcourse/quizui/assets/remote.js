@@ -180,7 +180,8 @@
     this.root.insertBefore(title, this.status);
     var who = el("p", { "class": "afq-remote-student" }, "Answering as " + (data.student.name || data.student.id));
     this.root.insertBefore(who, this.status);
-    if (data.deadline) {
+    var timed = data.deadline && data.seconds_left !== null && data.seconds_left <= 86400;  /* a day away: no clock */
+    if (timed) {
       this.timer = el("p", { "class": "afq-timer", role: "timer", "aria-live": "off" });
       this.root.insertBefore(this.timer, this.status);
     }
@@ -190,7 +191,7 @@
     this.root.appendChild(this.submitButton);
     if (data.submitted_at) this.lock("Submitted at " + data.submitted_at + ". Your answers are final.");
     else if (data.state === "closed") this.lock("This quiz is closed: answers are no longer taken.");
-    else { this.flush(); if (data.deadline) this.countdown(data.seconds_left); }
+    else { this.flush(); if (timed) this.countdown(data.seconds_left); }
     if (data.feedback_released) this.feedback();
     window.addEventListener("online", function () { self.pause = RETRY_MS; self.flush(); });
   };
@@ -443,8 +444,9 @@
     var tick = function () {
       if (self.locked) { self.timer.textContent = ""; return; }
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      var m = Math.floor(left / 60), s = left % 60;
-      self.timer.textContent = "Time left: " + m + ":" + (s < 10 ? "0" : "") + s +
+      var h = Math.floor(left / 3600), m = Math.floor(left / 60) % 60, s = left % 60;
+      var two = function (n) { return (n < 10 ? "0" : "") + n; };
+      self.timer.textContent = "Time left: " + (h ? h + ":" + two(m) : m) + ":" + two(s) +
         (left <= 60 && left > 0 ? " \u2014 your answers are submitted when it runs out" : "");
       self.timer.setAttribute("data-state", left <= 60 ? "low" : "");
       if (left <= 0) { self.submit(true); return; }
