@@ -66,3 +66,42 @@ def test_a_postgresql_database_of_another_quiz_is_refused(postgres_url):
     Store(postgres_url, quiz_set()[0].quiz_id).close()
     with pytest.raises(StorageError, match="holds answers to quiz"):
         Store(postgres_url, "some-other-quiz")
+
+
+def test_racing_answers_and_submits_on_postgresql_never_log_an_answer_after_the_submission(postgres_url):
+    """Threads (as many workers would) answer and submit for one student at the same instant: one submit wins,
+    no deadlock, no answer logged after the submission."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from afcourse.serve.storage import AlreadySubmitted
+
+    store = Store(postgres_url, quiz_set()[0].quiz_id, pool_size=8)
+    variant = quiz_set()[0].variants[0].variant_id
+    try:
+        for round_ in range(15):
+            sid = f"racer-{round_}"
+            store.start(sid, None, variant)
+            gate = threading.Barrier(8)
+
+            def act(n: int) -> str:
+                gate.wait(10)
+                try:
+                    if n % 2:
+                        store.submit(sid)
+                        return "submitted"
+                    store.record(sid, "q1", n, f"race-{n:04d}")
+                    return "logged"
+                except AlreadySubmitted:
+                    return "refused"
+
+            with ThreadPoolExecutor(8) as pool:
+                outcomes = list(pool.map(act, range(8)))  # a deadlock (StorageError) would raise here
+            assert outcomes.count("submitted") == 1, outcomes
+            when = store.student(sid).submitted_at
+            with store._session(write=False) as run:
+                logged, after = run("SELECT COUNT(*), COUNT(*) FILTER (WHERE received_at > ?) FROM answers "
+                                    "WHERE student_id = ?", (when, sid)).fetchone()
+            assert logged == outcomes.count("logged") and after == 0
+    finally:
+        store.close()

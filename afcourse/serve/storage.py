@@ -169,7 +169,8 @@ class Store:
                 raise StorageError("a PostgreSQL database needs psycopg and psycopg_pool: "
                                    "pip install 'afcourse[serve]'") from None
             self._pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
-                                        check=ConnectionPool.check_connection, timeout=POOL_TIMEOUT,
+                                        configure=_configure, check=ConnectionPool.check_connection,
+                                        timeout=POOL_TIMEOUT,
                                         reconnect_timeout=24 * 3600, name="afcourse", open=False)
             try:
                 self._pool.open(wait=True, timeout=15)
@@ -281,30 +282,32 @@ class Store:
             "ON CONFLICT (student_id) DO NOTHING", (student_id, name, variant_id, now_iso()))
         return StudentRow(*run(_ROW + " WHERE s.student_id = ?", (student_id,)).fetchone())
 
-    def _locked_row(self, run, student_id: str) -> StudentRow | None:
-        """The student's row, locked against a concurrent submit until the transaction ends (PostgreSQL)."""
-        lock = " FOR SHARE OF s" if self.dialect == "postgresql" else ""
+    def _locked_row(self, run, student_id: str, *, for_update: bool = False) -> StudentRow | None:
+        """The student's row, locked until the transaction ends (PostgreSQL; SQLite's lock is the whole file).
+
+        Answers take a shared lock (they may run side by side); whoever changes the row
+        (submit, expiry) takes it for update, so no answer is logged after a submission.
+        """
+        lock = (" FOR UPDATE OF s" if for_update else " FOR SHARE OF s") if self.dialect == "postgresql" else ""
         row = run(_ROW + " WHERE s.student_id = ?" + lock, (student_id,)).fetchone()
         return StudentRow(*row) if row else None
+
+    def _passed(self, row: StudentRow, now: datetime | None = None) -> str | None:
+        """The student's deadline (ISO) if it passed more than the grace ago, else None."""
+        deadline = row.deadline(self.limit_seconds)
+        if deadline is None or (now or datetime.now(timezone.utc)) <= deadline + self.grace:
+            return None
+        return deadline.isoformat(timespec="microseconds")
 
     def expire(self, student_id: str, now: datetime | None = None) -> StudentRow | None:
         """Submit the student's answers at their time limit if it passed (grace included); their row after."""
         with self._session() as run:
-            row = self._locked_row(run, student_id)
-            if row is not None and self._expire(run, row, now):
+            row = self._locked_row(run, student_id, for_update=True)
+            if row is not None and row.submitted_at is None and (when := self._passed(row, now)):
+                run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
+                    (when, student_id))
                 row = StudentRow(*run(_ROW + " WHERE s.student_id = ?", (student_id,)).fetchone())
             return row
-
-    def _expire(self, run, row: StudentRow, now: datetime | None = None) -> str | None:
-        """The deadline if it passed (the row is marked submitted then), else None."""
-        deadline = row.deadline(self.limit_seconds)
-        if deadline is None or (now or datetime.now(timezone.utc)) <= deadline + self.grace:
-            return None
-        when = deadline.isoformat(timespec="microseconds")
-        if row.submitted_at is None:
-            run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
-                (when, row.student_id))
-        return when
 
     # ---- answers -----------------------------------------------------------------------------
     def record(self, student_id: str, item_id: str, response: Any, client_id: str, *, name: str | None = None,
@@ -326,16 +329,17 @@ class Store:
                        (student_id, client_id)).fetchone()
             if seen:
                 return Receipt(seen[0], seen[1], True)
-            timed_out = self._expire(run, row)
+            if row.submitted_at is not None:
+                raise AlreadySubmitted(f"submitted at {row.submitted_at}: answers are final")
+            timed_out = self._passed(row)
             if timed_out is None:
-                if row.submitted_at is not None:
-                    raise AlreadySubmitted(f"submitted at {row.submitted_at}: answers are final")
                 received = now_iso()
                 seq = run("INSERT INTO answers (student_id, item_id, response, client_id, received_at) "
                           "VALUES (?, ?, ?, ?, ?) RETURNING seq",
                           (student_id, item_id, text, client_id, received)).fetchone()[0]
         if timed_out is not None:
-            raise TimeUp(timed_out)  # raised after the commit: the submission at the limit is kept
+            self.expire(student_id)  # the answers as they stood at the limit are the submission
+            raise TimeUp(timed_out)
         return Receipt(seq, received, False)
 
     def responses(self, student_id: str) -> dict[str, Any]:
@@ -352,18 +356,17 @@ class Store:
         """
         timed_out = None
         with self._session() as run:
-            row = self._locked_row(run, student_id)
+            row = self._locked_row(run, student_id, for_update=True)
             if row is None:
                 raise StorageError(f"student {student_id!r} has not opened the quiz")
             if row.submitted_at is not None:
                 raise AlreadySubmitted(f"already submitted at {row.submitted_at}")
-            timed_out = self._expire(run, row)
-            if timed_out is None:
-                when = now_iso()
-                done = run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
-                           (when, student_id))
-                if done.rowcount != 1:
-                    raise AlreadySubmitted("already submitted")
+            timed_out = self._passed(row)
+            when = timed_out or now_iso()
+            done = run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
+                       (when, student_id))
+            if done.rowcount != 1:
+                raise AlreadySubmitted("already submitted")
         if timed_out is not None:
             raise TimeUp(timed_out)
         return when
@@ -405,6 +408,12 @@ class Store:
                    "student": student, "responses": latest.get(row.student_id, {}),
                    "status": "submitted" if submitted_at else "in_progress",
                    "saved_at": submitted_at or last_time.get(row.student_id, row.started_at)}
+
+
+def _configure(conn) -> None:
+    """Each new PostgreSQL connection: no statement may hold a request (and a pooled connection) for long."""
+    conn.execute("SET statement_timeout = '10s'")
+    conn.execute("SET idle_in_transaction_session_timeout = '30s'")
 
 
 def redacted(url: str) -> str:
