@@ -22,6 +22,7 @@ import time
 
 import pytest
 
+from afcourse.quizui.recording import RecordingError
 from afcourse.quizui.remote import is_refusal, remote_controller
 from afcourse.serve.server import HEADER_SECONDS
 from afcourse.serve.storage import Store
@@ -132,8 +133,8 @@ def test_more_than_one_worker_on_sqlite_is_refused_with_a_clear_message(quiz_dir
 def test_which_replies_are_final_and_which_are_tried_again():
     refusal = json.dumps({"error": "the quiz closed"}).encode()
     assert is_refusal(403, refusal) == "the quiz closed"
-    assert is_refusal(409, refusal) and is_refusal(422, refusal) and is_refusal(401, refusal)
-    for status in (408, 425, 429, 500, 502, 503, 504):
+    assert is_refusal(409, refusal) and is_refusal(422, refusal) and is_refusal(413, refusal)
+    for status in (401, 408, 425, 429, 500, 502, 503, 504):  # 401: kept until the student is known again
         assert is_refusal(status, refusal) is None  # the server's own "try again" too
     assert is_refusal(404, b"<html>Not Found</html>") is None  # a proxy's page is no answer from the server
     assert is_refusal(403, b'{"message": "forbidden"}') is None
@@ -168,6 +169,10 @@ def test_a_queued_answer_survives_a_kernel_restart_and_a_refusal_names_its_quest
         assert "Not saved" in again.status_text() and not queue.exists()
         other = remote_controller(server.url, server.token("s2"), queue_path=queue, retry_seconds=0)
         assert other.store.queue == []  # a queue file of another identity is never sent as theirs
+        began = time.monotonic()
+        with pytest.raises(RecordingError, match="does not accept this token"):
+            remote_controller(server.url, server.token("s2")[:-2] + "xx", queue_path=queue)
+        assert time.monotonic() - began < 5  # said at once, not retried
     finally:
         server.stop()
 

@@ -45,8 +45,9 @@ from afcourse.quizui.recording import RecordingError, now_iso
 TIMEOUT = 10.0
 RETRY_SECONDS = 1.0
 RETRY_MAX_SECONDS = 30.0
-TRANSIENT = frozenset({408, 425, 429})
-"""4xx statuses that mean "try again later"; every 5xx does too."""
+TRANSIENT = frozenset({401, 408, 425, 429})
+"""4xx statuses after which an answer stays queued (every 5xx too); 401: the token is refused, so the answers
+wait for the student to be known again rather than being dropped."""
 
 
 class ServerError(RecordingError):
@@ -59,6 +60,10 @@ class ServerError(RecordingError):
 
 class Offline(RecordingError):
     """The server could not be reached, or asked to be tried again; the answers wait in the local queue."""
+
+
+class NotKnown(Offline):
+    """The server does not accept the token (401): answers wait, but trying again at once is pointless."""
 
 
 def _base(server: str) -> str:
@@ -124,8 +129,8 @@ class RemoteStore:
         while True:
             try:
                 return self._once(method, path, body)
-            except Offline:
-                if time.monotonic() + pause > give_up:
+            except Offline as exc:
+                if isinstance(exc, NotKnown) or time.monotonic() + pause > give_up:
                     raise
                 time.sleep(pause)
                 pause = min(pause * 2, RETRY_MAX_SECONDS)
@@ -145,6 +150,10 @@ class RemoteStore:
             reason = is_refusal(exc.code, body_text)
             if reason is not None:
                 raise ServerError(f"the server refused ({exc.code}): {reason}", exc.code) from None
+            if exc.code == 401:
+                raise NotKnown(f"the server at {self.server} does not accept this token ({is_refusal(400, body_text)}"
+                               "); any answers are kept on this computer: check the token and show the quiz "
+                               "again") from None
             raise Offline(f"offline: the server at {self.server} answered {exc.code} {exc.reason}: try again "
                           "shortly") from None
         except (urllib.error.URLError, OSError) as exc:

@@ -53,9 +53,10 @@
     return { error: "This page could not load its number reader: reload the page." };
   }
 
-  /* A reply that refuses for good: a 4xx other than 408/425/429 whose JSON says why. */
+  /* A reply that refuses for good: a 4xx other than 408/425/429 whose JSON says why. A 401 (a login or token
+     the server no longer accepts) is not final either: the answers wait until the student is known again. */
   function refusal(status, data) {
-    if (status < 400 || status >= 500 || status === 408 || status === 425 || status === 429) return null;
+    if (status < 400 || status >= 500 || status === 401 || status === 408 || status === 425 || status === 429) return null;
     return data && typeof data.error === "string" && data.error ? data.error : null;
   }
 
@@ -97,7 +98,8 @@
         if (reply.ok && got.json) return got.data;
         var reason = got.json ? refusal(reply.status, got.data) : null;
         if (reason) throw { refused: reason, status: reply.status, data: got.data };
-        throw { transient: "the server answered " + reply.status + (reply.ok ? " without its data" : "") };
+        throw { transient: "the server answered " + reply.status + (reply.ok ? " without its data" : ""),
+                status: reply.status, data: got.data };
       });
     }, function (err) {
       clearTimeout(timer);
@@ -124,7 +126,7 @@
     var self = this;
     this.say("Loading the quiz\u2026");
     this.call("GET", "api/quiz").then(function (data) { self.show(data); }).catch(function (err) {
-      if (err.refused && /token/.test(err.refused)) { self.say(err.refused, "error"); self.askToken("This quiz records your answers."); return; }
+      if (err.status === 401) { self.say(err.data.error || "Who are you?", "error"); self.askToken("This quiz records your answers."); return; }
       if (err.refused) { self.say(err.refused, "error"); return; }
       self.say("The quiz server does not answer (" + err.transient + "); trying again\u2026", "offline");
       setTimeout(function () { self.start(); }, self.backoff());
@@ -348,7 +350,7 @@
           }
           return self.flush();
         }
-        self.report(err.transient);
+        self.report(err.status === 401 ? "login" : err.transient);
         clearTimeout(self.retry);
         self.retry = setTimeout(function () { self.flush(); }, self.backoff());
       });
@@ -364,6 +366,9 @@
     if (refused.length) {
       this.say("Not saved: question" + (refused.length > 1 ? "s " : " ") + refused.join(", ") + " (see the message there). " +
                onServer + " of " + total + " answered on the server.", "error");
+    } else if (waiting && trouble === "login") {
+      this.say("Not saved: the server no longer accepts your login or token. " + waiting + " answer(s) are kept in " +
+               "this browser: open your quiz link again (or log in again) to send them.", "error");
     } else if (waiting && trouble) {
       this.say("Offline: " + waiting + " answer(s) kept in this browser; they are sent when the server is back (" +
                trouble + "). " + onServer + " of " + total + " answered on the server.", "offline");
