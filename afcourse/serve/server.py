@@ -122,6 +122,7 @@ def _guarded_protocol():
     class GuardedProtocol(HttpToolsProtocol):
         _header_timer = None
         _header_bytes = 0
+        _begun = False  # a request has started on this connection (an idle one is closed without a reply)
 
         def _arm(self) -> None:
             self._disarm()
@@ -135,11 +136,13 @@ def _guarded_protocol():
 
         def _too_slow(self) -> None:
             self._header_timer = None
-            if not self.transport.is_closing():
+            if self.transport.is_closing():
+                return
+            if self._begun:
                 self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\n"
                                      b"connection: close\r\ncontent-length: 30\r\n\r\n"
                                      b"the request headers were slow\n")
-                self.transport.close()
+            self.transport.close()
 
         def _count(self, size: int) -> None:
             self._header_bytes += size
@@ -156,6 +159,7 @@ def _guarded_protocol():
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
+            self._begun = True
             self._arm()
 
         def on_url(self, url: bytes) -> None:
