@@ -219,7 +219,8 @@ def main() -> None:
                     finally:
                         server.stop()
                     ms = 1000
-                    print(f"{database:<11} {workers:>7} {size:>8} {rate:>10.0f} {statistics.median(latencies) * ms:>8.1f} "
+                    p50 = statistics.median(latencies) * ms
+                    print(f"{database:<11} {workers:>7} {size:>8} {rate:>10.0f} {p50:>8.1f} "
                           f"{percentile(latencies, 99) * ms:>8.1f} {cpu[0] / max(1, len(latencies)) * ms:>24.2f} "
                           f"{cpu[1] / max(1, len(latencies)) * ms:>9.2f}")
                     if single:

@@ -46,8 +46,8 @@ def test_the_answer_database_and_its_wal_and_shm_files_are_private(quiz_dir, tmp
     server = Server(quiz_dir).start()
     try:
         item = first_item(server, "s1")
-        assert call(server.url + "api/answer", "POST", {"item_id": item["id"], "response": None,
-                                                         "client_id": "mode-check-1"}, token=server.token("s1")).status == 200
+        body = {"item_id": item["id"], "response": None, "client_id": "mode-check-1"}
+        assert call(server.url + "api/answer", "POST", body, token=server.token("s1")).status == 200
         names = [quiz_dir / n for n in ("serve.sqlite", "serve.sqlite-wal", "serve.sqlite-shm")]
         assert all(p.exists() for p in names)
         assert {p.name: mode(p) for p in names} == {p.name: 0o600 for p in names}

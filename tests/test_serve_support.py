@@ -127,8 +127,8 @@ class Server:
         self.log = quiz_dir / f"server-{self.port}.log"
 
     def start(self, timeout: float = 20) -> "Server":
-        command = [*self.prefix, sys.executable, "-m", "afcourse.cli", "serve", str(self.quiz_dir), "--port", str(self.port),
-                   *self.args]
+        command = [*self.prefix, sys.executable, "-m", "afcourse.cli", "serve", str(self.quiz_dir),
+                   "--port", str(self.port), *self.args]
         handle = open(self.log, "ab")
         self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
                                         env={**os.environ, **(self.env or {})})

@@ -19,9 +19,9 @@ are capped in size, nesting and read time, text must be valid Unicode (a lone
 surrogate is refused with 422), and each identity has a rate limit.
 
 With a time limit, ``/api/quiz`` tells the student their deadline and the seconds left
-(by the server's clock); an answer later than the limit (plus
-a grace for answers on their way, 20 s by default) is refused and the answers given are submitted as
-they stood at the limit.
+(by the server's clock); an answer later than the limit plus a grace for answers on
+their way (20 s by default) is refused, and the answers given are submitted as they
+stood at the limit.
 
 Several processes may serve one PostgreSQL database: every state that decides an
 outcome lives in the database. What each process keeps to itself changes no outcome:
@@ -244,8 +244,8 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         person = await who(request)
         await body(request)
         # a page submitting itself at the closing time may arrive a little late: the answers are unchanged by it
-        just_closed = assessment.window_state() == "closed" and datetime.now(timezone.utc) <= assessment.closes + store.grace
-        if not just_closed:
+        state, now = assessment.window_state(), datetime.now(timezone.utc)
+        if not (state == "closed" and now <= assessment.closes + store.grace):
             open_for_answers()
         await started(person, expire=False)
         try:
