@@ -197,3 +197,20 @@ def test_the_notebook_shows_the_time_left_and_an_answer_after_the_limit_is_refus
         assert saved["status"] == "submitted" and saved["responses"] == {item.id: item.choices[0].id}
     finally:
         server.stop()
+
+
+def test_extra_minutes_in_the_roster_lengthen_that_students_time_limit(tmp_path):
+    folder = make_quiz_dir(tmp_path / "timed")
+    (folder / "roster.csv").write_text("id,name,extra_minutes\ns1,Ada,15\ns2,Bo,\ns3,,0\n", encoding="utf-8")
+    server = Server(folder, "--roster", str(folder / "roster.csv"), "--time-limit", "30").start()
+    try:
+        limits = {sid: call(server.url + "api/quiz", token=server.token(sid)).data["time_limit"]
+                  for sid in ("s1", "s2", "s3")}
+        assert limits == {"s1": 2700, "s2": 1800, "s3": 1800}
+    finally:
+        server.stop()
+    (folder / "roster.csv").write_text("id,name,extra_minutes\ns1,Ada,lots\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", str(folder), "--roster",
+                           str(folder / "roster.csv"), "--time-limit", "30"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and "extra_minutes of 's1' must be a number of minutes" in done.stderr

@@ -105,3 +105,38 @@ def test_racing_answers_and_submits_on_postgresql_never_log_an_answer_after_the_
             assert logged == outcomes.count("logged") and after == 0
     finally:
         store.close()
+
+
+def test_two_servers_sharing_one_database_behave_as_one(postgres_url, tmp_path):
+    """As two hosts behind a proxy: a student may land on either for any request, and no outcome depends on which."""
+    import psycopg
+
+    quiz_dir = make_quiz_dir(tmp_path / "shared")
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "twohosts"')
+        conn.execute('CREATE DATABASE "twohosts"')
+    url = postgres_url.rsplit("/", 1)[0] + "/twohosts"
+    a = Server(quiz_dir, "--db", url, "--time-limit", "30").start()
+    b = Server(quiz_dir, "--db", url, "--time-limit", "30").start()
+    try:
+        token = a.token("s1")
+        quiz = call(a.url + "api/quiz", token=token).data  # s1 starts on host A
+        item = quiz["questions"][0]["id"]
+        body = {"item_id": item, "response": None, "client_id": "two-hosts-1"}
+        first = call(b.url + "api/answer", "POST", body, token=token)  # answers on host B: the row is known there
+        again = call(a.url + "api/answer", "POST", body, token=token)  # the same answer resent through host A
+        assert first.status == 200 and again.data == {**first.data, "duplicate": True}
+        on_b = call(b.url + "api/quiz", token=token).data
+        assert on_b["variant_id"] == quiz["variant_id"] and on_b["started_at"] == quiz["started_at"]
+        granted = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", "extra-time", str(quiz_dir), "s1",
+                                  "10", "--db", url], capture_output=True, text=True, timeout=60)
+        assert granted.returncode == 0, granted.stderr
+        assert call(a.url + "api/quiz", token=token).data["time_limit"] == 2400  # seen by both at once
+        assert call(b.url + "api/quiz", token=token).data["time_limit"] == 2400
+        assert call(a.url + "api/submit", "POST", {}, token=token).status == 200  # submitted on A
+        late = call(b.url + "api/answer", "POST", {**body, "client_id": "two-hosts-2"}, token=token)
+        assert late.status == 409 and late.data["final"] is True  # refused on B
+        assert call(b.url + "api/submit", "POST", {}, token=token).status == 409
+    finally:
+        a.stop()
+        b.stop()
