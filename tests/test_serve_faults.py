@@ -147,7 +147,7 @@ def test_the_page_and_the_notebook_lose_nothing_while_the_proxy_answers_502_and_
 
         in_page(0, 0)
         in_notebook(0, 0)
-        page.wait_for_selector(f'{STATUS}[data-state="saved"]')
+        page.wait_for_selector(f'{STATUS}[data-state="saved"]:has-text("1 of 9 answered")')
         assert notebook.save_error is None
 
         server.stop()  # the proxy now answers 503: nothing listens behind it

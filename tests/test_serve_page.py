@@ -78,7 +78,7 @@ def test_two_students_in_one_browser_never_send_each_others_answers(browser, qui
         theirs = open_quiz(other, server, "s2")  # s2 sits down at the same browser
         tf2 = first(theirs, "true_false")
         other.locator(f'fieldset[data-qid="{tf2["id"]}"] input[value="{tf2["choices"][1]}"]').check()
-        other.wait_for_selector(SAVED)
+        other.wait_for_selector(f'{SAVED}:has-text("1 of 9 answered")')
         time.sleep(1.0)  # time enough for a stray send
         assert logged(quiz_dir, "s2") == [(tf2["id"], tf2["choices"][1])]
         assert logged(quiz_dir, "s1") == []
@@ -141,7 +141,7 @@ def test_an_untouched_ordering_stays_unanswered_and_submit_records_a_box_not_yet
         assert "No answer yet" in box.text_content()
         tf = first(questions, "true_false")
         page.locator(f'fieldset[data-qid="{tf["id"]}"] input[value="{tf["choices"][0]}"]').check()
-        page.wait_for_selector(SAVED)
+        page.wait_for_selector(f'{SAVED}:has-text("1 of 9 answered")')
         assert "1 of 9 answered" in page.text_content(STATUS)  # the ordering shown is not an answer
         assert [item for item, _ in logged(quiz_dir, "s3")] == [tf["id"]]
         shown = box.locator("li").evaluate_all("items => items.map(i => i.dataset.cid)")
@@ -168,7 +168,7 @@ def test_a_refused_answer_is_shown_by_its_question_and_stays_on_screen(browser, 
         questions = open_quiz(page, server, "s2")
         tf = first(questions, "true_false")
         page.locator(f'fieldset[data-qid="{tf["id"]}"] input[value="{tf["choices"][0]}"]').check()
-        page.wait_for_selector(SAVED)
+        page.wait_for_selector(f'{SAVED}:has-text("1 of 9 answered")')
         assert call(server.url + "api/submit", "POST", {}, token=server.token("s2")).status == 200  # another device
         single = first(questions, "single_choice")
         radio = page.locator(f'fieldset[data-qid="{single["id"]}"] input[value="{single["choices"][1]}"]')
@@ -222,7 +222,7 @@ def test_a_time_limit_with_extra_time_for_one_student(browser, quiz_dir):
         assert s2["time_limit"] == 18 and s3["time_limit"] == 6 and 16 < s2["seconds_left"] <= 18
         tf = first(questions, "true_false")
         page.locator(f'fieldset[data-qid="{tf["id"]}"] input[value="{tf["choices"][0]}"]').check()
-        page.wait_for_selector(SAVED)
+        page.wait_for_selector(f'{SAVED}:has-text("1 of 9 answered")')
         page.wait_for_selector(f'{STATUS}[data-state="submitted"]:has-text("Time is up")', timeout=15000)
         assert 5 <= time.monotonic() - began <= 12
         assert page.locator("fieldset input:not([disabled])").count() == 0
