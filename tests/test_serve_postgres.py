@@ -1,72 +1,27 @@
 """The same server on PostgreSQL: a real server from Debian's package, started by the test.
 
-initdb and pg_ctl come from /usr/lib/postgresql/*/bin (``make test`` installs the
-``postgresql`` package). PostgreSQL refuses to run as root, so as root the cluster
-belongs to the ``postgres`` user the package creates and is run with runuser. The
-test skips, saying why, where no server can be started (it fails instead under CI).
+See :func:`test_serve_support.postgres_cluster` for how the cluster is made; the test
+skips, saying why, where no server can be started (it fails instead under CI).
 """
 
 from __future__ import annotations
 
 import csv
-import glob
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from afcourse.quizui.remote import remote_controller
 from afcourse.serve.storage import Store, StorageError
-from test_serve_support import Server, call, free_port, keys_by_id, make_quiz_dir, quiz_set, right_answer
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL cannot start: {reason} (make test installs Debian's postgresql)")
-    pytest.skip(f"PostgreSQL cannot start: {reason}")
+from test_serve_support import Server, call, keys_by_id, make_quiz_dir, postgres_cluster, quiz_set, right_answer
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        _unavailable("no /usr/lib/postgresql/*/bin/initdb")
-    bin_dir = Path(found[-1]).parent
-    folder = Path(tempfile.mkdtemp(prefix="afcourse-pg-"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        if shutil.which("runuser") is None:
-            _unavailable("running as root and runuser is missing")
-        try:
-            shutil.chown(folder, "postgres", "postgres")
-        except (LookupError, PermissionError) as exc:
-            _unavailable(f"no postgres user to own the cluster ({exc})")
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", free_port()
-
-    def run(*command: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=60)
-
-    made = run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "afcourse", "-E", "UTF8", "--no-sync")
-    if made.returncode != 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        _unavailable(f"initdb failed: {made.stderr[-500:]}")
-    started = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "30", "-o",
-                  f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}", "start")
-    if started.returncode != 0:
-        log = (folder / "log").read_text(errors="replace")[-800:] if (folder / "log").exists() else ""
-        shutil.rmtree(folder, ignore_errors=True)
-        _unavailable(f"pg_ctl start failed: {started.stderr[-300:]} {log}")
-    try:
-        yield f"postgresql://afcourse@127.0.0.1:{port}/postgres"
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+    with postgres_cluster() as cluster:
+        yield cluster.url
 
 
 def test_a_whole_assessment_is_recorded_in_postgresql_and_graded(postgres_url, tmp_path):
@@ -111,3 +66,77 @@ def test_a_postgresql_database_of_another_quiz_is_refused(postgres_url):
     Store(postgres_url, quiz_set()[0].quiz_id).close()
     with pytest.raises(StorageError, match="holds answers to quiz"):
         Store(postgres_url, "some-other-quiz")
+
+
+def test_racing_answers_and_submits_on_postgresql_never_log_an_answer_after_the_submission(postgres_url):
+    """Threads (as many workers would) answer and submit for one student at the same instant: one submit wins,
+    no deadlock, no answer logged after the submission."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from afcourse.serve.storage import AlreadySubmitted
+
+    store = Store(postgres_url, quiz_set()[0].quiz_id, pool_size=8)
+    variant = quiz_set()[0].variants[0].variant_id
+    try:
+        for round_ in range(15):
+            sid = f"racer-{round_}"
+            store.start(sid, None, variant)
+            gate = threading.Barrier(8)
+
+            def act(n: int) -> str:
+                gate.wait(10)
+                try:
+                    if n % 2:
+                        store.submit(sid)
+                        return "submitted"
+                    store.record(sid, "q1", n, f"race-{n:04d}")
+                    return "logged"
+                except AlreadySubmitted:
+                    return "refused"
+
+            with ThreadPoolExecutor(8) as pool:
+                outcomes = list(pool.map(act, range(8)))  # a deadlock (StorageError) would raise here
+            assert outcomes.count("submitted") == 1, outcomes
+            when = store.student(sid).submitted_at
+            with store._session(write=False) as run:
+                logged, after = run("SELECT COUNT(*), COUNT(*) FILTER (WHERE received_at > ?) FROM answers "
+                                    "WHERE student_id = ?", (when, sid)).fetchone()
+            assert logged == outcomes.count("logged") and after == 0
+    finally:
+        store.close()
+
+
+def test_two_servers_sharing_one_database_behave_as_one(postgres_url, tmp_path):
+    """As two hosts behind a proxy: a student may land on either for any request, and no outcome depends on which."""
+    import psycopg
+
+    quiz_dir = make_quiz_dir(tmp_path / "shared")
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "twohosts"')
+        conn.execute('CREATE DATABASE "twohosts"')
+    url = postgres_url.rsplit("/", 1)[0] + "/twohosts"
+    a = Server(quiz_dir, "--db", url, "--time-limit", "30").start()
+    b = Server(quiz_dir, "--db", url, "--time-limit", "30").start()
+    try:
+        token = a.token("s1")
+        quiz = call(a.url + "api/quiz", token=token).data  # s1 starts on host A
+        item = quiz["questions"][0]["id"]
+        body = {"item_id": item, "response": None, "client_id": "two-hosts-1"}
+        first = call(b.url + "api/answer", "POST", body, token=token)  # answers on host B: the row is known there
+        again = call(a.url + "api/answer", "POST", body, token=token)  # the same answer resent through host A
+        assert first.status == 200 and again.data == {**first.data, "duplicate": True}
+        on_b = call(b.url + "api/quiz", token=token).data
+        assert on_b["variant_id"] == quiz["variant_id"] and on_b["started_at"] == quiz["started_at"]
+        granted = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", "extra-time", str(quiz_dir), "s1",
+                                  "10", "--db", url], capture_output=True, text=True, timeout=60)
+        assert granted.returncode == 0, granted.stderr
+        assert call(a.url + "api/quiz", token=token).data["time_limit"] == 2400  # seen by both at once
+        assert call(b.url + "api/quiz", token=token).data["time_limit"] == 2400
+        assert call(a.url + "api/submit", "POST", {}, token=token).status == 200  # submitted on A
+        late = call(b.url + "api/answer", "POST", {**body, "client_id": "two-hosts-2"}, token=token)
+        assert late.status == 409 and late.data["final"] is True  # refused on B
+        assert call(b.url + "api/submit", "POST", {}, token=token).status == 409
+    finally:
+        a.stop()
+        b.stop()

@@ -7,18 +7,24 @@ notebook sees, and a test can kill it.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import pytest
 
 from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
 from afcourse.quiz.models import KeyFile, QuizFile
@@ -112,16 +118,17 @@ def call(url: str, method: str = "GET", body=None, token: str | None = None, hea
 class Server:
     """``afcourse serve QUIZDIR`` in its own process on a free 127.0.0.1 port."""
 
-    def __init__(self, quiz_dir: Path, *args: str, port: int | None = None, env: dict | None = None):
+    def __init__(self, quiz_dir: Path, *args: str, port: int | None = None, env: dict | None = None,
+                 prefix: tuple[str, ...] = ()):
         self.quiz_dir, self.args, self.port = quiz_dir, list(args), port or free_port()
-        self.env = env
+        self.env, self.prefix = env, list(prefix)
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen | None = None
         self.log = quiz_dir / f"server-{self.port}.log"
 
     def start(self, timeout: float = 20) -> "Server":
-        command = [sys.executable, "-m", "afcourse.cli", "serve", str(self.quiz_dir), "--port", str(self.port),
-                   *self.args]
+        command = [*self.prefix, sys.executable, "-m", "afcourse.cli", "serve", str(self.quiz_dir),
+                   "--port", str(self.port), *self.args]
         handle = open(self.log, "ab")
         self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
                                         env={**os.environ, **(self.env or {})})
@@ -156,3 +163,96 @@ class Server:
 
     def instructor(self) -> str:
         return instructor_token(load_secret(self.quiz_dir), quiz_set()[0].quiz_id)
+
+
+    def workers(self) -> list[int]:
+        """The process ids of the uvicorn worker processes (``--workers N``), oldest first."""
+        found = []
+        for child in Path("/proc").glob("[0-9]*"):
+            try:
+                stat = (child / "stat").read_text()
+                cmdline = (child / "cmdline").read_bytes()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid and b"spawn_main" in cmdline:
+                found.append(int(child.name))
+        return sorted(found)
+
+
+# ---- PostgreSQL ------------------------------------------------------------------------------
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL cannot start: {reason} (make test installs Debian's postgresql)")
+    pytest.skip(f"PostgreSQL cannot start: {reason}")
+
+
+class Cluster:
+    """A PostgreSQL server of our own on a free loopback port; it can be restarted under a running afcourse."""
+
+    def __init__(self, bin_dir: Path, folder: Path, prefix: list[str]):
+        self.bin_dir, self.folder, self.prefix = bin_dir, folder, prefix
+        self.data, self.port = folder / "data", free_port()
+        self.url = f"postgresql://afcourse@127.0.0.1:{self.port}/postgres"
+
+    def run(self, *command: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.prefix, *command], capture_output=True, text=True, timeout=60)
+
+    def pg_ctl(self, *args: str) -> subprocess.CompletedProcess:
+        return self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"), *args)
+
+    def start(self) -> subprocess.CompletedProcess:
+        return self.pg_ctl("-w", "-t", "30", "-o",
+                           f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder}", "start")
+
+    def stop(self, mode: str = "fast") -> subprocess.CompletedProcess:
+        return self.pg_ctl("-w", "-t", "30", "-m", mode, "stop")
+
+    def database(self, name: str) -> str:
+        """A new, empty database of this cluster; its URL."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def postgres_cluster():
+    """A running :class:`Cluster`, removed afterwards; skips (fails under CI) where none can start.
+
+    initdb and pg_ctl come from /usr/lib/postgresql/*/bin (``make test`` installs the
+    ``postgresql`` package). PostgreSQL refuses to run as root, so as root the cluster
+    belongs to the ``postgres`` user the package creates and is run with runuser.
+    """
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        _unavailable("no /usr/lib/postgresql/*/bin/initdb")
+    bin_dir = Path(found[-1]).parent
+    folder = Path(tempfile.mkdtemp(prefix="afcourse-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            _unavailable("running as root and runuser is missing")
+        try:
+            shutil.chown(folder, "postgres", "postgres")
+        except (LookupError, PermissionError) as exc:
+            _unavailable(f"no postgres user to own the cluster ({exc})")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    cluster = Cluster(bin_dir, folder, prefix)
+    made = cluster.run(str(bin_dir / "initdb"), "-D", str(cluster.data), "-A", "trust", "-U", "afcourse", "-E",
+                       "UTF8", "--no-sync")
+    if made.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        _unavailable(f"initdb failed: {made.stderr[-500:]}")
+    started = cluster.start()
+    if started.returncode != 0:
+        log = (folder / "log").read_text(errors="replace")[-800:] if (folder / "log").exists() else ""
+        shutil.rmtree(folder, ignore_errors=True)
+        _unavailable(f"pg_ctl start failed: {started.stderr[-300:]} {log}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)

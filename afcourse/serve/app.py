@@ -15,15 +15,28 @@ No endpoint takes a student id: the identity comes only from the token (or the H
 login), so one student cannot name another. Writes need ``Content-Type:
 application/json`` (a cross-site form cannot send it without a CORS preflight, and
 the preflight is granted only to the origins the instructor lists), request bodies
-are capped, and each identity has a rate limit.
+are capped in size, nesting and read time, text must be valid Unicode (a lone
+surrogate is refused with 422), and each identity has a rate limit.
+
+With a time limit, ``/api/quiz`` tells the student their deadline and the seconds left
+(by the server's clock); an answer later than the limit plus a grace for answers on
+their way (20 s by default) is refused, and the answers given are submitted as they
+stood at the limit.
+
+Several processes may serve one PostgreSQL database: every state that decides an
+outcome lives in the database. What each process keeps to itself changes no outcome:
+the rate limit's buckets (with N processes a student may reach N times the rate) and
+which variant each student has (fixed once their row exists).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
 from starlette.applications import Starlette
@@ -34,16 +47,44 @@ from starlette.routing import Route
 
 from afcourse.serve.assessment import Assessment, InvalidAnswer
 from afcourse.serve.identity import Identity
-from afcourse.serve.storage import AlreadySubmitted, StorageError, Store
+from afcourse.serve.storage import AlreadySubmitted, StorageError, Store, TimeUp
 
 MAX_BODY = 16 * 1024
 MAX_CLIENT_ID = 100
+MAX_DEPTH = 8
+"""The deepest JSON nesting a request may hold (an answer needs 3)."""
+BODY_SECONDS = 15.0
+"""How long a request body may take to arrive, in all."""
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, **extra):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.extra = status, message, extra
+
+
+def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text ``data`` nests arrays and objects more than ``limit`` deep (strings skipped)."""
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
 
 
 @dataclass
@@ -102,26 +143,57 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
             raise ApiError(413, f"the request is over {MAX_BODY} bytes")
         data = b""
-        async for chunk in request.stream():
+        chunks = request.stream().__aiter__()
+        until = time.monotonic() + BODY_SECONDS
+        while True:
+            try:
+                chunk = await asyncio.wait_for(chunks.__anext__(), max(0.0, until - time.monotonic()))
+            except StopAsyncIteration:
+                break
+            except asyncio.TimeoutError:
+                raise ApiError(408, f"the request body took over {BODY_SECONDS:g} s to arrive; send it again") \
+                    from None
             data += chunk
             if len(data) > MAX_BODY:
                 raise ApiError(413, f"the request is over {MAX_BODY} bytes")
+        if too_deep(data):
+            raise ApiError(400, f"the request body nests more than {MAX_DEPTH} levels deep")
         try:
             parsed = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiError(400, "the request body is not valid JSON") from None
         if not isinstance(parsed, dict):
             raise ApiError(400, "the request body must be a JSON object")
+        try:
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(422, "the request holds text that is not valid Unicode (a lone surrogate)") from None
         return parsed
 
-    known: dict[str, str] = {}  # student id -> variant id, for students whose row exists
+    limit = store.limit_seconds
+    variants: dict[str, str] = {}  # student id -> variant id: fixed once the row exists, so a cache changes nothing
 
-    async def started(person):
-        name = person.name or (settings.roster or {}).get(person.student_id)
-        variant = assessment.variant_for(person.student_id)
-        row = await run_in_threadpool(store.start, person.student_id, name, variant.variant_id)
-        known[row.student_id] = row.variant_id
+    def name_of(person) -> str | None:
+        return person.name or (settings.roster or {}).get(person.student_id)
+
+    async def started(person, expire: bool = True):
+        row = await run_in_threadpool(store.start, person.student_id, name_of(person),
+                                      assessment.variant_for(person.student_id).variant_id)
+        if expire and limit and row.submitted_at is None:
+            row = await run_in_threadpool(store.expire, person.student_id)
+        variants[row.student_id] = row.variant_id
         return row
+
+    def timing(row) -> dict:
+        """The student's deadline (the time limit or the closing time, whichever is first) and the seconds left."""
+        deadline = row.deadline(limit)
+        if assessment.closes and (deadline is None or assessment.closes < deadline):
+            deadline = assessment.closes
+        if deadline is None:
+            return {"time_limit": None, "deadline": None, "seconds_left": None}
+        left = (deadline - datetime.now(timezone.utc)).total_seconds()
+        return {"time_limit": (limit + row.extra_seconds) if limit else None, "deadline": deadline.isoformat(),
+                "seconds_left": max(0.0, round(left, 1))}
 
     async def quiz(request: Request):
         person = await who(request)
@@ -131,7 +203,7 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         responses = await run_in_threadpool(store.responses, person.student_id)
         return _json({**assessment.student_view(row.variant_id), "student": {"id": row.student_id, "name": row.name},
                       "responses": responses, "state": assessment.window_state(), "started_at": row.started_at,
-                      "submitted_at": row.submitted_at,
+                      "submitted_at": row.submitted_at, **timing(row),
                       "feedback_released": assessment.feedback_released(row.submitted_at is not None)})
 
     def open_for_answers():
@@ -153,26 +225,35 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         if "response" not in data:
             raise ApiError(400, "'response' is missing (send null to clear an answer)")
         open_for_answers()
-        variant_id = known.get(person.student_id) or (await started(person)).variant_id
+        variant_id = variants.get(person.student_id) or (await started(person)).variant_id
         try:
             item_id, response = assessment.check_answer(variant_id, data.get("item_id"), data["response"])
         except InvalidAnswer as exc:
             raise ApiError(422, str(exc)) from None
         try:
-            receipt = await run_in_threadpool(store.record, person.student_id, item_id, response, client_id)
+            receipt = await run_in_threadpool(
+                lambda: store.record(person.student_id, item_id, response, client_id, name=name_of(person),
+                                     variant_id=variant_id))
+        except TimeUp as exc:
+            raise ApiError(403, f"not saved: {exc}", final=True, submitted_at=exc.deadline) from None
         except AlreadySubmitted as exc:
-            raise ApiError(409, f"you have submitted this quiz ({exc})") from None
+            raise ApiError(409, f"you have submitted this quiz ({exc})", final=True) from None
         return _json({"seq": receipt.seq, "received_at": receipt.received_at, "duplicate": receipt.duplicate})
 
     async def submit(request: Request):
         person = await who(request)
         await body(request)
-        open_for_answers()
-        await started(person)
+        # a page submitting itself at the closing time may arrive a little late: the answers are unchanged by it
+        state, now = assessment.window_state(), datetime.now(timezone.utc)
+        if not (state == "closed" and now <= assessment.closes + store.grace):
+            open_for_answers()
+        await started(person, expire=False)
         try:
             when = await run_in_threadpool(store.submit, person.student_id)
+        except TimeUp as exc:  # what they asked for happened already, at the limit
+            return _json({"submitted_at": exc.deadline, "at_time_limit": True})
         except AlreadySubmitted as exc:
-            raise ApiError(409, f"this quiz was {exc}; a submission is final") from None
+            raise ApiError(409, f"this quiz was {exc}; a submission is final", final=True) from None
         return _json({"submitted_at": when})
 
     async def feedback(request: Request):
@@ -218,7 +299,7 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
             try:
                 response = await endpoint(request)
             except ApiError as exc:
-                response = _json({"error": exc.message}, exc.status)
+                response = _json({"error": exc.message, **exc.extra}, exc.status)
             except StorageError as exc:  # nothing was acknowledged, so the client keeps the answer and retries
                 response = _json({"error": f"the server could not reach its database ({exc}); try again"}, 503)
             response.headers.update(cors)

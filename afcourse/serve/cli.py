@@ -74,6 +74,13 @@ def run_command(
     instructor: Optional[list[str]] = typer.Option(None, "--instructor", help="Hub mode: a Hub user who sees the "
                                                    "live count (Hub admins always do), repeatable."),
     rate: float = typer.Option(20.0, "--rate", min=0.1, help="Requests per second allowed per student."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Minutes each student has, "
+                                               "counted from when they first open the quiz (extra time: `serve "
+                                               "extra-time`, or an extra_minutes column in --roster)."),
+    grace: int = typer.Option(20, "--grace", min=0, max=600, help="Seconds after a student's time limit that an "
+                              "answer given in time may still arrive (network, proxy, retries)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes on this port "
+                                "(more than 1 needs --db postgresql://...)."),
 ) -> None:
     """Serve QUIZDIR: each student gets their variant, every answer is recorded and timestamped here."""
     from afcourse.serve.assessment import AssessmentError
@@ -83,19 +90,23 @@ def run_command(
 
     options = ServeOptions(quiz_dir=quiz_dir, db=db, roster=roster, opens=_time(opens), closes=_time(closes),
                            feedback=feedback, allow_origins=tuple(allow_origin or ()), hub=hub,
-                           instructors=tuple(instructor or ()), rate=rate)
+                           instructors=tuple(instructor or ()), rate=rate,
+                           time_limit=round(time_limit * 60) if time_limit else None, grace=grace, workers=workers)
     try:
         options.student_page = _pages["student"]() if "student" in _pages else None
         built = build(options)
     except (AssessmentError, StorageError, RosterError, ValueError, KeyError) as exc:
         _fail(str(exc))
     where = f"http://{host}:{port}/"
-    typer.echo(f"Serving {built.assessment.quiz.title!r} at {where} (answers in {built.store.url})")
+    from afcourse.serve.storage import redacted
+
+    typer.echo(f"Serving {built.assessment.quiz.title!r} at {where} (answers in {redacted(built.store.url)}"
+               f"{f', {workers} workers' if workers > 1 else ''})")
     if built.instructor_token:
         typer.echo(f"Live count: {where}instructor#token={built.instructor_token}")
         typer.echo("Student links: afcourse serve tokens QUIZDIR --roster FILE --base-url " + where)
     try:
-        run(built, host, port)
+        run(built, host, port, options)
     finally:
         built.store.close()
 
@@ -136,6 +147,34 @@ def tokens_command(
             _fail(str(exc))
         typer.echo(f"Wrote {len(students)} student links to {out}: give each student only their own.", err=True)
     typer.echo(f"Instructor's live count: {base}instructor#token={instructor_token(secret, quiz.quiz_id)}", err=True)
+
+
+@serve_app.command("extra-time")
+def extra_time_command(
+    quiz_dir: Path = QuizDir,
+    student: str = typer.Argument(..., help="The student's id (as on the roster, or their Hub user name)."),
+    minutes: float = typer.Argument(..., min=0, help="Minutes added to this student's time limit (0 removes them)."),
+    db: Optional[str] = Db,
+) -> None:
+    """Give one student extra time on a timed quiz; a running server applies it at once."""
+    from afcourse.serve.assessment import AssessmentError, load_quiz_dir
+    from afcourse.serve.storage import Store, StorageError, default_url
+
+    try:
+        quiz, _ = load_quiz_dir(quiz_dir)
+        store = Store(db or default_url(quiz_dir), quiz.quiz_id)
+    except (AssessmentError, StorageError) as exc:
+        _fail(str(exc))
+    try:
+        store.set_extra_time(student, round(minutes * 60))
+        row = store.student(student)
+    except StorageError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
+    state = ("has not opened the quiz yet" if row is None else "has submitted already: extra time changes nothing"
+             if row.submitted_at else f"started at {row.started_at}")
+    typer.echo(f"{student}: {minutes:g} extra minute(s) ({state})")
 
 
 @serve_app.command("export")

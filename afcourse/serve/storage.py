@@ -1,35 +1,51 @@
 """Where the server keeps answers: SQLite by default, PostgreSQL through the same code.
 
-Three tables: ``meta`` (which quiz the database belongs to), ``students`` (variant,
-when they started, when they submitted) and ``answers``, an append-only log of every
-answer as it was given, each with the server's time. A student's current response to
-an item is the last one logged. Each answer carries the client's own id for it
-(``client_id``, unique per student): a client that resends an answer after a lost
-reply or an offline spell gets the first one's acknowledgement back, never a second
-row.
+Four tables: ``meta`` (which quiz the database belongs to, the time limit),
+``students`` (variant, when they started, when they submitted), ``extra_time`` (seconds
+added to one student's time limit) and ``answers``, an append-only log of every answer
+as it was given, each with the server's time. A student's current response to an item
+is the last one logged. Each answer carries the client's own id for it (``client_id``,
+unique per student): a client that resends an answer after a lost reply or an offline
+spell gets the first one's acknowledgement back, never a second row.
+
+Everything that decides an outcome (does the student's row exist, have they
+submitted, has their time run out) is read inside the transaction that records the
+answer, so any number of server processes on any number of hosts may share one
+PostgreSQL database.
 
 SQLite runs in WAL mode with ``synchronous=FULL``: an answer the server has
 acknowledged is on disk even after a power cut, not only after a crash of the
 process (``NORMAL`` would keep it through a crash but could lose the last commits on
-power loss; ``bench/bench_serve.py`` measures what FULL costs). PostgreSQL is reached
-with psycopg 3 (the PostgreSQL project's own maintained driver family, with binary
-wheels); its commits are durable by default.
+power loss; ``bench/bench_serve.py`` measures what FULL costs). The database file and
+its ``-wal`` and ``-shm`` files are made readable by their owner only (0600): they hold
+every student's live answers. SQLite is for one server process: one connection behind
+a lock.
 
-All access goes through one connection guarded by a lock: the server runs the calls
-in worker threads, and writes are serialised by the database anyway.
+PostgreSQL is reached with psycopg 3 (the PostgreSQL project's own maintained driver
+family, with binary wheels) through a ``psycopg_pool`` connection pool: each
+connection is checked as it is taken, so after the database restarts the pool makes
+new ones and the server carries on without a restart of its own; while the database is
+down a request fails with :class:`StorageError` (the app answers 503, nothing is
+acknowledged, clients retry). Its commits are durable by default.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 DEFAULT_DB_NAME = "serve.sqlite"
+POOL_TIMEOUT = 5.0
+"""Seconds a request waits for a PostgreSQL connection before it is answered 503."""
+GRACE_SECONDS = 20
+"""By default, how late an answer given before the time limit may arrive (network, a proxy, retries)."""
 
 
 class StorageError(RuntimeError):
@@ -38,6 +54,14 @@ class StorageError(RuntimeError):
 
 class AlreadySubmitted(StorageError):
     """The student has submitted: answers are final."""
+
+
+class TimeUp(AlreadySubmitted):
+    """The student's time limit has passed: their answers were submitted at the limit."""
+
+    def __init__(self, deadline: str):
+        super().__init__(f"your time ran out at {deadline}; your answers were submitted then")
+        self.deadline = deadline
 
 
 def now_iso() -> str:
@@ -52,6 +76,13 @@ class StudentRow:
     variant_id: str
     started_at: str
     submitted_at: str | None
+    extra_seconds: int = 0
+
+    def deadline(self, limit_seconds: int | None) -> datetime | None:
+        """When this student's time runs out (None without a time limit)."""
+        if not limit_seconds:
+            return None
+        return datetime.fromisoformat(self.started_at) + timedelta(seconds=limit_seconds + self.extra_seconds)
 
 
 @dataclass(frozen=True)
@@ -63,24 +94,21 @@ class Receipt:
     duplicate: bool
 
 
-_SCHEMA = {
-    "sqlite": [
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS students (student_id TEXT PRIMARY KEY, name TEXT, variant_id TEXT NOT NULL, "
-        "started_at TEXT NOT NULL, submitted_at TEXT)",
-        "CREATE TABLE IF NOT EXISTS answers (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-        "student_id TEXT NOT NULL REFERENCES students(student_id), item_id TEXT NOT NULL, response TEXT NOT NULL, "
-        "client_id TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (student_id, client_id))",
-    ],
-    "postgresql": [
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS students (student_id TEXT PRIMARY KEY, name TEXT, variant_id TEXT NOT NULL, "
-        "started_at TEXT NOT NULL, submitted_at TEXT)",
-        "CREATE TABLE IF NOT EXISTS answers (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-        "student_id TEXT NOT NULL REFERENCES students(student_id), item_id TEXT NOT NULL, response TEXT NOT NULL, "
-        "client_id TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (student_id, client_id))",
-    ],
+_TABLES = {
+    "meta": "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "students": "CREATE TABLE IF NOT EXISTS students (student_id TEXT PRIMARY KEY, name TEXT, "
+                "variant_id TEXT NOT NULL, started_at TEXT NOT NULL, submitted_at TEXT)",
+    "extra_time": "CREATE TABLE IF NOT EXISTS extra_time (student_id TEXT PRIMARY KEY, seconds INTEGER NOT NULL)",
 }
+_ANSWERS = {
+    "sqlite": "CREATE TABLE IF NOT EXISTS answers (seq INTEGER PRIMARY KEY AUTOINCREMENT, ",
+    "postgresql": "CREATE TABLE IF NOT EXISTS answers (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ",
+}
+_ANSWER_COLUMNS = ("student_id TEXT NOT NULL REFERENCES students(student_id), item_id TEXT NOT NULL, "
+                   "response TEXT NOT NULL, client_id TEXT NOT NULL, received_at TEXT NOT NULL, "
+                   "UNIQUE (student_id, client_id))")
+_ROW = ("SELECT s.student_id, s.name, s.variant_id, s.started_at, s.submitted_at, COALESCE(e.seconds, 0) "
+        "FROM students s LEFT JOIN extra_time e ON e.student_id = s.student_id")
 
 
 def default_url(quiz_dir: str | Path) -> str:
@@ -92,181 +120,308 @@ def is_database_url(text: str) -> bool:
     return text.startswith(("sqlite:///", "postgresql://", "postgres://"))
 
 
-class Store:
-    """The answers of one quiz in one database (``sqlite:///PATH`` or ``postgresql://...``)."""
+def _private(path: Path) -> None:
+    """Make the database file (made empty first if missing) and its -wal/-shm files owner-only (0600)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            pass
+        except PermissionError as exc:
+            raise StorageError(f"cannot make {name} private to its owner (chmod 600): {exc.strerror}") from None
 
-    def __init__(self, url: str, quiz_id: str, *, create: bool = True):
+
+class Store:
+    """The answers of one quiz in one database (``sqlite:///PATH`` or ``postgresql://...``).
+
+    ``pool_size`` is the most PostgreSQL connections this process opens at once.
+    """
+
+    def __init__(self, url: str, quiz_id: str, *, create: bool = True, pool_size: int = 10):
         self.url, self.quiz_id = url, quiz_id
         self._lock = threading.Lock()
+        self._pool = None
         if url.startswith("sqlite:///"):
             self.dialect = "sqlite"
             path = Path(url[len("sqlite:///"):])
             if not create and not path.is_file():
                 raise StorageError(f"no database at {path}")
             try:
+                if create:
+                    _private(path)
                 self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=FULL")
                 self._conn.execute("PRAGMA foreign_keys=ON")
-            except sqlite3.Error as exc:
+                if create:
+                    _private(path)  # SQLite gives -wal and -shm the main file's mode; an older database may have 0644
+            except (sqlite3.Error, OSError) as exc:
                 raise StorageError(f"cannot open the database {path}: {exc}") from None
         elif url.startswith(("postgresql://", "postgres://")):
             self.dialect = "postgresql"
             try:
-                import psycopg
+                import psycopg  # noqa: F401
+                from psycopg_pool import ConnectionPool, PoolTimeout
             except ImportError:
-                raise StorageError("a PostgreSQL database needs psycopg: pip install 'afcourse[serve]'") from None
+                raise StorageError("a PostgreSQL database needs psycopg and psycopg_pool: "
+                                   "pip install 'afcourse[serve]'") from None
+            self._pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
+                                        configure=_configure, check=ConnectionPool.check_connection,
+                                        timeout=POOL_TIMEOUT,
+                                        reconnect_timeout=24 * 3600, name="afcourse", open=False)
             try:
-                self._conn = psycopg.connect(url, autocommit=True)
-            except psycopg.Error as exc:
-                raise StorageError(f"cannot connect to PostgreSQL: {str(exc).strip()}") from None
+                self._pool.open(wait=True, timeout=15)
+            except PoolTimeout:
+                self._pool.close()
+                raise StorageError(f"cannot connect to PostgreSQL at {redacted(url)} (waited 15 s): is it "
+                                   "running, and are the address, user and password right?") from None
         else:
             raise StorageError(f"unknown database URL {url!r}: use sqlite:///PATH or postgresql://...")
         self._setup(create)
+        self.limit_seconds, self.grace = self._read_time_limit()
 
     # ---- plumbing ----------------------------------------------------------------------------
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self.dialect == "postgresql" else statement
 
-    def _run(self, statement: str, params: tuple = ()) -> Any:
-        return self._conn.execute(self._sql(statement), params)
+    @contextmanager
+    def _session(self, write: bool = True) -> Iterator[Callable[..., Any]]:
+        """One transaction: yields ``run(sql, params)``; commits on success, rolls back on error.
 
-    def _transaction(self):
-        return _Transaction(self)
+        Any database failure (the server gone, a lost connection, a damaged file) comes
+        out as :class:`StorageError`; nothing in the failed transaction was stored.
+        """
+        try:
+            if self.dialect == "sqlite":
+                with self._lock:
+                    conn = self._conn
+                    conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                    try:
+                        yield lambda sql, params=(): conn.execute(sql, params)
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                    conn.execute("COMMIT")
+            else:
+                with self._pool.connection() as conn, conn.transaction():
+                    yield lambda sql, params=(): conn.execute(self._sql(sql), params)
+        except StorageError:
+            raise
+        except Exception as exc:
+            if _is_database_error(exc):
+                raise StorageError(str(exc).strip() or type(exc).__name__) from exc
+            raise
 
     def _setup(self, create: bool) -> None:
-        with self._transaction():
+        with self._session() as run:
             if create:
-                for statement in _SCHEMA[self.dialect]:
-                    self._run(statement)
-            row = self._run("SELECT value FROM meta WHERE key = 'quiz_id'").fetchone()
+                for statement in (*_TABLES.values(), _ANSWERS[self.dialect] + _ANSWER_COLUMNS):
+                    run(statement)
+            row = run("SELECT value FROM meta WHERE key = 'quiz_id'").fetchone()
             if row is None:
                 if not create:
-                    raise StorageError(f"{self.url} holds no afcourse answers")
-                self._run("INSERT INTO meta (key, value) VALUES ('quiz_id', ?)", (self.quiz_id,))
+                    raise StorageError(f"{redacted(self.url)} holds no afcourse answers")
+                run("INSERT INTO meta (key, value) VALUES ('quiz_id', ?)", (self.quiz_id,))
             elif row[0] != self.quiz_id:
-                raise StorageError(f"the database {self.url} holds answers to quiz {row[0]!r}, not {self.quiz_id!r}")
+                raise StorageError(f"the database {redacted(self.url)} holds answers to quiz {row[0]!r}, "
+                                   f"not {self.quiz_id!r}")
+            run(_TABLES["extra_time"])  # a database made before time limits existed gains it here
 
     def close(self) -> None:
-        self._conn.close()
+        if self._pool is not None:
+            self._pool.close()
+        else:
+            self._conn.close()
+
+    # ---- settings ----------------------------------------------------------------------------
+    def set_time_limit(self, seconds: int | None, grace_seconds: int = GRACE_SECONDS) -> None:
+        """Each student's time from first opening (None: no limit), and how late an answer may arrive.
+
+        Kept in the database (``afcourse serve --time-limit``), so an export knows it too.
+        """
+        with self._session() as run:
+            run("DELETE FROM meta WHERE key IN ('time_limit', 'grace')")
+            if seconds:
+                run("INSERT INTO meta (key, value) VALUES ('time_limit', ?), ('grace', ?)",
+                    (str(int(seconds)), str(int(grace_seconds))))
+        self.limit_seconds, self.grace = (int(seconds) if seconds else None), timedelta(seconds=grace_seconds)
+
+    def _read_time_limit(self) -> tuple[int | None, timedelta]:
+        with self._session(write=False) as run:
+            found = dict(run("SELECT key, value FROM meta WHERE key IN ('time_limit', 'grace')").fetchall())
+        limit = int(found["time_limit"]) if "time_limit" in found else None
+        return limit, timedelta(seconds=int(found.get("grace", GRACE_SECONDS)))
+
+    def set_extra_time(self, student_id: str, seconds: int) -> None:
+        """Give ``student_id`` ``seconds`` more than the time limit (0 removes it); takes effect at once."""
+        with self._session() as run:
+            run("DELETE FROM extra_time WHERE student_id = ?", (student_id,))
+            if seconds:
+                run("INSERT INTO extra_time (student_id, seconds) VALUES (?, ?)", (student_id, int(seconds)))
+
+    def extra_times(self) -> dict[str, int]:
+        with self._session(write=False) as run:
+            return {sid: int(sec) for sid, sec in run("SELECT student_id, seconds FROM extra_time ORDER BY student_id")}
 
     # ---- students ----------------------------------------------------------------------------
     def student(self, student_id: str) -> StudentRow | None:
-        with self._lock:
-            row = self._run("SELECT student_id, name, variant_id, started_at, submitted_at FROM students "
-                            "WHERE student_id = ?", (student_id,)).fetchone()
+        with self._session(write=False) as run:
+            row = run(_ROW + " WHERE s.student_id = ?", (student_id,)).fetchone()
         return StudentRow(*row) if row else None
 
     def start(self, student_id: str, name: str | None, variant_id: str) -> StudentRow:
         """The student's row, made (with the server's time) the first time they open the quiz."""
-        with self._transaction():
-            self._run("INSERT INTO students (student_id, name, variant_id, started_at) VALUES (?, ?, ?, ?) "
-                      "ON CONFLICT (student_id) DO NOTHING", (student_id, name, variant_id, now_iso()))
-            row = self._run("SELECT student_id, name, variant_id, started_at, submitted_at FROM students "
-                            "WHERE student_id = ?", (student_id,)).fetchone()
-        return StudentRow(*row)
+        with self._session() as run:
+            return self._start(run, student_id, name, variant_id)
+
+    def _start(self, run, student_id: str, name: str | None, variant_id: str) -> StudentRow:
+        run("INSERT INTO students (student_id, name, variant_id, started_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (student_id) DO NOTHING", (student_id, name, variant_id, now_iso()))
+        return StudentRow(*run(_ROW + " WHERE s.student_id = ?", (student_id,)).fetchone())
+
+    def _locked_row(self, run, student_id: str, *, for_update: bool = False) -> StudentRow | None:
+        """The student's row, locked until the transaction ends (PostgreSQL; SQLite's lock is the whole file).
+
+        Answers take a shared lock (they may run side by side); whoever changes the row
+        (submit, expiry) takes it for update, so no answer is logged after a submission.
+        """
+        lock = (" FOR UPDATE OF s" if for_update else " FOR SHARE OF s") if self.dialect == "postgresql" else ""
+        row = run(_ROW + " WHERE s.student_id = ?" + lock, (student_id,)).fetchone()
+        return StudentRow(*row) if row else None
+
+    def _passed(self, row: StudentRow, now: datetime | None = None) -> str | None:
+        """The student's deadline (ISO) if it passed more than the grace ago, else None."""
+        deadline = row.deadline(self.limit_seconds)
+        if deadline is None or (now or datetime.now(timezone.utc)) <= deadline + self.grace:
+            return None
+        return deadline.isoformat(timespec="microseconds")
+
+    def expire(self, student_id: str, now: datetime | None = None) -> StudentRow | None:
+        """Submit the student's answers at their time limit if it passed (grace included); their row after."""
+        with self._session() as run:
+            row = self._locked_row(run, student_id, for_update=True)
+            if row is not None and row.submitted_at is None and (when := self._passed(row, now)):
+                run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
+                    (when, student_id))
+                row = StudentRow(*run(_ROW + " WHERE s.student_id = ?", (student_id,)).fetchone())
+            return row
 
     # ---- answers -----------------------------------------------------------------------------
-    def record(self, student_id: str, item_id: str, response: Any, client_id: str) -> Receipt:
-        """Log one answer; a resent ``client_id`` returns the first receipt. Raises AlreadySubmitted."""
+    def record(self, student_id: str, item_id: str, response: Any, client_id: str, *, name: str | None = None,
+               variant_id: str | None = None) -> Receipt:
+        """Log one answer; a resent ``client_id`` returns the first receipt.
+
+        With ``variant_id`` the student's row is made if missing. Raises AlreadySubmitted
+        after a submit, and TimeUp once the time limit (plus its grace) has passed.
+        """
         text = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
-        with self._transaction():
-            seen = self._run("SELECT seq, received_at FROM answers WHERE student_id = ? AND client_id = ?",
-                             (student_id, client_id)).fetchone()
+        timed_out = None
+        with self._session() as run:
+            row = self._locked_row(run, student_id)
+            if row is None:
+                if variant_id is None:
+                    raise StorageError(f"student {student_id!r} has not opened the quiz")
+                row = self._start(run, student_id, name, variant_id)
+            seen = run("SELECT seq, received_at FROM answers WHERE student_id = ? AND client_id = ?",
+                       (student_id, client_id)).fetchone()
             if seen:
                 return Receipt(seen[0], seen[1], True)
-            state = self._run("SELECT submitted_at FROM students WHERE student_id = ?", (student_id,)).fetchone()
-            if state is None:
-                raise StorageError(f"student {student_id!r} has not opened the quiz")
-            if state[0] is not None:
-                raise AlreadySubmitted(f"submitted at {state[0]}: answers are final")
-            received = now_iso()
-            row = self._run("INSERT INTO answers (student_id, item_id, response, client_id, received_at) "
-                            "VALUES (?, ?, ?, ?, ?) RETURNING seq", (student_id, item_id, text, client_id,
-                                                                    received)).fetchone()
-        return Receipt(row[0], received, False)
+            if row.submitted_at is not None:
+                raise AlreadySubmitted(f"submitted at {row.submitted_at}: answers are final")
+            timed_out = self._passed(row)
+            if timed_out is None:
+                received = now_iso()
+                seq = run("INSERT INTO answers (student_id, item_id, response, client_id, received_at) "
+                          "VALUES (?, ?, ?, ?, ?) RETURNING seq",
+                          (student_id, item_id, text, client_id, received)).fetchone()[0]
+        if timed_out is not None:
+            self.expire(student_id)  # the answers as they stood at the limit are the submission
+            raise TimeUp(timed_out)
+        return Receipt(seq, received, False)
 
     def responses(self, student_id: str) -> dict[str, Any]:
         """The student's current response to each item they answered (the last one logged)."""
-        with self._lock:
-            rows = self._run("SELECT item_id, response FROM answers WHERE student_id = ? ORDER BY seq",
-                             (student_id,)).fetchall()
+        with self._session(write=False) as run:
+            rows = run("SELECT item_id, response FROM answers WHERE student_id = ? ORDER BY seq",
+                       (student_id,)).fetchall()
         return {item: json.loads(text) for item, text in rows}
 
     def submit(self, student_id: str) -> str:
-        """Mark the submission final; returns the server's time. Raises AlreadySubmitted the second time."""
-        with self._transaction():
-            when = now_iso()
-            done = self._run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
-                             (when, student_id))
+        """Mark the submission final; returns the server's time. Raises AlreadySubmitted the second time.
+
+        Past the time limit (plus its grace) the submission is made at the limit and TimeUp is raised.
+        """
+        timed_out = None
+        with self._session() as run:
+            row = self._locked_row(run, student_id, for_update=True)
+            if row is None:
+                raise StorageError(f"student {student_id!r} has not opened the quiz")
+            if row.submitted_at is not None:
+                raise AlreadySubmitted(f"already submitted at {row.submitted_at}")
+            timed_out = self._passed(row)
+            when = timed_out or now_iso()
+            done = run("UPDATE students SET submitted_at = ? WHERE student_id = ? AND submitted_at IS NULL",
+                       (when, student_id))
             if done.rowcount != 1:
-                row = self._run("SELECT submitted_at FROM students WHERE student_id = ?", (student_id,)).fetchone()
-                if row is None:
-                    raise StorageError(f"student {student_id!r} has not opened the quiz")
-                raise AlreadySubmitted(f"already submitted at {row[0]}")
+                raise AlreadySubmitted("already submitted")
+        if timed_out is not None:
+            raise TimeUp(timed_out)
         return when
 
     # ---- the class ---------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """How many students have started, how many have submitted, how many answers are logged."""
-        with self._lock:
-            started, submitted = self._run("SELECT COUNT(*), COUNT(submitted_at) FROM students").fetchone()
-            answers = self._run("SELECT COUNT(*) FROM answers").fetchone()[0]
+        with self._session(write=False) as run:
+            started, submitted = run("SELECT COUNT(*), COUNT(submitted_at) FROM students").fetchone()
+            answers = run("SELECT COUNT(*) FROM answers").fetchone()[0]
         return {"started": started, "submitted": submitted, "answers": answers}
 
     def answer_log(self) -> list[tuple[str, str, str]]:
         """Every logged answer as (student id, client id, item id), in log order."""
-        with self._lock:
-            return [tuple(r) for r in self._run("SELECT student_id, client_id, item_id FROM answers ORDER BY seq")]
+        with self._session(write=False) as run:
+            return [tuple(r) for r in run("SELECT student_id, client_id, item_id FROM answers ORDER BY seq")]
 
-    def submissions(self) -> Iterator[dict]:
-        """Every student's work as ``afcourse.submission/1`` dicts (what ``afcourse grade`` reads)."""
-        with self._lock:
-            students = self._run("SELECT student_id, name, variant_id, started_at, submitted_at FROM students "
-                                 "ORDER BY student_id").fetchall()
-            rows = self._run("SELECT student_id, item_id, response, received_at FROM answers ORDER BY seq").fetchall()
+    def submissions(self, now: datetime | None = None) -> Iterator[dict]:
+        """Every student's work as ``afcourse.submission/1`` dicts (what ``afcourse grade`` reads).
+
+        A student whose time limit has passed is submitted at the limit, whether or not
+        they came back.
+        """
+        with self._session(write=False) as run:
+            students = [StudentRow(*r) for r in run(_ROW + " ORDER BY s.student_id").fetchall()]
+            rows = run("SELECT student_id, item_id, response, received_at FROM answers ORDER BY seq").fetchall()
         latest: dict[str, dict[str, Any]] = {}
         last_time: dict[str, str] = {}
         for sid, item, text, received in rows:
             latest.setdefault(sid, {})[item] = json.loads(text)
             last_time[sid] = received
-        for sid, name, variant_id, started_at, submitted_at in students:
-            student = {"id": sid} if name is None else {"id": sid, "name": name}
-            yield {"schema": "afcourse.submission/1", "quiz_id": self.quiz_id, "variant_id": variant_id,
-                   "student": student, "responses": latest.get(sid, {}),
+        for row in students:
+            submitted_at = row.submitted_at
+            deadline = row.deadline(self.limit_seconds)
+            if submitted_at is None and deadline and (now or datetime.now(timezone.utc)) > deadline + self.grace:
+                submitted_at = deadline.isoformat(timespec="microseconds")
+            student = {"id": row.student_id} if row.name is None else {"id": row.student_id, "name": row.name}
+            yield {"schema": "afcourse.submission/1", "quiz_id": self.quiz_id, "variant_id": row.variant_id,
+                   "student": student, "responses": latest.get(row.student_id, {}),
                    "status": "submitted" if submitted_at else "in_progress",
-                   "saved_at": submitted_at or last_time.get(sid, started_at)}
+                   "saved_at": submitted_at or last_time.get(row.student_id, row.started_at)}
 
 
-class _Transaction:
-    """The store's lock plus one database transaction, committed on success, rolled back on error."""
+def _configure(conn) -> None:
+    """Each new PostgreSQL connection: no statement may hold a request (and a pooled connection) for long."""
+    conn.execute("SET statement_timeout = '10s'")
+    conn.execute("SET idle_in_transaction_session_timeout = '30s'")
 
-    def __init__(self, store: Store):
-        self.store = store
 
-    def __enter__(self):
-        self.store._lock.acquire()
-        try:
-            self.store._conn.execute("BEGIN IMMEDIATE" if self.store.dialect == "sqlite" else "BEGIN")
-        except BaseException as exc:
-            self.store._lock.release()
-            if _is_database_error(exc):
-                raise StorageError(f"cannot start a transaction: {exc}") from exc
-            raise
-        return self
+def redacted(url: str) -> str:
+    """``url`` without a password."""
+    import re
 
-    def __exit__(self, kind, value, traceback):
-        try:
-            self.store._conn.execute("COMMIT" if kind is None else "ROLLBACK")
-        except Exception as exc:
-            if kind is None:
-                raise StorageError(f"the commit failed: {exc}") from exc
-        finally:
-            self.store._lock.release()
-        if kind is not None and _is_database_error(value):
-            raise StorageError(str(value).strip() or type(value).__name__) from value
-        return False
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def _is_database_error(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "psycopg"
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] in ("psycopg", "psycopg_pool")
