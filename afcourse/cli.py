@@ -369,29 +369,62 @@ def export_command(
 @app.command("grade")
 def grade_command(
     quiz_dir: Path = typer.Argument(..., help="Quiz folder holding quiz.json and key.json."),
-    submissions: list[Path] = typer.Argument(..., help="Submission files (.json), JSON Lines (.jsonl) or folders."),
+    submissions: Optional[list[Path]] = typer.Argument(None, help="Submission files (.json), JSON Lines (.jsonl) or "
+                                                      "folders (none with --paper alone)."),
     out_dir: Path = typer.Option(..., "--out", help="Folder to write the gradebook, feedback and reports into."),
     layout: str = typer.Option("default", "--layout", help="Gradebook columns: default, canvas or moodle."),
     feedback: str = typer.Option("md", "--feedback", help="Per-student feedback files: md, html or none."),
     hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer, and the explanations that "
                                   "state it, out of student feedback."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids): "
-                                          "absentees listed, LMS id columns filled (default: the recorded roster)."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids) or "
+                                          "a Canvas/Moodle export: absentees listed, LMS id columns filled (default: "
+                                          "the recorded roster)."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", metavar="Q", help="Drop a question (Q3: the slot; Q3b: "
+                                             "one of its questions): it counts for nobody (repeatable)."),
+    credit: Optional[list[str]] = typer.Option(None, "--credit", metavar="Q", help="Full marks on this question for "
+                                               "everyone who had it (repeatable)."),
+    accept: Optional[list[str]] = typer.Option(None, "--accept", metavar="Q=ANSWER", help="Also accept this answer: "
+                                               "an option letter or text, a text, a number (repeatable)."),
+    override: Optional[list[str]] = typer.Option(None, "--override", metavar="STUDENT:Q=POINTS",
+                                                 help="Set one student's points on one question (repeatable)."),
+    decisions_file: Optional[Path] = typer.Option(None, "--decisions", help="Apply the decisions of this file "
+                                                  "(the decisions.yaml an earlier grade wrote), before the options."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="Flag submissions saved after this time "
+                                           "(2026-12-07T10:00; UTC unless a zone such as +01:00 is given)."),
+    late_penalty: float = typer.Option(0.0, "--late-penalty", metavar="PERCENT", help="With --deadline: take this "
+                                       "percentage of the mark off per started day late."),
+    paper: Optional[Path] = typer.Option(None, "--paper", help="Grade paper answer sheets typed into this CSV (id, "
+                                         "variant, Q1, Q2...: letters or values as written)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output folder."),
 ) -> None:
     """Grade submissions: OUT/gradebook.csv, feedback/, item-analysis.csv, problems.csv, report.html.
 
     Bad input (broken JSON, other quiz, unknown variant or item, duplicates, missing answers, unsubmitted
     work) is listed in problems.csv and the report; the rest is graded. Exit 1 when nothing could be graded.
+    Decisions (--drop, --credit, --accept, --override) are listed in the report and written to
+    OUT/decisions.yaml, which --decisions applies again.
     """
     from afcourse.grading.results import GradingError
     from afcourse.grading.pipeline import grade
 
     try:
+        from afcourse.grading.decisions import parse_option, read_decisions
+        from afcourse.grading.policy import parse_deadline
+
+        decisions = read_decisions(decisions_file) if decisions_file else []
+        for action, values in (("drop", drop), ("credit", credit), ("accept", accept), ("override", override)):
+            decisions += [parse_option(action, v) for v in values or []]
+        when = parse_deadline(deadline) if deadline else None
+        inputs = list(submissions)
+        if paper is not None:
+            from afcourse.grading.paper import read_paper_answers
+
+            inputs += read_paper_answers(paper, quiz_dir)
         from afcourse.serve.export import expand_databases  # a server's SQLite database reads as its submissions
 
-        result = grade(quiz_dir, expand_databases(quiz_dir, submissions), out_dir, force=force, layout=layout,
-                       feedback=feedback, show_key=not hide_key, roster=roster)
+        result = grade(quiz_dir, expand_databases(quiz_dir, inputs), out_dir, force=force, layout=layout,
+                       feedback=feedback, show_key=not hide_key, roster=roster, decisions=decisions,
+                       deadline=when, late_penalty=late_penalty)
     except (GradingError, OutputExistsError, ValueError, RuntimeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
@@ -414,7 +447,10 @@ def grade_command(
     if result.missing:
         typer.echo(f"{len(result.missing)} student(s) on the roster handed nothing in: listed in gradebook.csv "
                    "with no score and the flag 'no submission'.")
+    for decision in result.decisions:
+        typer.echo(f"decision: {decision.describe()}")
     typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
+               + (", decisions.yaml" if result.decisions else "")
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
 
 

@@ -90,6 +90,21 @@ def _student_table(result) -> str:
     return "".join(rows)
 
 
+def _decisions_html(result) -> str:
+    """The instructor's decisions and the lateness policy, as applied (reproducible from decisions.yaml)."""
+    decisions, policy = getattr(result, "decisions", []), getattr(result, "policy", {})
+    if not decisions and not policy:
+        return ""
+    rows = [f"<li>{esc(d.describe())}</li>" for d in decisions]
+    if policy:
+        penalty = policy.get("late_penalty") or 0
+        rows.append(f"<li>Deadline {esc(policy['deadline'])}: later submissions flagged late"
+                    + (f", {penalty:g}% of the mark off per started day" if penalty else ", no penalty") + "</li>")
+    return ('<h2 id="decisions">Decisions applied</h2><ul class="notes">' + "".join(rows) + "</ul>"
+            '<p class="sub">Recorded in <code>decisions.yaml</code>: <code>afcourse grade ... --decisions '
+            "decisions.yaml</code> applies them again.</p>")
+
+
 def report_html(result, plots: bool = True) -> str:
     """The instructor's report: summary, problems, plots, item table and option counts."""
     from afcourse.grading.analysis import ALPHA_MIN_STUDENTS, FEW_ANSWERS, FEW_STUDENTS
@@ -126,6 +141,7 @@ def report_html(result, plots: bool = True) -> str:
         card(f"{len(flagged)} of {len(items)}", "items flagged"),
         card(f'<a href="#problems">{len(problems)}</a>', "input problem(s)"),
     ]) + "</div>")
+    out.append(_decisions_html(result))
     if by_flag:
         out.append('<p class="sub">Flags: ' + ", ".join(f"{esc(_FLAG_LABEL.get(code, code))} {count}"
                                                         for code, count in sorted(by_flag.items())) + ".</p>")

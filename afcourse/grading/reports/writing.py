@@ -39,6 +39,10 @@ def build_outputs(result, *, layout: str = "default", feedback: str = "md", fact
         "problems.csv": problems_csv(result.problems),
         "report.html": report_html(result, plots=plots),
     }
+    if result.decisions:
+        from afcourse.grading.decisions import DECISIONS_FILE, decisions_yaml
+
+        files[DECISIONS_FILE] = decisions_yaml(result.decisions)
     if feedback != "none":
         sources = load_sources(facts_dir)
         render, item = (feedback_markdown, md_item) if feedback == "md" else (feedback_html, html_item)
