@@ -161,3 +161,20 @@ def test_command_line_decision_syntax_is_checked():
         parse_option("accept", "Q4")
     with pytest.raises(GradingError, match="--deadline 'tomorrow'"):
         parse_deadline("tomorrow")
+
+
+def test_feedback_says_why_the_option_picked_is_wrong(tmp_path):
+    from afcourse.quiz.sets import write_quiz_set
+    from test_grading_kit import scoring_quiz
+
+    quiz, key = scoring_quiz()
+    keys = [k.model_copy(update={"feedback": {"y1": "2017 saw the second round, not the first."}}) if k.id == "sc"
+            else k for k in key.keys]
+    write_quiz_set(quiz, key.model_copy(update={"keys": keys}), tmp_path / "quiz")
+    grade(tmp_path / "quiz", [sub("a", responses={**RIGHT, "sc": "y1"}), sub("b")], tmp_path / "out")
+    text = (tmp_path / "out" / "feedback" / "a.md").read_text()
+    assert "- Why not 2017: 2017 saw the second round, not the first." in text
+    assert "Why not" not in (tmp_path / "out" / "feedback" / "b.md").read_text()
+    grade(tmp_path / "quiz", [sub("a", responses={**RIGHT, "sc": "y1"})], tmp_path / "html", feedback="html")
+    assert "<dt>Why not 2017</dt><dd>2017 saw the second round, not the first.</dd>" in \
+        (tmp_path / "html" / "feedback" / "a.html").read_text()

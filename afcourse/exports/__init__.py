@@ -139,6 +139,11 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
     if path.exists() and not force:
         raise OutputExistsError(path)
     write_atomic(path, data, force=force, mode=INSTRUCTOR_MODE)
+    from afcourse.exports.common import rule_note
+
+    note = rule_note(quiz, fmt)
+    if note:
+        notes.append(note)
     return ExportResult([path], notes, {path: FORMATS[fmt][1]})
 
 
