@@ -324,12 +324,13 @@ def schema_command(
 def export_command(
     fmt: str = typer.Argument(..., metavar="FORMAT", help="moodle, qti or gift (LMS imports: they hold the answer "
                               "key, for the instructor only); html or markdown (printable handouts); notebooks (a "
-                              "Jupyter notebook per rostered student)."),
+                              "Jupyter notebook per rostered student); paper (one printable file for the class with "
+                              "an answer sheet per student, and answers.csv for `grade --paper`)."),
     quiz_dir: Path = typer.Argument(..., metavar="QUIZDIR", help="Folder with quiz.json and key.json (`afcourse generate`)."),
     out_path: Path = typer.Option(..., "--out", help="moodle/qti/gift: the file to write; html/markdown: a folder."),
     variant: Optional[list[str]] = typer.Option(None, "--variant", help="Handouts: only this variant id (repeatable; "
                                                 "default: one student copy per variant in the quiz)."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts and notebooks: a copy per student of this "
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts, paper and notebooks: a copy per student of this "
                                           "roster CSV, labelled with name and id (default: the roster recorded by "
                                           "generate)."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file; for handouts, replace the folder whole."),
@@ -415,14 +416,17 @@ def grade_command(
         for action, values in (("drop", drop), ("credit", credit), ("accept", accept), ("override", override)):
             decisions += [parse_option(action, v) for v in values or []]
         when = parse_deadline(deadline) if deadline else None
-        inputs = list(submissions)
+        inputs = list(submissions or [])
+        if not inputs and paper is None:
+            raise GradingError("nothing to grade: give submission files or folders, or --paper ANSWERS.csv")
+        from afcourse.serve.export import expand_databases  # a server's SQLite database reads as its submissions
+
+        inputs = expand_databases(quiz_dir, inputs)
         if paper is not None:
             from afcourse.grading.paper import read_paper_answers
 
             inputs += read_paper_answers(paper, quiz_dir)
-        from afcourse.serve.export import expand_databases  # a server's SQLite database reads as its submissions
-
-        result = grade(quiz_dir, expand_databases(quiz_dir, inputs), out_dir, force=force, layout=layout,
+        result = grade(quiz_dir, inputs, out_dir, force=force, layout=layout,
                        feedback=feedback, show_key=not hide_key, roster=roster, decisions=decisions,
                        deadline=when, late_penalty=late_penalty)
     except (GradingError, OutputExistsError, ValueError, RuntimeError) as exc:

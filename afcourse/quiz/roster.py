@@ -121,34 +121,44 @@ def _detect(header: list[str]) -> str:
     return ""
 
 
-def read_roster_table(path: str | Path) -> RosterTable:
-    """Read a roster in any of :data:`FORMATS`, checking every row; :class:`RosterError` names file and line."""
+def read_csv_rows(path: str | Path, what: str = "roster") -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
+    """(header, [(line number, fields)], encoding, separator name) of a spreadsheet's CSV, as Excel or an LMS
+    saves it; a row whose field count differs from the header's is refused with its line number."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"{path}: cannot read the roster: {exc.strerror or exc}") from None
+        raise RosterError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
     text, encoding = _decode(path, data)
     delimiter = _delimiter(text)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     numbered = [(i, row) for i, row in enumerate(rows, 1) if any(cell.strip() for cell in row)]
     if not numbered:
-        raise RosterError(f"{path}: the roster is empty")
-    header_line, raw_header = numbered[0]
-    header = [_key(h) for h in raw_header]
-    fmt = _detect(header)
-    if not fmt:
-        shown = ", ".join(h for h in raw_header if h.strip()) or "no header"
-        raise RosterError(f"{path}: the roster needs an 'id' column, or the columns of a Canvas or Moodle export "
-                          f"(found: {shown})")
-    table = RosterTable([], fmt, encoding, {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter])
-    seen: dict[str, int] = {}
+        raise RosterError(f"{path}: the {what} is empty")
+    header = numbered[0][1]
     width = len(header)
     for line, row in numbered[1:]:
         if len(row) != width and not (len(row) > width and not any(c.strip() for c in row[width:])):
             hint = (" (an unquoted comma or semicolon inside a name? quote the field)" if len(row) > width
                     else " (a field missing?)")
             raise RosterError(f"{path}:{line}: {len(row)} fields where the header has {width}{hint}")
+    return header, [(line, row[:width]) for line, row in numbered[1:]], encoding, \
+        {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+
+
+def read_roster_table(path: str | Path) -> RosterTable:
+    """Read a roster in any of :data:`FORMATS`, checking every row; :class:`RosterError` names file and line."""
+    path = Path(path)
+    raw_header, rows, encoding, delimiter = read_csv_rows(path)
+    header = [_key(h) for h in raw_header]
+    fmt = _detect(header)
+    if not fmt:
+        shown = ", ".join(h for h in raw_header if h.strip()) or "no header"
+        raise RosterError(f"{path}: the roster needs an 'id' column, or the columns of a Canvas or Moodle export "
+                          f"(found: {shown})")
+    table = RosterTable([], fmt, encoding, delimiter)
+    seen: dict[str, int] = {}
+    for line, row in rows:
         cells = {h: (v or "").strip() for h, v in zip(header, row) if h}
         student = _student(fmt, cells)
         if student is None:
