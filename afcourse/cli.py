@@ -35,6 +35,9 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr)
 
 
+CHAPTER_IDS = ("history", "interests", "moscow-format", "taliban", "us-relations", "after-2021")
+"""The chapter ids, for help texts (tests/test_cli_quizzes.py checks them against the fact base)."""
+
 FactsDir = typer.Option(None, "--dir", help="Folder of fact YAML files (default: the facts shipped with the package).")
 
 
@@ -179,9 +182,11 @@ def lint_command() -> None:
 
 @app.command("generate")
 def generate_command(
-    chapter: list[str] = typer.Option(..., "--chapter", "-c", help="Chapter id (repeatable)."),
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Chapter id (repeatable): "
+                                                + ", ".join(CHAPTER_IDS) + "."),
     n: int = typer.Option(10, "--n", help="Questions per quiz (slots)."),
-    seed: str = typer.Option(..., "--seed", help="Any text or number; with the salt, the same seed gives the same quiz."),
+    seed: Optional[str] = typer.Option(None, "--seed", help="Any text or number; with the salt, the same seed gives "
+                                       "the same quiz."),
     variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
     types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
     mix: Optional[str] = typer.Option(None, "--mix", help="Exact type mix, e.g. single_choice=5,true_false=3,numeric=2."),
@@ -195,15 +200,32 @@ def generate_command(
                                           "deal the variants out evenly and record it in OUT/roster.json."),
     calibration: Optional[Path] = typer.Option(None, "--calibration", help="Measured difficulties from "
                                                "`afcourse calibrate` to use instead of the estimates."),
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write quiz.json and key.json into."),
+    own: Optional[Path] = typer.Option(None, "--own", help="Your own questions (a private YAML file, see the guide): "
+                                       "drawn into slots like bank items."),
+    from_dir: Optional[Path] = typer.Option(None, "--from", help="Rebuild the set of this folder exactly from its "
+                                            "recipe.json (every option and every edit); other options are ignored."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder to write quiz.json and key.json into "
+                                           "(with --from: default, that folder)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing quiz set."),
 ) -> None:
-    """Generate a quiz set: DIR/quiz.json (students) and DIR/key.json (instructor); DIR/roster.json with --roster."""
+    """Generate a quiz set: DIR/quiz.json (students), DIR/key.json and DIR/recipe.json (instructor); DIR/roster.json
+    with --roster. `--from DIR` rebuilds a set from its recipe."""
     from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
     base_chapters, bank = _bank_or_exit()
+    if from_dir is not None:
+        _rebuild_or_exit(from_dir, out_dir or from_dir, bank, force or out_dir is None)
+        return
+    if not chapter or seed is None or out_dir is None:
+        _error("generate needs --chapter, --seed and --out (or --from DIR to rebuild a set)")
+        raise typer.Exit(2)
     _check_chapter_ids(base_chapters, chapter)
     try:
+        own_items = []
+        if own is not None:
+            from afcourse.quiz.own import read_own_questions
+
+            own_items = read_own_questions(own, set(base_chapters))
         type_mix = _parse_mix(mix) if mix else None
         measured = _read_calibration(calibration) if calibration else None
         students = None
@@ -212,14 +234,20 @@ def generate_command(
 
             students = read_roster_csv(roster)
         title = title or "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
-        quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants,
-                                  types=types, type_mix=type_mix, max_difficulty=max_difficulty,
-                                  min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
-                                  salt=salt, calibration=measured)
+        from afcourse.quiz.sets import new_salt
+
+        options = dict(chapters=chapter, n=n, seed=seed, variants=variants,
+                       types=types, type_mix=type_mix, max_difficulty=max_difficulty,
+                       min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
+                       salt=salt or new_salt(), calibration=measured)
+        quiz, key = make_quiz_set(bank + own_items, **options)
         existing = [p for p in (out_dir / "quiz.json", out_dir / "key.json", out_dir / "roster.json") if p.exists()]
         if existing and not force:
             raise OutputExistsError(existing[0])
         quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+        from afcourse.quiz.recipe import new_recipe, write_recipe
+
+        write_recipe(new_recipe(quiz, options, bank, own_items), out_dir)
         if students is not None:
             from afcourse.quiz.roster import assign_variants, balance, write_roster
 
@@ -234,6 +262,27 @@ def generate_command(
         _error(f"{exc}")
         raise typer.Exit(1)
     _console().print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+
+
+def _rebuild_or_exit(from_dir: Path, out_dir: Path, bank, force: bool) -> None:
+    """`generate --from`: the set of ``from_dir`` made again from its recipe, written to ``out_dir``."""
+    from afcourse.quiz.recipe import read_recipe, rebuild, write_recipe
+    from afcourse.quiz.sets import QuizSetError, write_quiz_set
+
+    try:
+        recipe = read_recipe(from_dir)
+        quiz, key, notes = rebuild(recipe, bank)
+        quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+        if Path(out_dir).resolve() != Path(from_dir).resolve():
+            write_recipe(recipe, out_dir, force=force)
+    except (QuizSetError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    edits = len(recipe.get("edits", []))
+    typer.echo(f"Rebuilt {quiz_path} and {key_path} from {Path(from_dir) / 'recipe.json'}"
+                     + (f" ({edits} edit(s) replayed)" if edits else "") + ".")
 
 
 def _bank_or_exit():
@@ -456,6 +505,131 @@ def grade_command(
     typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
                + (", decisions.yaml" if result.decisions else "")
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
+
+
+quiz_app = typer.Typer(help="Look at a quiz set and change one question, leaving every other as it was.",
+                       no_args_is_help=True)
+app.add_typer(quiz_app, name="quiz")
+QuizDir = typer.Argument(..., metavar="QUIZDIR", help="The quiz folder (quiz.json, key.json, recipe.json).")
+QuestionLabel = typer.Argument(..., metavar="Q", help="The question as students saw it: Q3, or Q3b for one of a "
+                               "slot's interchangeable questions (`afcourse quiz show` lists them).")
+
+
+def _edit_or_exit(quiz_dir: Path, edit: dict, own: Optional[Path] = None) -> None:
+    """Apply one edit to the set in ``quiz_dir``, write it, and record the edit in its recipe."""
+    from afcourse.quiz.edit import apply_edit
+    from afcourse.quiz.recipe import own_items, read_recipe, write_recipe
+    from afcourse.quiz.sets import QuizSetError, read_quiz_set, write_quiz_set
+
+    try:
+        quiz, key = read_quiz_set(quiz_dir)
+        if key is None:
+            raise QuizSetError(f"{quiz_dir / 'key.json'} not found: editing a set needs its key")
+        recipe = read_recipe(quiz_dir)
+        _, bank = _bank_or_exit()
+        extra = own_items(recipe)
+        if own is not None:
+            from afcourse.quiz.own import read_own_questions
+
+            known = {it.id for it in extra}
+            extra += [it for it in read_own_questions(own) if it.id not in known]
+        pool = {it.id: it for it in bank + extra}
+        before = quiz.labels()
+        new_quiz, new_key = apply_edit(quiz, key, edit, pool)
+        write_quiz_set(new_quiz, new_key, quiz_dir, force=True)
+        used = {k.item_id for k in new_key.keys}
+        recorded = {data["question"]["id"] for data in recipe.get("own_questions", [])}
+        recipe["own_questions"] = recipe.get("own_questions", []) + [
+            it.model_dump(mode="json") for it in extra if it.id in used and it.id not in recorded]
+        recipe["edits"] = recipe.get("edits", []) + [edit]
+        write_recipe(recipe, quiz_dir)
+    except (QuizSetError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    old_ids, new_ids = set(before), set(new_quiz.labels())
+    gone, added = sorted(old_ids - new_ids), sorted(new_ids - old_ids)
+    questions = {q.id: q for v in [*quiz.variants, *new_quiz.variants] for q in v.questions}
+    for qid in gone:
+        typer.echo(f"removed {before[qid]}: {questions[qid].stem}")
+    for qid in added:
+        typer.echo(f"added {new_quiz.labels()[qid]}: {questions[qid].stem}")
+    if not gone and not added:
+        typer.echo(f"changed {edit['question']}")
+    typer.echo(f"Wrote {quiz_dir / 'quiz.json'} and key.json; every other question is as it was. The edit is "
+               "recorded in recipe.json (`afcourse generate --from` replays it).")
+
+
+@quiz_app.command("show")
+def quiz_show_command(quiz_dir: Path = QuizDir) -> None:
+    """List the questions of a set: label, type, points, bank item, stem (instructor view: reads key.json)."""
+    from afcourse.quiz.sets import QuizSetError, read_quiz_set
+
+    try:
+        quiz, key = read_quiz_set(quiz_dir)
+    except QuizSetError as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    items = {k.id: k.item_id for k in key.keys} if key else {}
+    questions = {q.id: q for v in quiz.variants for q in v.questions}
+    used = {q.id: sum(1 for v in quiz.variants if v.questions[quiz.slot_of()[q.id] - 1].id == q.id)
+            for q in questions.values()}
+    labels = quiz.labels()
+    for slot in quiz.slots:
+        for qid in slot.question_ids:
+            q = questions[qid]
+            typer.echo(f"{labels[qid]:<6} {q.type:<16} {q.points:g} pt  {used[qid]:>3} variant(s)  "
+                       f"{items.get(qid) or '?':<40} {q.stem}")
+
+
+@quiz_app.command("exclude")
+def quiz_exclude_command(quiz_dir: Path = QuizDir, question: str = QuestionLabel) -> None:
+    """Take one question out: its variants get another of its slot (the last of a slot is replaced)."""
+    _edit_or_exit(quiz_dir, {"action": "exclude", "question": question})
+
+
+@quiz_app.command("replace")
+def quiz_replace_command(
+    quiz_dir: Path = QuizDir, question: str = QuestionLabel,
+    with_item: Optional[str] = typer.Option(None, "--with", help="The bank item id to put in (`afcourse bank` lists "
+                                            "them; own:<id> for your own). Default: the nearest in difficulty that "
+                                            "fits."),
+    own: Optional[Path] = typer.Option(None, "--own", help="Your own questions' YAML file, for --with own:<id>."),
+) -> None:
+    """Put another item in one question's place, in every variant that had it."""
+    edit = {"action": "replace", "question": question}
+    if with_item:
+        edit["with"] = with_item
+    _edit_or_exit(quiz_dir, edit, own)
+
+
+@quiz_app.command("points")
+def quiz_points_command(quiz_dir: Path = QuizDir, question: str = QuestionLabel,
+                        points: float = typer.Argument(..., help="Points for every question of that slot.")) -> None:
+    """Set the points of one slot (every question of it: an LMS draw needs them equal)."""
+    _edit_or_exit(quiz_dir, {"action": "points", "question": question, "points": points})
+
+
+@quiz_app.command("reword")
+def quiz_reword_command(
+    quiz_dir: Path = QuizDir, question: str = QuestionLabel,
+    stem: Optional[str] = typer.Option(None, "--stem", help="The question's new wording."),
+    option: Optional[list[str]] = typer.Option(None, "--option", metavar="OLD=NEW", help="New words for an option "
+                                               "(repeatable); the key is unchanged."),
+) -> None:
+    """New words for one question or its options (the key stays: check it still fits)."""
+    options = {}
+    for text in option or []:
+        old, sep, new = text.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            _error(f"--option expects 'OLD TEXT=NEW TEXT', got {text!r}")
+            raise typer.Exit(2)
+        options[old.strip()] = new.strip()
+    edit = {"action": "reword", "question": question}
+    if stem:
+        edit["stem"] = stem
+    if options:
+        edit["options"] = options
+    _edit_or_exit(quiz_dir, edit)
 
 
 @app.command("calibrate")
