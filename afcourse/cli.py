@@ -502,7 +502,8 @@ def grade_command(
                    "with no score and the flag 'no submission'.")
     for decision in result.decisions:
         typer.echo(f"decision: {decision.describe()}")
-    typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
+    typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, results-by-objective.csv, problems.csv, "
+               "report.html"
                + (", decisions.yaml" if result.decisions else "")
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
 

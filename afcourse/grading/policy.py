@@ -47,6 +47,8 @@ def _when(saved_at: str | None) -> datetime | None:
 
 
 def _late_text(delay: timedelta) -> str:
+    if delay.total_seconds() < 60:
+        return f"{int(delay.total_seconds())} s"
     minutes = int(delay.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
