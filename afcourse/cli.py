@@ -18,6 +18,23 @@ facts_app = typer.Typer(help="Inspect and export the fact base.", no_args_is_hel
 app.add_typer(facts_app, name="facts")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"afcourse {version('afcourse')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("afcourse (not installed: run from a source tree)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                            help="Print the installed version and exit.")) -> None:
+    """Facts, quizzes, exports and grading for the afcourse module."""
+
+
 def _student_page() -> str:
     from afcourse.quizui.remote import remote_page  # the browser client that `afcourse serve` hands to students
 
@@ -262,6 +279,10 @@ def generate_command(
         _error(f"{exc}")
         raise typer.Exit(1)
     _console().print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+    if measured is not None:
+        used = sum(1 for k in key.keys if k.item_id in measured)
+        typer.echo(f"Calibration: measured difficulty used for {used} of the {len(key.keys)} item(s) in the set "
+                   f"({len(measured)} measured in {calibration}); the others keep the estimate.")
 
 
 def _rebuild_or_exit(from_dir: Path, out_dir: Path, bank, force: bool) -> None:
@@ -648,7 +669,15 @@ def calibrate_command(
     except (GradingError, OutputExistsError) as exc:
         _error(str(exc))
         raise typer.Exit(1)
-    typer.echo(f"Wrote {out_file}: measured difficulty of {len(difficulty)} item(s).")
+    from afcourse.grading.analysis import FEW_ANSWERS
+    from afcourse.grading.calibration import items_seen
+
+    seen = items_seen(grade_dirs)
+    typer.echo(f"Wrote {out_file}: measured difficulty of {len(difficulty)} of the {seen} item(s) these classes "
+               "answered.")
+    if seen > len(difficulty):
+        typer.echo(f"The other {seen - len(difficulty)} had fewer than {FEW_ANSWERS} answers over these classes and "
+                   "keep their estimate: more classes, or fewer variants per class, measure more of them.")
 
 
 @app.command("quiz-page")
