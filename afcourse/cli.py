@@ -476,8 +476,14 @@ def grade_command(
     OUT/decisions.yaml, which --decisions applies again.
     """
     from afcourse.grading.results import GradingError
-    from afcourse.grading.pipeline import grade
 
+    try:
+        from afcourse.grading.pipeline import grade
+    except ModuleNotFoundError as exc:
+        if exc.name != "numpy":
+            raise
+        _error("grading needs numpy, which student installs leave out: pip install 'afcourse[grading]'")
+        raise typer.Exit(1)
     try:
         from afcourse.grading.decisions import parse_option, read_decisions
         from afcourse.grading.policy import parse_deadline
