@@ -545,6 +545,7 @@ QuestionLabel = typer.Argument(..., metavar="Q", help="The question as students 
 
 def _edit_or_exit(quiz_dir: Path, edit: dict, own: Optional[Path] = None) -> None:
     """Apply one edit to the set in ``quiz_dir``, write it, and record the edit in its recipe."""
+    from afcourse.bank.models import Item
     from afcourse.quiz.edit import apply_edit
     from afcourse.quiz.recipe import own_items, read_recipe, write_recipe
     from afcourse.quiz.sets import QuizSetError, read_quiz_set, write_quiz_set
@@ -555,20 +556,18 @@ def _edit_or_exit(quiz_dir: Path, edit: dict, own: Optional[Path] = None) -> Non
             raise QuizSetError(f"{quiz_dir / 'key.json'} not found: editing a set needs its key")
         recipe = read_recipe(quiz_dir)
         _, bank = _bank_or_exit()
-        extra = own_items(recipe)
+        extra = own_items(recipe) + [Item.model_validate(e["item"]) for e in recipe.get("edits", []) if "item" in e]
         if own is not None:
             from afcourse.quiz.own import read_own_questions
 
             known = {it.id for it in extra}
             extra += [it for it in read_own_questions(own) if it.id not in known]
         pool = {it.id: it for it in bank + extra}
+        if edit.get("with") in pool and edit["with"] not in {it.id for it in bank}:
+            edit = {**edit, "item": pool[edit["with"]].model_dump(mode="json")}  # the recipe keeps your question
         before = quiz.labels()
         new_quiz, new_key = apply_edit(quiz, key, edit, pool)
         write_quiz_set(new_quiz, new_key, quiz_dir, force=True)
-        used = {k.item_id for k in new_key.keys}
-        recorded = {data["question"]["id"] for data in recipe.get("own_questions", [])}
-        recipe["own_questions"] = recipe.get("own_questions", []) + [
-            it.model_dump(mode="json") for it in extra if it.id in used and it.id not in recorded]
         recipe["edits"] = recipe.get("edits", []) + [edit]
         write_recipe(recipe, quiz_dir)
     except (QuizSetError, OutputExistsError) as exc:

@@ -124,7 +124,7 @@ def test_own_questions_of_every_type_are_read_and_drawn_into_a_set(tmp_path):
     assert (tmp_path / "set" / "key.json").read_bytes() == (tmp_path / "again" / "key.json").read_bytes()
 
 
-def test_an_own_question_replaces_a_slot_of_its_type(midterm):
+def test_an_own_question_replaces_a_slot_of_its_type(midterm, tmp_path):
     quiz, _ = load(midterm)
     slot = next(s for s in quiz["slots"] if s["type"] == "single_choice")
     label = f"Q{slot['number']}a"
@@ -132,7 +132,12 @@ def test_an_own_question_replaces_a_slot_of_its_type(midterm):
     assert result.exit_code == 0, result.output
     assert "In which month of 2016 did the first trilateral round" in result.output
     recipe = json.loads((midterm / "recipe.json").read_text())
-    assert [q["question"]["id"] for q in recipe["own_questions"]] == ["own:first-round-month"]
+    assert recipe["own_questions"] == []  # none drawn at generation: the edit carries the question whole
+    assert recipe["edits"][-1]["item"]["question"]["id"] == "own:first-round-month"
+    assert run("quiz", "points", midterm, "Q1", "2").exit_code == 0
+    assert run("generate", "--from", midterm, "--out", tmp_path / "again").exit_code == 0
+    for name in ("quiz.json", "key.json"):
+        assert (midterm / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
 
 
 def test_own_question_problems_name_file_line_question_and_field(tmp_path):

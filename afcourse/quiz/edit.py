@@ -6,9 +6,11 @@ Each edit is a small dict, recorded in the folder's recipe and replayed by
 - ``{"action": "exclude", "question": "Q3b"}``: the question leaves the set; the variants that had it
   take another question of its slot (the least used, then one drawn from the salt); the last
   question of a slot is replaced instead (as ``replace`` with no item);
-- ``{"action": "replace", "question": "Q3", "with": "<bank item id>"}``: another item in its
+- ``{"action": "replace", "question": "Q3", "with": "<bank item id>"}`` (with ``"item"``, the whole
+  item, when it is one of the instructor's own questions): another item in its
   place, in every variant that had it; without ``with``, the bank item of the slot's type nearest
-  in difficulty that shares no fact, answer or clash with another slot (ties from the salt);
+  in difficulty that shares no fact, answer or clash with another slot (ties from the salt; an
+  instructor's own question only when named);
 - ``{"action": "points", "question": "Q3", "points": 2}``: every question of slot 3 worth 2;
 - ``{"action": "reword", "question": "Q3b", "stem": "...", "options": {"old text": "new text"}}``:
   new words for a question (the key is unchanged: it names options by id, not by text).
@@ -69,6 +71,9 @@ def _questions(quiz: QuizFile) -> dict:
 def apply_edit(quiz: QuizFile, key: KeyFile, edit: Mapping, pool: Mapping[str, Item]) -> tuple[QuizFile, KeyFile]:
     """The set after one edit (see the module's docstring); ``pool`` maps bank (and own) item ids to items."""
     action = edit.get("action")
+    if "item" in edit:  # an instructor's own question, recorded whole in the edit
+        item = Item.model_validate(edit["item"])
+        pool = {**pool, item.id: item}
     if action not in ACTIONS:
         raise QuizSetError(f"unknown edit {action!r} (one of {', '.join(ACTIONS)})")
     slot, qids = resolve(quiz, str(edit.get("question", "")))
@@ -169,6 +174,7 @@ def _replace(quiz: QuizFile, key: KeyFile, slot: Slot, qid: str, wanted, pool: M
         facts = {f for other in others for f in other.answer.fact_ids}
         forms = {form for other in others for form in answer_forms(other)}
         candidates = [it for it in pool.values() if it.question.type == slot.type and it.id not in used
+                      and not it.id.startswith("own:")  # your own questions come in only when named
                       and it.question.chapter in quiz.chapters and not facts & set(it.answer.fact_ids)
                       and not forms & set(answer_forms(it))]
         clashes = clash_map(candidates + others, False) if candidates else {}

@@ -98,6 +98,6 @@ def rebuild(recipe: dict, bank: list[Item]) -> tuple[QuizFile, KeyFile, list[str
     except TypeError as exc:
         raise QuizSetError(f"the recipe holds an option this version of afcourse does not know: {exc}") from None
     pool = {item.id: item for item in bank + own}
-    for edit in recipe.get("edits", []):
+    for edit in recipe.get("edits", []):  # an edit that brought in an own question carries it whole
         quiz, key = apply_edit(quiz, key, edit, pool)
     return quiz, key, notes
