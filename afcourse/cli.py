@@ -53,7 +53,7 @@ def _console(stderr: bool = False):
 
 
 CHAPTER_IDS = ("history", "interests", "moscow-format", "taliban", "us-relations", "after-2021")
-"""The chapter ids, for help texts (tests/test_cli_quizzes.py checks them against the fact base)."""
+"""The chapter ids, for help texts (tests/test_cli_small.py checks them against the fact base)."""
 
 FactsDir = typer.Option(None, "--dir", help="Folder of fact YAML files (default: the facts shipped with the package).")
 

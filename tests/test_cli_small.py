@@ -60,3 +60,11 @@ def test_calibrate_says_how_many_items_it_measured_and_generate_how_many_it_used
                                 str(tmp_path / "cal.json"), "--out", str(tmp_path / "set2")])
     assert again.exit_code == 0 and "Calibration: measured difficulty used for" in again.output
     assert f"({measured} measured in" in again.output
+
+
+def test_generate_help_lists_the_chapter_ids_of_the_fact_base(shipped_base):
+    from afcourse.cli import CHAPTER_IDS
+
+    assert list(CHAPTER_IDS) == list(shipped_base.chapters)
+    result = runner.invoke(app, ["generate", "--help"], env={"COLUMNS": "200"})
+    assert all(chapter in result.output for chapter in CHAPTER_IDS)

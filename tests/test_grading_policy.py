@@ -178,3 +178,24 @@ def test_feedback_says_why_the_option_picked_is_wrong(tmp_path):
     grade(tmp_path / "quiz", [sub("a", responses={**RIGHT, "sc": "y1"})], tmp_path / "html", feedback="html")
     assert "<dt>Why not 2017</dt><dd>2017 saw the second round, not the first.</dd>" in \
         (tmp_path / "html" / "feedback" / "a.html").read_text()
+
+
+def test_a_letter_is_refused_for_a_slot_of_several_questions(tmp_path):
+    from afcourse.quiz.models import QuizFile, Slot
+    from afcourse.quiz.sets import write_quiz_set
+    from test_grading_kit import scoring_quiz
+
+    quiz, key = scoring_quiz()
+    twin = quiz.variants[1].questions[0].model_copy(update={"id": "sc2"})
+    variants = [quiz.variants[0], quiz.variants[1].model_copy(update={"questions": [twin, *quiz.variants[1].questions[1:]]})]
+    slots = [Slot(number=1, type="single_choice", question_ids=["sc", "sc2"]), *quiz.slots[1:]]
+    quiz = QuizFile.model_validate({**quiz.model_dump(by_alias=True), "slots": [s.model_dump() for s in slots],
+                                    "variants": [v.model_dump() for v in variants]})
+    key = key.model_copy(update={"keys": [*key.keys, next(k for k in key.keys if k.id == "sc").model_copy(
+        update={"id": "sc2"})]})
+    write_quiz_set(quiz, key, tmp_path / "quiz")
+    with pytest.raises(GradingError, match=r"--accept Q1=B: Q1 holds 2 questions whose options differ; name one "
+                                           r"\(Q1a, Q1b\)"):
+        grade(tmp_path / "quiz", [sub("a")], decisions=[parse_option("accept", "Q1=B")])
+    assert grade(tmp_path / "quiz", [sub("a", responses={**RIGHT, "sc": "y1"})],
+                 decisions=[parse_option("accept", "Q1=2017")]).students[0].points == 8

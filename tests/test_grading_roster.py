@@ -154,7 +154,7 @@ def test_calibrate_writes_measured_difficulty_that_generate_uses(tmp_path):
     assert runner.invoke(app, ["grade", str(tmp_path / "set"), str(tmp_path / "subs.jsonl"), "--out",
                                str(tmp_path / "grades"), "--feedback", "none"]).exit_code == 0
     result = runner.invoke(app, ["calibrate", str(tmp_path / "grades"), "--out", str(tmp_path / "cal.json")])
-    assert result.exit_code == 0 and "measured difficulty of 5 item(s)" in result.output
+    assert result.exit_code == 0 and "measured difficulty of 5 of the 5 item(s) these classes answered" in result.output
     data = json.loads((tmp_path / "cal.json").read_text())
     rows = list(csv.DictReader(io.StringIO((tmp_path / "grades" / "item-analysis.csv").read_text())))
     for row in rows:

@@ -178,6 +178,12 @@ def check(quiz: QuizFile, decisions: list[Decision], keys: dict) -> None:
             questions.setdefault(q.id, q)
     for d in decisions:
         ids = resolve(quiz, d.question)
+        letter = len(d.answer or "") == 1 and (d.answer or "").isalpha()
+        if d.action == "accept" and letter and len(ids) > 1 and questions[ids[0]].type == "single_choice":
+            labels = quiz.labels()
+            raise GradingError(f"--accept {d.question}={d.answer}: {d.question} holds {len(ids)} questions whose "
+                               f"options differ; name one ({', '.join(labels[i] for i in ids)}) or give the "
+                               "option's text")
         if d.action == "accept":
             for qid in ids:
                 _accepted_key(questions[qid], keys[qid].key, d.answer or "", d.question)

@@ -320,8 +320,10 @@ def grade_class(quiz: QuizFile, key: KeyFile, submissions, roster: RosterFile | 
                     line=other.line, student_id=sid))
             result = grade_one(kept, problems)
             files = {r.source for r in recs if r.line is None}
-            result.flags.append(f"{len(files)} files claim this student, {'the submitted' if kept.status == 'submitted' and any(r.status != 'submitted' for r in recs) else 'the latest'} one kept"
-                                if len(files) > 1 else f"{len(recs)} submissions, latest kept")
+            chosen = ("the submitted" if kept.status == "submitted" and any(r.status != "submitted" for r in recs)
+                      else "the latest")
+            result.flags.append(f"{len(files)} files claim this student, {chosen} one kept" if len(files) > 1
+                                else f"{len(recs)} submissions, latest kept")
         else:
             result = grade_one(recs[0], problems)
         students.append(result)
