@@ -47,6 +47,9 @@ def test_groups_pool_every_answer_and_say_when_they_are_too_few(tmp_path, shippe
     assert report.index("What to reteach") < report.index("Scores and items at a glance") < \
         report.index("Questions as students saw them")  # the first thing an instructor reads
     assert out.files["outcomes"].name == "results-by-objective.csv"
+    few_items = [it for it in out.items if it.n < 10]
+    assert few_items and report.count(", pooled: ") == sum(  # each such item shows its whole slot's figures
+        1 for it in few_items if len(next(s for s in out.quiz.slots if s.number == it.slot).question_ids) > 1)
 
 
 def test_objectives_and_levels_are_used_when_items_carry_them():
