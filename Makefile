@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: book test chromium postgresql node clean
+.PHONY: book test chromium postgresql node clean dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,13 @@ test: $(VENV)/.test-deps chromium postgresql node
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
+# A wheel and an sdist in dist/ (the facts, the quiz page's script and the server's page are package data):
+# students install the wheel for notebooks (`pip install afcourse-<version>-py3-none-any.whl`).
+dist: | $(BIN)/python
+	$(BIN)/pip install --quiet build
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	@ls -l dist
+
 clean:
-	rm -rf book/_build
+	rm -rf book/_build dist

@@ -18,6 +18,23 @@ facts_app = typer.Typer(help="Inspect and export the fact base.", no_args_is_hel
 app.add_typer(facts_app, name="facts")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"afcourse {version('afcourse')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("afcourse (not installed: run from a source tree)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                            help="Print the installed version and exit.")) -> None:
+    """Facts, quizzes, exports and grading for the afcourse module."""
+
+
 def _student_page() -> str:
     from afcourse.quizui.remote import remote_page  # the browser client that `afcourse serve` hands to students
 
@@ -34,6 +51,9 @@ def _console(stderr: bool = False):
 
     return Console(stderr=stderr)
 
+
+CHAPTER_IDS = ("history", "interests", "moscow-format", "taliban", "us-relations", "after-2021")
+"""The chapter ids, for help texts (tests/test_cli_small.py checks them against the fact base)."""
 
 FactsDir = typer.Option(None, "--dir", help="Folder of fact YAML files (default: the facts shipped with the package).")
 
@@ -225,13 +245,14 @@ def lint_command() -> None:
 
 @app.command("generate")
 def generate_command(
-    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Chapter id (repeatable); "
-                                                "a blueprint names its own."),
+    chapter: Optional[list[str]] = typer.Option(None, "--chapter", "-c", help="Chapter id (repeatable): "
+                                                + ", ".join(CHAPTER_IDS) + "; a blueprint names its own."),
     n: Optional[int] = typer.Option(None, "--n", help="Questions per quiz (slots; default 10, or the blueprint's)."),
     blueprint_file: Optional[Path] = typer.Option(None, "--blueprint", help="Build the set to this blueprint "
                                                   "(YAML: chapters, questions, objectives, min_understanding, "
                                                   "max_date_or_number, max_which_source, taught_only)."),
-    seed: str = typer.Option(..., "--seed", help="Any text or number; with the salt, the same seed gives the same quiz."),
+    seed: Optional[str] = typer.Option(None, "--seed", help="Any text or number; with the salt, the same seed gives "
+                                       "the same quiz."),
     variants: int = typer.Option(1, "--variants", help="Distinct per-student variants."),
     types: Optional[list[str]] = typer.Option(None, "--type", help="Allow only this item type (repeatable)."),
     mix: Optional[str] = typer.Option(None, "--mix", help="Exact type mix, e.g. single_choice=5,true_false=3,numeric=2."),
@@ -245,22 +266,36 @@ def generate_command(
                                           "deal the variants out evenly and record it in OUT/roster.json."),
     calibration: Optional[Path] = typer.Option(None, "--calibration", help="Measured difficulties from "
                                                "`afcourse calibrate` to use instead of the estimates."),
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write quiz.json and key.json into."),
+    own: Optional[Path] = typer.Option(None, "--own", help="Your own questions (a private YAML file, see the guide): "
+                                       "drawn into slots like bank items."),
+    from_dir: Optional[Path] = typer.Option(None, "--from", help="Rebuild the set of this folder exactly from its "
+                                            "recipe.json (every option and every edit); other options are ignored."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Folder to write quiz.json and key.json into "
+                                           "(with --from: default, that folder)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing quiz set."),
 ) -> None:
-    """Generate a quiz set: DIR/quiz.json (students) and DIR/key.json (instructor); DIR/roster.json with --roster."""
+    """Generate a quiz set: DIR/quiz.json (students), DIR/key.json and DIR/recipe.json (instructor); DIR/roster.json
+    with --roster. `--from DIR` rebuilds a set from its recipe."""
     from afcourse.quiz.sets import QuizSetError, make_quiz_set, write_quiz_set
 
     base_chapters, bank = _bank_or_exit()
+    if from_dir is not None:
+        _rebuild_or_exit(from_dir, out_dir or from_dir, bank, force or out_dir is None)
+        return
     blueprint = _read_blueprint_or_exit(blueprint_file, chapter, n) if blueprint_file else None
     if blueprint is not None:
         chapter, n = blueprint.chapters, blueprint.questions
-    elif not chapter:
-        _error("give --chapter (repeatable) or --blueprint FILE")
+    if not chapter or seed is None or out_dir is None:
+        _error("generate needs --chapter (or --blueprint FILE), --seed and --out (or --from DIR to rebuild a set)")
         raise typer.Exit(2)
     n = 10 if n is None else n
     _check_chapter_ids(base_chapters, chapter)
     try:
+        own_items = []
+        if own is not None:
+            from afcourse.quiz.own import read_own_questions
+
+            own_items = read_own_questions(own, set(base_chapters))
         type_mix = _parse_mix(mix) if mix else None
         measured = _read_calibration(calibration) if calibration else None
         students = None
@@ -270,20 +305,26 @@ def generate_command(
             students = read_roster_csv(roster)
         title = title or (blueprint.title if blueprint else None) or \
             "Quiz: " + "; ".join(base_chapters[c] for c in sorted(set(chapter)))
-        options = dict(types=types, type_mix=type_mix, max_difficulty=max_difficulty, min_difficulty=min_difficulty,
-                       allow_same_fact=same_fact, calibration=measured)
+        from afcourse.quiz.sets import new_salt
+
+        options = dict(seed=seed, variants=variants, types=types, type_mix=type_mix, max_difficulty=max_difficulty,
+                       min_difficulty=min_difficulty, allow_same_fact=same_fact, title=title,
+                       salt=salt or new_salt(), calibration=measured)
         if blueprint is not None:
             from afcourse.quiz.sets import blueprint_quiz_set
 
-            quiz, key = blueprint_quiz_set(bank, _load_or_exit(None), blueprint, seed=seed, variants=variants,
-                                           salt=salt, title=title, **options)
+            quiz, key = blueprint_quiz_set(bank + own_items, _load_or_exit(None), blueprint, **options)
+            options["blueprint"] = blueprint.model_dump(mode="json")
         else:
-            quiz, key = make_quiz_set(bank, chapters=chapter, n=n, seed=seed, variants=variants, title=title,
-                                      salt=salt, **options)
+            options.update(chapters=chapter, n=n)
+            quiz, key = make_quiz_set(bank + own_items, **options)
         existing = [p for p in (out_dir / "quiz.json", out_dir / "key.json", out_dir / "roster.json") if p.exists()]
         if existing and not force:
             raise OutputExistsError(existing[0])
         quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+        from afcourse.quiz.recipe import new_recipe, write_recipe
+
+        write_recipe(new_recipe(quiz, options, bank, own_items), out_dir)
         if students is not None:
             from afcourse.quiz.roster import assign_variants, balance, write_roster
 
@@ -298,6 +339,10 @@ def generate_command(
         _error(f"{exc}")
         raise typer.Exit(1)
     _console().print(f"Wrote {quiz_path} ({variants} variant(s) of {n} questions) and {key_path} (keep it from students).")
+    if measured is not None:
+        used = sum(1 for k in key.keys if k.item_id in measured)
+        typer.echo(f"Calibration: measured difficulty used for {used} of the {len(key.keys)} item(s) in the set "
+                   f"({len(measured)} measured in {calibration}); the others keep the estimate.")
     _print_variant_checks(quiz, key, bank)
 
 
@@ -333,6 +378,27 @@ def _read_blueprint_or_exit(path: Path, chapters: Optional[list[str]], n: Option
         _error(f"--n {n} differs from the blueprint's {blueprint.questions} questions: give one or the other")
         raise typer.Exit(2)
     return blueprint
+
+
+def _rebuild_or_exit(from_dir: Path, out_dir: Path, bank, force: bool) -> None:
+    """`generate --from`: the set of ``from_dir`` made again from its recipe, written to ``out_dir``."""
+    from afcourse.quiz.recipe import read_recipe, rebuild, write_recipe
+    from afcourse.quiz.sets import QuizSetError, write_quiz_set
+
+    try:
+        recipe = read_recipe(from_dir)
+        quiz, key, notes = rebuild(recipe, bank)
+        quiz_path, key_path = write_quiz_set(quiz, key, out_dir, force=force)
+        if Path(out_dir).resolve() != Path(from_dir).resolve():
+            write_recipe(recipe, out_dir, force=force)
+    except (QuizSetError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    edits = len(recipe.get("edits", []))
+    typer.echo(f"Rebuilt {quiz_path} and {key_path} from {Path(from_dir) / 'recipe.json'}"
+                     + (f" ({edits} edit(s) replayed)" if edits else "") + ".")
 
 
 def _bank_or_exit():
@@ -426,12 +492,13 @@ def schema_command(
 def export_command(
     fmt: str = typer.Argument(..., metavar="FORMAT", help="moodle, qti or gift (LMS imports: they hold the answer "
                               "key, for the instructor only); html or markdown (printable handouts); notebooks (a "
-                              "Jupyter notebook per rostered student)."),
+                              "Jupyter notebook per rostered student); paper (one printable file for the class with "
+                              "an answer sheet per student, and answers.csv for `grade --paper`)."),
     quiz_dir: Path = typer.Argument(..., metavar="QUIZDIR", help="Folder with quiz.json and key.json (`afcourse generate`)."),
     out_path: Path = typer.Option(..., "--out", help="moodle/qti/gift: the file to write; html/markdown: a folder."),
     variant: Optional[list[str]] = typer.Option(None, "--variant", help="Handouts: only this variant id (repeatable; "
                                                 "default: one student copy per variant in the quiz)."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts and notebooks: a copy per student of this "
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Handouts, paper and notebooks: a copy per student of this "
                                           "roster CSV, labelled with name and id (default: the roster recorded by "
                                           "generate)."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file; for handouts, replace the folder whole."),
@@ -471,29 +538,71 @@ def export_command(
 @app.command("grade")
 def grade_command(
     quiz_dir: Path = typer.Argument(..., help="Quiz folder holding quiz.json and key.json."),
-    submissions: list[Path] = typer.Argument(..., help="Submission files (.json), JSON Lines (.jsonl) or folders."),
+    submissions: Optional[list[Path]] = typer.Argument(None, help="Submission files (.json), JSON Lines (.jsonl) or "
+                                                      "folders (none with --paper alone)."),
     out_dir: Path = typer.Option(..., "--out", help="Folder to write the gradebook, feedback and reports into."),
     layout: str = typer.Option("default", "--layout", help="Gradebook columns: default, canvas or moodle."),
     feedback: str = typer.Option("md", "--feedback", help="Per-student feedback files: md, html or none."),
     hide_key: bool = typer.Option(False, "--hide-key", help="Leave the right answer, and the explanations that "
                                   "state it, out of student feedback."),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids): "
-                                          "absentees listed, LMS id columns filled (default: the recorded roster)."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class roster CSV (id, name, section, LMS ids) or "
+                                          "a Canvas/Moodle export: absentees listed, LMS id columns filled (default: "
+                                          "the recorded roster)."),
+    drop: Optional[list[str]] = typer.Option(None, "--drop", metavar="Q", help="Drop a question (Q3: the slot; Q3b: "
+                                             "one of its questions): it counts for nobody (repeatable)."),
+    credit: Optional[list[str]] = typer.Option(None, "--credit", metavar="Q", help="Full marks on this question for "
+                                               "everyone who had it (repeatable)."),
+    accept: Optional[list[str]] = typer.Option(None, "--accept", metavar="Q=ANSWER", help="Also accept this answer: "
+                                               "an option letter or text, a text, a number (repeatable)."),
+    override: Optional[list[str]] = typer.Option(None, "--override", metavar="STUDENT:Q=POINTS",
+                                                 help="Set one student's points on one question (repeatable)."),
+    decisions_file: Optional[Path] = typer.Option(None, "--decisions", help="Apply the decisions of this file "
+                                                  "(the decisions.yaml an earlier grade wrote), before the options."),
+    deadline: Optional[str] = typer.Option(None, "--deadline", help="Flag submissions saved after this time "
+                                           "(2026-12-07T10:00; UTC unless a zone such as +01:00 is given)."),
+    late_penalty: float = typer.Option(0.0, "--late-penalty", metavar="PERCENT", help="With --deadline: take this "
+                                       "percentage of the mark off per started day late."),
+    paper: Optional[Path] = typer.Option(None, "--paper", help="Grade paper answer sheets typed into this CSV (id, "
+                                         "variant, Q1, Q2...: letters or values as written)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing output folder."),
 ) -> None:
     """Grade submissions: OUT/gradebook.csv, feedback/, item-analysis.csv, problems.csv, report.html.
 
     Bad input (broken JSON, other quiz, unknown variant or item, duplicates, missing answers, unsubmitted
     work) is listed in problems.csv and the report; the rest is graded. Exit 1 when nothing could be graded.
+    Decisions (--drop, --credit, --accept, --override) are listed in the report and written to
+    OUT/decisions.yaml, which --decisions applies again.
     """
     from afcourse.grading.results import GradingError
-    from afcourse.grading.pipeline import grade
 
     try:
+        from afcourse.grading.pipeline import grade
+    except ModuleNotFoundError as exc:
+        if exc.name != "numpy":
+            raise
+        _error("grading needs numpy, which student installs leave out: pip install 'afcourse[grading]'")
+        raise typer.Exit(1)
+    try:
+        from afcourse.grading.decisions import parse_option, read_decisions
+        from afcourse.grading.policy import parse_deadline
+
+        decisions = read_decisions(decisions_file) if decisions_file else []
+        for action, values in (("drop", drop), ("credit", credit), ("accept", accept), ("override", override)):
+            decisions += [parse_option(action, v) for v in values or []]
+        when = parse_deadline(deadline) if deadline else None
+        inputs = list(submissions or [])
+        if not inputs and paper is None:
+            raise GradingError("nothing to grade: give submission files or folders, or --paper ANSWERS.csv")
         from afcourse.serve.export import expand_databases  # a server's SQLite database reads as its submissions
 
-        result = grade(quiz_dir, expand_databases(quiz_dir, submissions), out_dir, force=force, layout=layout,
-                       feedback=feedback, show_key=not hide_key, roster=roster)
+        inputs = expand_databases(quiz_dir, inputs)
+        if paper is not None:
+            from afcourse.grading.paper import read_paper_answers
+
+            inputs += read_paper_answers(paper, quiz_dir)
+        result = grade(quiz_dir, inputs, out_dir, force=force, layout=layout,
+                       feedback=feedback, show_key=not hide_key, roster=roster, decisions=decisions,
+                       deadline=when, late_penalty=late_penalty)
     except (GradingError, OutputExistsError, ValueError, RuntimeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
@@ -516,8 +625,136 @@ def grade_command(
     if result.missing:
         typer.echo(f"{len(result.missing)} student(s) on the roster handed nothing in: listed in gradebook.csv "
                    "with no score and the flag 'no submission'.")
-    typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, problems.csv, report.html"
+    for decision in result.decisions:
+        typer.echo(f"decision: {decision.describe()}")
+    typer.echo(f"Wrote {out_dir}/: gradebook.csv, item-analysis.csv, results-by-objective.csv, problems.csv, "
+               "report.html"
+               + (", decisions.yaml" if result.decisions else "")
                + ("" if feedback == "none" else f", feedback/ ({feedback})"))
+
+
+quiz_app = typer.Typer(help="Look at a quiz set and change one question, leaving every other as it was.",
+                       no_args_is_help=True)
+app.add_typer(quiz_app, name="quiz")
+QuizDir = typer.Argument(..., metavar="QUIZDIR", help="The quiz folder (quiz.json, key.json, recipe.json).")
+QuestionLabel = typer.Argument(..., metavar="Q", help="The question as students saw it: Q3, or Q3b for one of a "
+                               "slot's interchangeable questions (`afcourse quiz show` lists them).")
+
+
+def _edit_or_exit(quiz_dir: Path, edit: dict, own: Optional[Path] = None) -> None:
+    """Apply one edit to the set in ``quiz_dir``, write it, and record the edit in its recipe."""
+    from afcourse.bank.models import Item
+    from afcourse.quiz.edit import apply_edit
+    from afcourse.quiz.recipe import own_items, read_recipe, write_recipe
+    from afcourse.quiz.sets import QuizSetError, read_quiz_set, write_quiz_set
+
+    try:
+        quiz, key = read_quiz_set(quiz_dir)
+        if key is None:
+            raise QuizSetError(f"{quiz_dir / 'key.json'} not found: editing a set needs its key")
+        recipe = read_recipe(quiz_dir)
+        _, bank = _bank_or_exit()
+        extra = own_items(recipe) + [Item.model_validate(e["item"]) for e in recipe.get("edits", []) if "item" in e]
+        if own is not None:
+            from afcourse.quiz.own import read_own_questions
+
+            known = {it.id for it in extra}
+            extra += [it for it in read_own_questions(own) if it.id not in known]
+        pool = {it.id: it for it in bank + extra}
+        if edit.get("with") in pool and edit["with"] not in {it.id for it in bank}:
+            edit = {**edit, "item": pool[edit["with"]].model_dump(mode="json")}  # the recipe keeps your question
+        before = quiz.labels()
+        new_quiz, new_key = apply_edit(quiz, key, edit, pool)
+        write_quiz_set(new_quiz, new_key, quiz_dir, force=True)
+        recipe["edits"] = recipe.get("edits", []) + [edit]
+        write_recipe(recipe, quiz_dir)
+    except (QuizSetError, OutputExistsError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    old_ids, new_ids = set(before), set(new_quiz.labels())
+    gone, added = sorted(old_ids - new_ids), sorted(new_ids - old_ids)
+    questions = {q.id: q for v in [*quiz.variants, *new_quiz.variants] for q in v.questions}
+    for qid in gone:
+        typer.echo(f"removed {before[qid]}: {questions[qid].stem}")
+    for qid in added:
+        typer.echo(f"added {new_quiz.labels()[qid]}: {questions[qid].stem}")
+    if not gone and not added:
+        typer.echo(f"changed {edit['question']}")
+    typer.echo(f"Wrote {quiz_dir / 'quiz.json'} and key.json; every other question is as it was. The edit is "
+               "recorded in recipe.json (`afcourse generate --from` replays it).")
+
+
+@quiz_app.command("show")
+def quiz_show_command(quiz_dir: Path = QuizDir) -> None:
+    """List the questions of a set: label, type, points, bank item, stem (instructor view: reads key.json)."""
+    from afcourse.quiz.sets import QuizSetError, read_quiz_set
+
+    try:
+        quiz, key = read_quiz_set(quiz_dir)
+    except QuizSetError as exc:
+        _error(str(exc))
+        raise typer.Exit(1)
+    items = {k.id: k.item_id for k in key.keys} if key else {}
+    questions = {q.id: q for v in quiz.variants for q in v.questions}
+    used = {q.id: sum(1 for v in quiz.variants if v.questions[quiz.slot_of()[q.id] - 1].id == q.id)
+            for q in questions.values()}
+    labels = quiz.labels()
+    for slot in quiz.slots:
+        for qid in slot.question_ids:
+            q = questions[qid]
+            typer.echo(f"{labels[qid]:<6} {q.type:<16} {q.points:g} pt  {used[qid]:>3} variant(s)  "
+                       f"{items.get(qid) or '?':<40} {q.stem}")
+
+
+@quiz_app.command("exclude")
+def quiz_exclude_command(quiz_dir: Path = QuizDir, question: str = QuestionLabel) -> None:
+    """Take one question out: its variants get another of its slot (the last of a slot is replaced)."""
+    _edit_or_exit(quiz_dir, {"action": "exclude", "question": question})
+
+
+@quiz_app.command("replace")
+def quiz_replace_command(
+    quiz_dir: Path = QuizDir, question: str = QuestionLabel,
+    with_item: Optional[str] = typer.Option(None, "--with", help="The bank item id to put in (`afcourse bank` lists "
+                                            "them; own:<id> for your own). Default: the nearest in difficulty that "
+                                            "fits."),
+    own: Optional[Path] = typer.Option(None, "--own", help="Your own questions' YAML file, for --with own:<id>."),
+) -> None:
+    """Put another item in one question's place, in every variant that had it."""
+    edit = {"action": "replace", "question": question}
+    if with_item:
+        edit["with"] = with_item
+    _edit_or_exit(quiz_dir, edit, own)
+
+
+@quiz_app.command("points")
+def quiz_points_command(quiz_dir: Path = QuizDir, question: str = QuestionLabel,
+                        points: float = typer.Argument(..., help="Points for every question of that slot.")) -> None:
+    """Set the points of one slot (every question of it: an LMS draw needs them equal)."""
+    _edit_or_exit(quiz_dir, {"action": "points", "question": question, "points": points})
+
+
+@quiz_app.command("reword")
+def quiz_reword_command(
+    quiz_dir: Path = QuizDir, question: str = QuestionLabel,
+    stem: Optional[str] = typer.Option(None, "--stem", help="The question's new wording."),
+    option: Optional[list[str]] = typer.Option(None, "--option", metavar="OLD=NEW", help="New words for an option "
+                                               "(repeatable); the key is unchanged."),
+) -> None:
+    """New words for one question or its options (the key stays: check it still fits)."""
+    options = {}
+    for text in option or []:
+        old, sep, new = text.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            _error(f"--option expects 'OLD TEXT=NEW TEXT', got {text!r}")
+            raise typer.Exit(2)
+        options[old.strip()] = new.strip()
+    edit = {"action": "reword", "question": question}
+    if stem:
+        edit["stem"] = stem
+    if options:
+        edit["options"] = options
+    _edit_or_exit(quiz_dir, edit)
 
 
 @app.command("calibrate")
@@ -535,7 +772,15 @@ def calibrate_command(
     except (GradingError, OutputExistsError) as exc:
         _error(str(exc))
         raise typer.Exit(1)
-    typer.echo(f"Wrote {out_file}: measured difficulty of {len(difficulty)} item(s).")
+    from afcourse.grading.analysis import FEW_ANSWERS
+    from afcourse.grading.calibration import items_seen
+
+    seen = items_seen(grade_dirs)
+    typer.echo(f"Wrote {out_file}: measured difficulty of {len(difficulty)} of the {seen} item(s) these classes "
+               "answered.")
+    if seen > len(difficulty):
+        typer.echo(f"The other {seen - len(difficulty)} had fewer than {FEW_ANSWERS} answers over these classes and "
+                   "keep their estimate: more classes, or fewer variants per class, measure more of them.")
 
 
 @app.command("quiz-page")

@@ -27,7 +27,8 @@ def page(browser):
 
 
 RULES = [ScoringRules(), ScoringRules(multiple_select="all_or_nothing", ordering="all_or_nothing",
-                                      matching="all_or_nothing", fuzzy_threshold=70)]
+                                      matching="all_or_nothing", fuzzy_threshold=70),
+         ScoringRules(multiple_select="options")]
 
 
 def cases():
@@ -83,7 +84,7 @@ def js_scores(page, triples, rules: ScoringRules):
                          [payload, rules.model_dump(mode="json")])
 
 
-@pytest.mark.parametrize("rules", RULES, ids=["default-rules", "strict-rules"])
+@pytest.mark.parametrize("rules", RULES, ids=["default-rules", "strict-rules", "options-rule"])
 def test_scores_match_python(page, rules):
     triples = cases()
     results = js_scores(page, triples, rules)

@@ -15,7 +15,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def quiz_dir(tmp_path):
-    quiz, key = generated_quiz(n=4, variants=3)
+    quiz, key = generated_quiz(n=4, variants=3, same_points=True)
     write_quiz_set(quiz, key, tmp_path / "quiz")
     return tmp_path / "quiz"
 

@@ -13,9 +13,14 @@ import re
 import pytest
 
 from afcourse.exports import render
-from afcourse.exports.common import lms_name, pool
+from afcourse.exports.common import lms_name, lms_short_answers, pool
 from afcourse.exports.gift import escape
-from test_export_cases import NASTY, SOURCES, generated_quiz, nasty_quiz
+from test_export_cases import NASTY, SOURCES, generated_quiz, one_point
+from test_export_cases import nasty_quiz as weighted_quiz
+
+
+def nasty_quiz():
+    return one_point(*weighted_quiz())
 
 gift_parser = pytest.importorskip("ua_exam.gift_parser", reason="ua-exam (a GIFT parser) is a test dependency")
 
@@ -57,7 +62,10 @@ def test_options_and_right_answers_survive_escaping():
         ("M1 " + NASTY, True), ("M2 ~tilde", False), ("M3 #hash", True), ("M4 :colon", True)])
     assert parsed["n:tf"]["type"] == "true_false" and parsed["n:tf"]["correct"] is False
     # short answers: Moodle's wildcard * is escaped as \* for the shortanswer type to compare literally
-    assert [o["text"] for o in parsed["n:short"]["options"]] == ["Ans " + NASTY + r" \*star\*", "Alpha"]
+    short = [o["text"] for o in parsed["n:short"]["options"]]
+    assert short[:2] == ["Ans " + NASTY + r" \*star\*", "Alpha"]
+    assert short[2:] == [lms for lms in lms_short_answers(pool(quiz, key)[3]) if lms not in (
+        "Ans " + NASTY + " *star*", "Alpha")]  # then the plain spellings grading accepts too
     assert [o["text"] for o in parsed["n:num"]["options"]] == ["2017:1"]
     assert sorted(o["text"] for o in parsed["n:match"]["options"]) == sorted([
         "P1 " + NASTY + " -> R2 {}", "P2 ~ -> R1 " + NASTY, "P3 # -> R3 :", "-> Distractor = ~"])
@@ -80,7 +88,7 @@ def test_weights_and_feedback_are_written_as_moodle_reads_them():
 
 
 def test_a_generated_quiz_parses_whole():
-    quiz, key = generated_quiz(n=5, variants=4)
+    quiz, key = generated_quiz(n=5, variants=4, same_points=True)
     text, parsed = parse(quiz, key)
     assert sorted(parsed) == sorted(e.id for e in pool(quiz, key))
     assert "\n\n\n" not in text and text.startswith("// afcourse quiz")

@@ -186,7 +186,7 @@ def test_folders_files_arrays_models_and_dicts(quiz_dir, tmp_path):
     assert [s.student_id for s in result.students] == ["a", "b", "c", "d", "e", "f"]
     assert all(s.points == 8 for s in result.students)
     assert sorted((p.kind, Path(p.source).name) for p in result.problems) == [
-        ("ignored_file", "notes.txt"), ("unreadable", "nowhere.jsonl")]
+        ("ignored_file", "notes.txt"), ("unreadable", "nowhere.jsonl"), ("unsealed", "a.json")]
 
 
 def test_json_lines_named_json_is_read_line_by_line(quiz_dir, tmp_path):

@@ -11,6 +11,7 @@ from afcourse.quiz.scoring import score
 from test_grading_kit import scoring_quiz, write_jsonl
 
 ALL_OR_NOTHING = {"multiple_select": "all_or_nothing", "ordering": "all_or_nothing", "matching": "all_or_nothing"}
+OPTIONS = {"multiple_select": "options"}
 
 
 def graded_item(item_id, response, rules=None, points=1.0, tmp_path=None):
@@ -34,10 +35,18 @@ CASES = [
     ("tf", "false", None, 0, "incorrect"),
     # multiple select: the share of the 5 options judged right (3 correct, 2 wrong), as matching and ordering
     ("ms", ["m0", "m1", "m2"], None, 1, "correct"),
-    ("ms", ["m2", "m0"], None, 0.8, "partial"),
-    ("ms", ["m0", "m1", "m3"], None, 0.6, "partial"),
-    ("ms", ["m0", "m1", "m2", "m3"], None, 0.8, "partial"),
-    ("ms", ["m0", "m3", "m4"], None, 0.2, "partial"),
+    # multiple select, right minus wrong (default): each of the 3 right options 1/3, each wrong one -1/3, at least 0
+    ("ms", ["m2", "m0"], None, 0.6667, "partial"),
+    ("ms", ["m0", "m1", "m3"], None, 0.3333, "partial"),
+    ("ms", ["m0", "m1", "m2", "m3"], None, 0.6667, "partial"),
+    ("ms", ["m0", "m3", "m4"], None, 0, "incorrect"),
+    ("ms", ["m0", "m1", "m2", "m3", "m4"], None, 0.3333, "partial"),
+    ("ms", ["m3"], None, 0, "incorrect"),
+    # the "options" rule of older sets: the share of the 5 options judged right
+    ("ms", ["m2", "m0"], OPTIONS, 0.8, "partial"),
+    ("ms", ["m0", "m1", "m3"], OPTIONS, 0.6, "partial"),
+    ("ms", ["m0", "m1", "m2", "m3"], OPTIONS, 0.8, "partial"),
+    ("ms", ["m0", "m3", "m4"], OPTIONS, 0.2, "partial"),
     ("ms", ["m3", "m4"], None, 0, "incorrect"),
     ("ms", ["m0", "m7"], None, 0, "invalid"),
     ("ms", ["m0", "m1"], ALL_OR_NOTHING, 0, "incorrect"),
@@ -103,7 +112,7 @@ def test_same_points_when_read_from_json_lines(tmp_path, item_id, response, rule
 
 def test_item_points_scale_partial_credit():
     assert graded_item("sc", "y0", points=2) == (2, "correct")
-    assert graded_item("ms", ["m0", "m1"], points=2) == (1.6, "partial")
+    assert graded_item("ms", ["m0", "m1"], points=2) == (1.3333, "partial")
     assert graded_item("od", ["o2", "o0", "o3", "o1"], points=3) == (2.5, "partial")
 
 
@@ -113,8 +122,8 @@ def test_student_total_and_percent():
                  "od": ["o2", "o0", "o3", "o1"], "ma": {"p0": "r0", "p1": "r1", "p2": "r3"}, "sa2": "taliban"}
     sub = {"quiz_id": quiz.quiz_id, "variant_id": "v002", "student": {"id": "s1"}, "responses": responses}
     (student,) = grade_submissions(quiz, key, sub).students
-    # 1 + 0 + 0.8 + 1 + 0 + 0.8333 + 0.6667 + 1
-    assert student.points == 5.3 and student.max_points == 8 and student.percent == 66.25
+    # 1 + 0 + 0.6667 + 1 + 0 + 0.8333 + 0.6667 + 1
+    assert student.points == 5.1667 and student.max_points == 8 and student.percent == 64.58
     assert [s.item_id for s in student.scores] == [q.id for q in quiz.variants[1].questions]
 
 

@@ -68,7 +68,7 @@ def test_output_folder_contents(setup):
     result, out = run(setup)
     assert sorted(p.name for p in out.iterdir()) == ["distractors.csv", "feedback", "gradebook.csv",
                                                      "item-analysis.csv", "manifest.json", "problems.csv",
-                                                     "report.html"]
+                                                     "report.html", "results-by-objective.csv"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["students"] == 4 and "feedback/s1.md" in manifest["files"]
     assert result.files["report"] == out / "report.html"
@@ -86,7 +86,7 @@ def test_default_gradebook_has_points_per_item(setup):
     assert by_id["s1"]["score"] == "8" and by_id["s1"]["percent"] == "100"
     s2 = by_id["s2"]
     assert s2["name"] == EVIL and s2["variant"] == "v002"
-    assert (s2["Q1 sc"], s2["Q3 ms"], s2["Q4 sa"], s2["score"], s2["percent"]) == ("0", "0.4", "0", "5.4", "67.5")
+    assert (s2["Q1 sc"], s2["Q3 ms"], s2["Q4 sa"], s2["score"], s2["percent"]) == ("0", "0", "0", "5", "62.5")  # ms: 1 right, 1 wrong
     assert by_id["s3"]["name"].startswith("'=HYPERLINK")  # a spreadsheet must not run it
     assert by_id["s3"]["Q5 nu"] == "0" and by_id["s4"]["flags"] == "2 submissions, latest kept"
     assert by_id["s4"]["Q2 tf"] == "1"  # the copy saved at 10:00 counts
@@ -103,7 +103,7 @@ def test_canvas_and_moodle_layouts(setup):
     grade(root / "quiz", path, root / "moodle", layout="moodle", feedback="none")
     rows = read_csv(root / "moodle" / "gradebook.csv")
     assert rows[0] == ["ID number", "Full name", "Scoring rules <check> & co", "Feedback"]
-    assert rows[1:3] == [["s1", "Ann Lee", "8", ""], ["s2", EVIL, "5.4", ""]]
+    assert rows[1:3] == [["s1", "Ann Lee", "8", ""], ["s2", EVIL, "5", ""]]
 
 
 def test_feedback_shows_option_text_result_explanation_and_citation(setup):
@@ -119,7 +119,7 @@ def test_feedback_shows_option_text_result_explanation_and_citation(setup):
     assert "Source: Nurlan Aliyev, *How Russia Views &lt;Afghanistan&gt; Today* (2020, \u00b612)" in single
     multi = next(s for s in sections if "Which of these" in s)
     # 1 of 3 right options chosen and 1 wrong, of 5: 2 of the 5 options judged right
-    assert "- Your answer: Russia; Brazil" in multi and "Partly right: 0.4 of 1 point(s)" in multi
+    assert "- Your answer: Russia; Brazil" in multi and "Wrong: 0 of 1 point(s)" in multi
     name = next(s for s in sections if "Who is Russia" in s)
     assert "Kirill Krivosheev, *Why Russia Is Hedging Its Bets in Afghanistan* (2021, \u00b65)" in name
     right = (out / "feedback" / "s1.md").read_text(encoding="utf-8")

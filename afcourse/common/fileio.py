@@ -23,6 +23,12 @@ def write_atomic(path: str | Path, data: str | bytes, *, force: bool = False, mo
     ``mode`` sets the file's permissions (default: the temporary file's 0600, owner only).
     """
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a device or a pipe (/dev/null, /dev/stdout, a FIFO): written straight through, never replaced
+        with open(path, "wb" if isinstance(data, bytes) else "w", **({} if isinstance(data, bytes) else
+                                                                     {"encoding": "utf-8"})) as handle:
+            handle.write(data)
+        return path
     if path.exists() and not force:
         raise OutputExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,8 @@ html       a student copy per variant (or per rostered student)    key file only
 markdown   the same as Markdown                                    key file only
 notebooks  a Jupyter notebook per rostered student, opening their  no
            variant, and quiz.json (folder)
+paper      one printable file for the class (every student's     no
+           copy and QR-coded answer sheet) + answers.csv (folder)
 =========  =====================================================  ===============
 
 LMS files necessarily carry the key (the LMS grades with it): they are for the instructor's
@@ -49,9 +51,10 @@ FORMATS: dict[str, tuple[str | None, str]] = {
     "html": (None, "printable HTML handouts: a student copy per variant (no key) and an answer key"),
     "markdown": (None, "printable Markdown handouts: a student copy per variant (no key) and an answer key"),
     "notebooks": (None, "a Jupyter notebook per rostered student, opening their variant, and quiz.json (no key)"),
+    "paper": (None, "one printable file for the class, each copy with an answer sheet, and answers.csv to fill"),
 }
 HANDOUTS = ("html", "markdown")
-PER_STUDENT = (*HANDOUTS, "notebooks")
+PER_STUDENT = (*HANDOUTS, "notebooks", "paper")
 """The formats that take a roster: a copy per student."""
 
 
@@ -67,7 +70,8 @@ class ExportResult:
 STUDENT_MODE, INSTRUCTOR_MODE = 0o644, 0o600
 _OWN_FILES = {"html": re.compile(r"^(student-.+|answer-key)\.html$"),
               "markdown": re.compile(r"^(student-.+|answer-key)\.md$"),
-              "notebooks": re.compile(r"^(quiz-.+\.ipynb|quiz\.json)$")}
+              "notebooks": re.compile(r"^(quiz-.+\.ipynb|quiz\.json)$"),
+              "paper": re.compile(r"^(paper\.html|answers\.csv)$")}
 """The files an export folder of each format may hold (``--force`` replaces only such a folder)."""
 
 
@@ -93,6 +97,10 @@ def render(fmt: str, quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, 
             from afcourse.exports import notebooks
 
             return notebooks.render(quiz, roster)
+        if fmt == "paper":
+            from afcourse.exports import paper
+
+            return paper.render(quiz, roster)
         if fmt == "moodle":
             from afcourse.exports import moodle as module
         elif fmt == "qti":
@@ -130,6 +138,8 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
             notes.append("no key.json beside quiz.json: wrote the student copies only, no answer key")
         what = {out / name: ("answer key (instructor only)" if name.startswith(KEY_STEM) else
                              "the quiz (student-facing, no key)" if name == "quiz.json" else
+                             "every copy and answer sheet, to print" if name == "paper.html" else
+                             "the answers to type in, for `afcourse grade --paper`" if name == "answers.csv" else
                              "student notebook" if name.endswith(".ipynb") else "student copy")
                 for name in files}
         _write_folder(out, files, force, _OWN_FILES[fmt])
@@ -139,6 +149,11 @@ def export_quiz(fmt: str, quiz: QuizFile, key: KeyFile | None, out: str | Path, 
     if path.exists() and not force:
         raise OutputExistsError(path)
     write_atomic(path, data, force=force, mode=INSTRUCTOR_MODE)
+    from afcourse.exports.common import rule_note
+
+    note = rule_note(quiz, fmt)
+    if note:
+        notes.append(note)
     return ExportResult([path], notes, {path: FORMATS[fmt][1]})
 
 

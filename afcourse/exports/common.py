@@ -35,6 +35,11 @@ def slot_category(quiz: QuizFile, slot: Slot) -> str:
     return f"{CATEGORY_ROOT}/{quiz.quiz_id}/Q{slot.number:02d} {slot.type.replace('_', ' ')}"
 
 
+def category_idnumber(quiz: QuizFile, slot: Slot) -> str:
+    """The slot category's Moodle idnumber: unique in a course (it names the quiz), at most 100 characters."""
+    return f"{' '.join(quiz.quiz_id.split())[:90]}-Q{slot.number:02d}"
+
+
 class ExportError(ValueError):
     """The quiz set cannot be exported as asked (missing key, inconsistent key, unknown format...)."""
 
@@ -46,6 +51,9 @@ class Entry:
     question: Question
     answer: AnswerKey
     slot: int = 0
+    label: str = ""
+    """The question as students saw it: ``Q3`` (``Q3a``, ``Q3b``... when its slot has several)."""
+    quiz_id: str = ""
 
     @property
     def id(self) -> str:
@@ -70,8 +78,9 @@ def pool(quiz: QuizFile, key: KeyFile | None) -> list[Entry]:
     problems = [p for q in seen.values() for p in key_problems(q, keys.get(q.id))]
     if problems:
         raise ExportError("the key does not fit the quiz:\n  " + "\n  ".join(problems))
-    return [Entry(seen[qid], keys[qid], slot.number) for slot in quiz.slots for qid in slot.question_ids
-            if qid in seen]
+    labels = quiz.labels()
+    return [Entry(seen[qid], keys[qid], slot.number, labels.get(qid, ""), quiz.quiz_id)
+            for slot in quiz.slots for qid in slot.question_ids if qid in seen]
 
 
 def slot_pools(quiz: QuizFile, key: KeyFile | None) -> list[tuple[Slot, list[Entry]]]:
@@ -107,17 +116,98 @@ def lms_id(entry: Entry) -> str:
     return "afc-" + hashlib.sha256(("afcourse-lms|" + text).encode("utf-8")).hexdigest()[:16]
 
 
+def short_label(text: str, words: int = 8, limit: int = 60) -> str:
+    """The first few words of a stem, for browsing a question bank: ``Which Russian official said the…``."""
+    parts = text.split()
+    label = " ".join(parts[:words])
+    if len(label) > limit:
+        label = label[:limit].rsplit(" ", 1)[0]
+    return label + ("…" if label != " ".join(parts) else "")
+
+
 def lms_name(entry: Entry) -> str:
-    """A readable, stable question name: chapter, type and the stable id (an LMS shows the text beside it)."""
+    """A readable question name, unique in its quiz: label, chapter, type, the stem's first words, the quiz id.
+
+    ``Q03b · taliban · single choice · Which Russian official said the… · midterm-2026-4c74``.
+    """
     q = entry.question
-    return f"{q.chapter} · {q.type.replace('_', ' ')} · {lms_id(entry)}"
+    number = re.match(r"Q(\d+)(.*)", entry.label or "")
+    label = f"Q{int(number[1]):02d}{number[2]}" if number else (entry.label or "Q")
+    name = f"{label} · {q.chapter} · {q.type.replace('_', ' ')} · {short_label(q.stem)}"
+    return (name + f" · {entry.quiz_id}" if entry.quiz_id else name)[:250]
+
+
+def multiple_select_shares(entry: Entry) -> dict[str, float]:
+    """Choice id -> its share of the points under afcourse's default rule, as every LMS writes it:
+    a right option +1/k, a wrong one -1/k (k right options), the total never below 0."""
+    correct = set(entry.answer.key.correct)
+    return {c.id: (1 if c.id in correct else -1) / len(correct) for c in entry.question.choices}
+
+
+def rule_note(quiz: QuizFile, fmt: str) -> str | None:
+    """Why an LMS will score this quiz's multiple select otherwise than ``afcourse grade`` (None if it will not)."""
+    rule = quiz.scoring.multiple_select
+    if rule == "right_minus_wrong" or fmt == "qti":
+        return None
+    has_multi = any(q.type == "multiple_select" for v in quiz.variants for q in v.questions)
+    if not has_multi:
+        return None
+    return (f"this quiz scores multiple select by the {rule!r} rule, which Moodle cannot express: Moodle will score "
+            "right minus wrong (each right option +1/k, each wrong one -1/k, at least 0); regenerate the set for "
+            "one rule everywhere")
+
+
+_TRANSLITERATIONS = [  # spellings of one Russian name in English texts, word-final first
+    (r"ov$", ["ow", "off"]), (r"ev$", ["ew", "eff"]), (r"iy$", ["y", "i", "ii"]), (r"y$", ["i", "iy", "ii"]),
+    (r"i$", ["y", "iy"]), (r"kh", ["h"]), (r"yu", ["iu"]), (r"ya", ["ia"]), (r"ye", ["e"]), (r"ts", ["tz"]),
+]
+
+
+def lms_short_answers(entry: Entry, rules=None) -> list[str]:
+    """The short answers an LMS should accept so that it marks as ``afcourse grade`` does, as far as a list can.
+
+    The key's accepted forms, their normalised spellings (no accents or punctuation), and for names
+    (``fuzzy`` keys) the common other transliterations of each word (Kabulov: Kabulow, Kabuloff;
+    Arkady: Arkadi, Arkadiy), each kept only when afcourse's own scoring accepts it. afcourse
+    also forgives any one-letter typo in a name, which no list can hold: the guide says so.
+    """
+    from afcourse.common.text import normalise
+    from afcourse.quiz.models import ScoringRules
+    from afcourse.quiz.scoring import score
+
+    key, question = entry.answer.key, entry.question
+    forms: list[str] = []
+
+    def add(text: str) -> None:
+        text = text.strip()
+        if text and text.casefold() not in {f.casefold() for f in forms}:
+            forms.append(text)
+
+    for text in key.accepted:
+        add(text)
+    for text in key.accepted:
+        add(normalise(text))
+    if key.fuzzy:
+        rules = rules or ScoringRules()
+        for text in list(forms):
+            words = text.split()
+            for i, word in enumerate(words):
+                for pattern, replacements in _TRANSLITERATIONS:
+                    if not re.search(pattern, word, flags=re.IGNORECASE):
+                        continue
+                    for other in replacements:
+                        changed = re.sub(pattern, other, word, count=1, flags=re.IGNORECASE)
+                        candidate = " ".join(words[:i] + [changed] + words[i + 1:])
+                        if score(question, key, candidate, rules).status == "correct":
+                            add(candidate)
+    return forms[:40]
 
 
 def lms_entry(entry: Entry) -> Entry:
     """The entry as LMS exports write it: under its stable id (:func:`lms_id`) instead of the quiz's own."""
     qid = lms_id(entry)
     answer = entry.answer.model_copy(update={"id": qid, "item_id": entry.answer.item_id or entry.question.id})
-    return Entry(entry.question.model_copy(update={"id": qid}), answer, entry.slot)
+    return Entry(entry.question.model_copy(update={"id": qid}), answer, entry.slot, entry.label, entry.quiz_id)
 
 
 def slot_points(slot: Slot, entries: list[Entry]) -> float:

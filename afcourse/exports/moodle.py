@@ -5,22 +5,26 @@ feedback), as every LMS import does. Never hand it to students.
 
 What it holds:
 
-- one ``category`` per slot, ``$course$/afcourse/<quiz id>/Q<nn> <type>``, followed by that slot's
-  interchangeable items: a Moodle quiz built with one "random question" from each category, in
-  order, gives every student one question per slot, as afcourse's own variants do;
-- each item once, with a readable stable name and a stable ``idnumber`` derived from its bank item
-  and content (:func:`~afcourse.exports.common.lms_id`): the same item exported again, from any
-  quiz set, is the same question to Moodle, and neither names the answer;
-- single choice and multiple select as ``multichoice`` (``single`` true/false; for multiple
-  select every right option is worth 1/k and every wrong one -1/k, Moodle's usual rule, floored
-  at 0; Moodle cannot express afcourse's default "options" rule, which judges every option, so a
-  partly right multiple select can earn a little less in Moodle than in ``afcourse grade``);
-  true/false as ``truefalse``; short answer as ``shortanswer`` (case-insensitive; Moodle has no
-  typo tolerance, so only the accepted forms are accepted); numeric as ``numerical`` with its
-  tolerance; matching as ``matching``;
+- one ``category`` per slot, ``$course$/afcourse/<quiz id>/Q<nn> <type>``, with the idnumber
+  ``<quiz id>-Q<nn>`` (Moodle wants category idnumbers unique in a course: two quizzes never
+  clash), followed by that slot's interchangeable items: a Moodle quiz built with one "random
+  question" from each category, in order, gives every student one question per slot, as
+  afcourse's own variants do;
+- each item once, named for browsing the bank (:func:`~afcourse.exports.common.lms_name`:
+  ``Q03b · taliban · single choice · <the stem's first words> · <quiz id>``), with a stable
+  ``idnumber`` derived from its bank item and content (:func:`~afcourse.exports.common.lms_id`),
+  which names neither the item nor the answer;
+- single choice and multiple select as ``multichoice`` (``single`` true/false); multiple select
+  by afcourse's own default rule, which Moodle's answer grades express exactly: each right option
+  +1/k, each wrong one -1/k, at least 0 (a set made under another rule gets a note);
+  true/false as ``truefalse``; short answer as ``shortanswer``, case-insensitive, listing the
+  key's forms, their plain spellings and the usual other transliterations of a name
+  (:func:`~afcourse.exports.common.lms_short_answers`; Moodle has no typo tolerance); numeric as
+  ``numerical`` with its tolerance; matching as ``matching``;
 - ordering as ``matching``: each element is matched to "Position 1" ... "Position n" (Position 1
   is first). Moodle grades that per element, where afcourse's own rule scores ordered pairs;
-- per-answer feedback, and general feedback carrying the explanation and the citation.
+- per-answer feedback (the key's sentence on why an option is wrong, when it has one), and
+  general feedback carrying the explanation and the citation.
 
 Texts are written in Moodle's ``html`` format: every fact text is HTML-escaped, then lxml escapes
 it again for XML, so ``&``, ``<`` and quotes arrive as text. Short-answer answers are compared,
@@ -33,11 +37,10 @@ from typing import Mapping
 
 from lxml import etree
 
-from afcourse.exports.common import (Entry, ExportError, correct_answer, feedback_html, html_text, is_true,
-                                     lms_entry, lms_name, matching_parts, moodle_percent, num, slot_category,
-                                     slot_pools, xml_comment, xml_safe)
+from afcourse.exports.common import (Entry, ExportError, category_idnumber, correct_answer, feedback_html, html_text,
+                                     is_true, lms_entry, lms_name, lms_short_answers, matching_parts, moodle_percent,
+                                     multiple_select_shares, num, slot_category, slot_pools, xml_comment, xml_safe)
 from afcourse.quiz.models import KeyFile, QuizFile
-from afcourse.common.text import normalise
 
 
 def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | None = None) -> bytes:
@@ -46,9 +49,10 @@ def render(quiz: QuizFile, key: KeyFile | None, sources: Mapping[str, str] | Non
     root.append(etree.Comment(xml_comment(f" afcourse quiz {quiz.quiz_id}: instructor file, holds the answer key ")))
     for slot, entries in slot_pools(quiz, key):
         root.append(_category(slot_category(quiz, slot), f"Question {slot.number} of {quiz.title}: add one random "
-                              f"question from this category ({len(entries)} interchangeable).", slot.number))
+                              f"question from this category ({len(entries)} interchangeable).",
+                              category_idnumber(quiz, slot)))
         for entry in entries:
-            root.append(question_element(lms_entry(entry), sources))
+            root.append(question_element(lms_entry(entry), sources, quiz.scoring))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -62,11 +66,11 @@ def _sub(parent, tag: str, value: str):
     etree.SubElement(parent, tag).text = xml_safe(value)
 
 
-def _category(path: str, info: str, number: int):
+def _category(path: str, info: str, idnumber: str):
     element = etree.Element("question", type="category")
     _text(element, "category", path)
     _text(element, "info", f"<p>{html_text(info)}</p>", "html")
-    _sub(element, "idnumber", f"slot-{number:02d}")
+    _sub(element, "idnumber", idnumber)
     return element
 
 
@@ -74,7 +78,7 @@ MOODLE_TYPES = {"single_choice": "multichoice", "multiple_select": "multichoice"
                 "short_answer": "shortanswer", "numeric": "numerical", "matching": "matching", "ordering": "matching"}
 
 
-def question_element(entry: Entry, sources: Mapping[str, str] | None = None):
+def question_element(entry: Entry, sources: Mapping[str, str] | None = None, rules=None):
     """One ``<question>`` element with the fields Moodle's importer needs for its type."""
     q, key = entry.question, entry.answer.key
     qtype = MOODLE_TYPES[q.type]
@@ -98,23 +102,29 @@ def question_element(entry: Entry, sources: Mapping[str, str] | None = None):
         _sub(element, "showstandardinstruction", "1")
         _combined_feedback(element)
         correct = {key.correct} if single else set(key.correct)
-        right = moodle_percent(1 / len(correct))
-        wrong = "0" if single else moodle_percent(-1 / len(correct))
+        shares = {c.id: 1.0 if c.id in correct else 0.0 for c in q.choices} if single else multiple_select_shares(entry)
+        why = entry.answer.feedback
         for choice in q.choices:
             ok = choice.id in correct
             if single:
                 note = "Right." if ok else answer_wrong
             else:
                 note = "Yes, this is one of the answers." if ok else "No, this is not one of the answers."
-            _answer(element, right if ok else wrong, f"<p>{html_text(choice.text)}</p>", note, "html")
+            if not ok and why.get(choice.id):
+                note = f"{note} {why[choice.id]}"
+            _answer(element, moodle_percent(shares[choice.id]), f"<p>{html_text(choice.text)}</p>", note, "html")
     elif qtype == "truefalse":
         truth = is_true(entry)
+        ids = {c.text.casefold(): c.id for c in q.choices}
         for value in ("true", "false"):
             ok = (value == "true") == truth
-            _answer(element, "100" if ok else "0", value, "Right." if ok else answer_wrong, "moodle_auto_format")
+            note = "Right." if ok else answer_wrong
+            if not ok and entry.answer.feedback.get(ids.get(value, "")):
+                note = f"{note} {entry.answer.feedback[ids[value]]}"
+            _answer(element, "100" if ok else "0", value, note, "moodle_auto_format")
     elif qtype == "shortanswer":
         _sub(element, "usecase", "0")
-        for text in _short_answers(key.accepted):
+        for text in lms_short_answers(entry, rules):
             _answer(element, "100", text.replace("*", r"\*"), "Right.", "moodle_auto_format")
     elif qtype == "numerical":
         answer = _answer(element, "100", num(key.value), "Right.", "moodle_auto_format")
@@ -138,15 +148,6 @@ def question_element(entry: Entry, sources: Mapping[str, str] | None = None):
                 sub = _text(element, "subquestion", "", "html")
                 _text(sub, "answer", html_text(option.text))
     return element
-
-
-def _short_answers(accepted: list[str]) -> list[str]:
-    """The accepted forms, then their normalised spellings (no punctuation or accents), once each."""
-    forms: list[str] = []
-    for text in [a.strip() for a in accepted] + [normalise(a) for a in accepted]:
-        if text and text.casefold() not in {f.casefold() for f in forms}:
-            forms.append(text)
-    return forms
 
 
 def _answer(parent, fraction: str, text: str, feedback: str, fmt: str):

@@ -18,6 +18,13 @@ Canvas question types: ``multiple_choice_question``, ``true_false_question``,
 with a margin) and ``matching_question``. Ordering items become matching questions: each element
 is matched to "Position 1" ... "Position n" (1 = first), graded per element.
 
+Multiple select is scored as the quiz scores it, in the response processing: by default each
+right option ticked adds 100/k to SCORE and each wrong one takes 100/k away, never below 0
+(Canvas's "partial credit with penalty"); ``all_or_nothing`` sets 100 only for the exact set;
+``options`` adds 100/n for each option judged right. Short answers list the same accepted forms
+as the Moodle export (:func:`~afcourse.exports.common.lms_short_answers`). A wrong option's
+feedback carries the key's sentence on why it is wrong, when it has one.
+
 Each slot becomes a section that selects one of its items (a Canvas question group "pick 1",
 with the slot's points per item), in slot order: every student gets one question per slot,
 as afcourse's own variants do, and a one-variant quiz is a group of one per question.
@@ -37,7 +44,8 @@ from typing import Mapping
 from lxml import etree
 
 from afcourse.exports.common import (Entry, correct_answer, feedback_html, html_text, lms_entry, lms_name,
-                                     matching_parts, num, slot_points, slot_pools, xml_safe)
+                                     lms_short_answers, matching_parts, multiple_select_shares, num, slot_points,
+                                     slot_pools, xml_safe)
 from afcourse.quiz.models import KeyFile, QuizFile
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -140,7 +148,7 @@ def assessment(quiz: QuizFile, slots, ident: str, sources=None):
         _el(selection, "selection_number", "1")
         _el(_el(selection, "selection_extension"), "points_per_item", num(slot_points(slot, entries)))
         for entry in entries:
-            group.append(item_element(lms_entry(entry), sources))
+            group.append(item_element(lms_entry(entry), sources, quiz.scoring))
     return _qualify(root)
 
 
@@ -169,7 +177,7 @@ def _feedback(item, ident: str, html: str) -> None:
     _material(_el(_el(item, "itemfeedback", ident=ident), "flow_mat"), html)
 
 
-def item_element(entry: Entry, sources: Mapping[str, str] | None = None):
+def item_element(entry: Entry, sources: Mapping[str, str] | None = None, rules=None):
     """One ``<item>``: Canvas metadata, presentation, response processing (SCORE 0..100), feedback."""
     q, key = entry.question, entry.answer.key
     item = etree.Element("item", ident=xml_safe(q.id), title=xml_safe(lms_name(entry)))
@@ -201,13 +209,36 @@ def item_element(entry: Entry, sources: Mapping[str, str] | None = None):
         for choice in q.choices:
             _material(_el(render_choice, "response_label", ident=choice.id), f"<p>{html_text(choice.text)}</p>")
         correct = set(key.correct) if multiple else {key.correct}
+        rule = rules.multiple_select if rules is not None else "right_minus_wrong"
         for choice in q.choices:
             cond = _el(processing, "respcondition", **{"continue": "Yes"})
             condition(_el(cond, "conditionvar"), "response1", choice.id)
             _el(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"{choice.id}_fb")
             ok = choice.id in correct
-            feedback[f"{choice.id}_fb"] = ("<p>Right.</p>" if ok else wrong_note) if not multiple else (
+            note = ("<p>Right.</p>" if ok else wrong_note) if not multiple else (
                 "<p>Yes, this is one of the answers.</p>" if ok else "<p>No, this is not one of the answers.</p>")
+            if not ok and entry.answer.feedback.get(choice.id):
+                note += f"<p>{html_text(entry.answer.feedback[choice.id])}</p>"
+            feedback[f"{choice.id}_fb"] = note
+        if multiple and rule != "all_or_nothing":
+            shares = multiple_select_shares(entry) if rule == "right_minus_wrong" else None
+            for choice in q.choices:
+                cond = _el(processing, "respcondition", **{"continue": "Yes"})
+                var = _el(cond, "conditionvar")
+                if shares is not None:  # ticked: +100/k if right, -100/k if wrong
+                    condition(var, "response1", choice.id)
+                    _el(cond, "setvar", f"{100 * shares[choice.id]:.4f}", action="Add", varname="SCORE")
+                else:  # "options": each option judged right (a right one ticked, a wrong one left) adds 100/n
+                    condition(var if choice.id in correct else _el(var, "not"), "response1", choice.id)
+                    _el(cond, "setvar", f"{100 / len(q.choices):.4f}", action="Add", varname="SCORE")
+            floor = _el(processing, "respcondition", **{"continue": "No"})
+            _el(_el(floor, "conditionvar"), "varlt", "0", respident="SCORE")
+            _el(floor, "setvar", "0", action="Set", varname="SCORE")
+            item.append(processing)
+            for ident, html in feedback.items():
+                if html:
+                    _feedback(item, ident, html)
+            return item
         final = _el(processing, "respcondition", **{"continue": "No"})
         var = _el(final, "conditionvar")
         if multiple:
@@ -225,7 +256,7 @@ def item_element(entry: Entry, sources: Mapping[str, str] | None = None):
         _el(_el(response, "render_fib"), "response_label", ident="answer1", rshuffle="No")
         final = _el(processing, "respcondition", **{"continue": "No"})
         var = _el(final, "conditionvar")
-        for text in [a.strip() for a in key.accepted if a.strip()]:
+        for text in lms_short_answers(entry, rules):
             condition(var, "response1", text)
         _el(final, "setvar", "100", action="Set", varname="SCORE")
     elif q.type == "numeric":

@@ -43,6 +43,18 @@ def measured_difficulty(grade_dirs: list[str | Path]) -> tuple[dict[str, float],
     return kept, {item: counts[item] for item in kept}
 
 
+def items_seen(grade_dirs: list[str | Path]) -> int:
+    """How many distinct bank items the item analyses in ``grade_dirs`` hold (measured or not)."""
+    seen: set[str] = set()
+    for folder in map(Path, grade_dirs):
+        try:
+            rows = csv.DictReader((folder / "item-analysis.csv").read_text(encoding="utf-8").splitlines())
+            seen.update(row["bank_item"] for row in rows if row.get("bank_item"))
+        except (OSError, KeyError):
+            continue
+    return len(seen)
+
+
 def write_calibration(grade_dirs: list[str | Path], out: str | Path, *, force: bool = False) -> dict[str, float]:
     """Write the calibration file ``out`` from ``grade_dirs``; return the difficulties written."""
     difficulty, students = measured_difficulty(grade_dirs)

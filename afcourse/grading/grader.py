@@ -161,7 +161,7 @@ class Grader:
             scores = list(variant.reorder(scores))
         result = StudentResult(rec.student_id, rec.name, rec.variant_id, rec.status, rec.saved_at, rec.source,
                                rec.line, variant.questions, scores, responses, round(sum(map(_POINTS, scores)), 4),
-                               variant.max_points)
+                               variant.max_points, sealed=rec.sealed)
         if (rec.status != "submitted" or not self.odd.isdisjoint(map(id, scores))
                 or not variant.qids.issuperset(responses)):
             self._flag(result, variant, problems)
@@ -247,14 +247,24 @@ def _when(saved_at: str | None) -> datetime | None:
 
 
 def _latest(records: list[_Record]) -> tuple[_Record, str]:
-    """The submission that counts, and why (latest ``saved_at``, else the later in input order)."""
-    times = [_when(r.saved_at) for r in records]
+    """The submission that counts, and why: a submitted copy over any unsubmitted one, then the latest
+    ``saved_at``, else the later in input order. A later autosave never replaces a submitted file."""
+    submitted = [r for r in records if r.status == "submitted"]
+    pool = submitted or records
+    prefix = "it is the submitted copy" if len(submitted) == 1 and len(records) > 1 else ""
+    if len(pool) == 1:
+        return pool[0], prefix
+    times = [_when(r.saved_at) for r in pool]
     if all(t is not None for t in times):
-        best = max(range(len(records)), key=lambda i: (times[i], records[i].seq))
-        return records[best], "it has the latest saved_at"
-    why = ("not every copy has a readable saved_at" if any(t is not None for t in times)
-           else "none has a readable saved_at")
-    return records[-1], f"{why}, so the later in input order counts"
+        best = max(range(len(pool)), key=lambda i: (times[i], pool[i].seq))
+        why = "it has the latest saved_at"
+    else:
+        best = len(pool) - 1
+        why = ("not every copy has a readable saved_at" if any(t is not None for t in times)
+               else "none has a readable saved_at") + ", so the later in input order counts"
+    if submitted and len(submitted) < len(records):
+        why = f"it is submitted and {why.replace('it has', 'has')}"
+    return pool[best], why
 
 
 def _describe(rec: _Record) -> str:
@@ -296,14 +306,24 @@ def grade_class(quiz: QuizFile, key: KeyFile, submissions, roster: RosterFile | 
     for sid, recs in by_student.items():
         if len(recs) > 1:
             kept, why = _latest(recs)
+            kept_at = _when(kept.saved_at)
             for other in recs:
-                if other is not kept:
-                    problems.append(Problem(
-                        "duplicate", f"{len(recs)} submissions from this student; this one ({_describe(other)}) is "
-                        f"superseded by {_describe(kept)}: {why}", "superseded", source=other.source,
-                        line=other.line, student_id=sid))
+                if other is kept:
+                    continue
+                other_at = _when(other.saved_at)
+                after = (kept.status == "submitted" and other.status != "submitted"
+                         and (other.seq > kept.seq or (kept_at and other_at and other_at > kept_at)))
+                kind = "autosave_after_submit" if after else "duplicate"
+                problems.append(Problem(
+                    kind, f"{len(recs)} submissions from this student; this one ({_describe(other)}) is "
+                    f"superseded by {_describe(kept)}: {why}", "superseded", source=other.source,
+                    line=other.line, student_id=sid))
             result = grade_one(kept, problems)
-            result.flags.append(f"{len(recs)} submissions, latest kept")
+            files = {r.source for r in recs if r.line is None}
+            chosen = ("the submitted" if kept.status == "submitted" and any(r.status != "submitted" for r in recs)
+                      else "the latest")
+            result.flags.append(f"{len(files)} files claim this student, {chosen} one kept" if len(files) > 1
+                                else f"{len(recs)} submissions, latest kept")
         else:
             result = grade_one(recs[0], problems)
         students.append(result)
@@ -320,22 +340,62 @@ def grade_class(quiz: QuizFile, key: KeyFile, submissions, roster: RosterFile | 
 
 
 def _check_roster(roster: RosterFile, students: list[StudentResult], problems: list[Problem]) -> list:
-    """Flag students off the roster or on another variant; return the roster entries with no submission."""
+    """Flag students off the roster or on another variant; return the roster entries with no submission.
+
+    An id the roster does not list is matched to the nearest roster id when exactly one, with no
+    submission of its own, is within :data:`MATCH_DISTANCE` edits (a mistyped digit, a dropped
+    letter): graded as that student, and the match reported so the instructor can undo it.
+    """
     listed = {entry.id: entry for entry in roster.students}
+    graded = {r.student_id for r in students}
     for result in students:
         entry = listed.get(result.student_id)
+        if entry is None:
+            match = _nearest_id(result.student_id, [i for i in listed if i not in graded])
+            if match is not None:
+                typed = result.student_id
+                result.student_id = match
+                result.name = result.name or listed[match].name or None
+                graded.add(match)
+                entry = listed[match]
+                result.flags.append(f"typed id {typed!r}, matched to {match!r}")
+                problems.append(Problem("id_matched", f"the id {typed!r} is not on the roster; graded as the nearest "
+                                        f"roster id {match!r} ({entry.name or 'no name'}): check it", "matched",
+                                        source=result.source, line=result.line, student_id=typed))
         common = dict(source=result.source, line=result.line, student_id=result.student_id, action="graded")
         if entry is None:
+            close = _nearest_id(result.student_id, list(listed), unique=False)
             result.flags.append("not on the roster")
-            problems.append(Problem("not_on_roster", "the roster does not list this student", **common))
+            problems.append(Problem("not_on_roster", "the roster does not list this student"
+                                    + (f" (nearest roster id: {close!r}, who has a submission of their own)"
+                                       if close else ""), **common))
         elif entry.variant_id != result.variant_id:
             result.flags.append(f"variant {result.variant_id}, roster assigned {entry.variant_id}")
             problems.append(Problem("wrong_variant", f"answered variant {result.variant_id!r}; the roster assigned "
                                     f"{entry.variant_id!r}", **common))
-    graded = {r.student_id for r in students}
+    students.sort(key=lambda r: r.student_id)
     missing = [entry for entry in roster.students if entry.id not in graded]
     for entry in missing:
         who = f"{entry.name} ({entry.id})" if entry.name else entry.id
         problems.append(Problem("missing_student", f"no submission from {who}, on the roster with variant "
                                 f"{entry.variant_id}", "listed", source="roster", student_id=entry.id))
     return missing
+
+
+MATCH_DISTANCE = 2
+"""At most this many edits (insert, delete, substitute, swap) between a typed id and a roster id."""
+
+
+def _nearest_id(typed: str, candidates: list[str], unique: bool = True) -> str | None:
+    """The one candidate within MATCH_DISTANCE edits of ``typed`` (case and spaces ignored), else None."""
+    from rapidfuzz.distance import OSA
+
+    clean = "".join(typed.split()).casefold()
+    scored = [(OSA.distance(clean, "".join(c.split()).casefold(), score_cutoff=MATCH_DISTANCE + 1), c)
+              for c in candidates]
+    near = sorted((d, c) for d, c in scored if d <= MATCH_DISTANCE)
+    if not near or (unique and len(near) > 1 and near[1][0] == near[0][0]):
+        return None
+    if unique and len(clean) < 4:
+        return None
+    return near[0][1]

@@ -17,12 +17,38 @@ from afcourse.grading.reports.writing import write_reports
 from afcourse.quiz.models import KeyFile, QuizFile
 
 def grade_submissions(quiz: QuizFile, key: KeyFile, submissions, *, analyse: bool = True,
-                      roster=None) -> GradeResult:
-    """Grade ``submissions`` (see :func:`iter_submissions`) against an in-memory quiz and key (and roster)."""
+                      roster=None, decisions=(), deadline=None, late_penalty: float = 0.0, now=None) -> GradeResult:
+    """Grade ``submissions`` (see :func:`iter_submissions`) against an in-memory quiz and key (and roster).
+
+    ``decisions``: :class:`~afcourse.grading.decisions.Decision` list (drop, credit, accept, override);
+    ``deadline`` (a datetime) and ``late_penalty`` (percent of the mark per started day late): see
+    :mod:`afcourse.grading.policy`.
+    """
+    from afcourse.grading import decisions as decide
+    from afcourse.grading import policy
+
+    decisions = list(decisions)
+    if late_penalty and deadline is None:
+        raise GradingError("a late penalty needs a deadline (--deadline)")
+    graded_quiz = decide.dropped_quiz(quiz, decisions)
+    decide.check(graded_quiz, decisions, {k.id: k for k in key.keys})
     with gc_paused():
-        result = grade_class(quiz, key, submissions, roster)
+        result = grade_class(graded_quiz, key, submissions, roster)
+        decide.apply(result, decisions)
+        result.decisions = decisions
+        policy.check_seals(result.students, result.problems)
+        policy.identical_answers(result.students, result.problems)
         if analyse:
             result.items, result.summary = analyse_items(result)
+            dropped = {qid for d in decisions if d.action == "drop" for qid in decide.resolve(quiz, d.question)}
+            for item in result.items:
+                if item.item_id in dropped:
+                    item.flags = [("dropped", "dropped by the instructor: counts for nobody")]
+        policy.check_times(result.students, result.problems, deadline=deadline, late_penalty=late_penalty, now=now)
+        if deadline is not None:
+            result.policy = {"deadline": deadline.isoformat(), "late_penalty": late_penalty}
+        if analyse and (deadline is not None) and any(s.penalty for s in result.students):
+            result.summary = analyse_items(result)[1]  # the class summary after penalties
         return result
 
 
@@ -52,7 +78,8 @@ def gc_paused():
 
 def grade(quiz_dir: str | Path, submissions, out_dir: str | Path | None = None, *, force: bool = False,
           layout: str = "default", feedback: str = "md", facts_dir: str | Path | None = None,
-          show_key: bool = True, plots: bool = True, roster: str | Path | None = None) -> GradeResult:
+          show_key: bool = True, plots: bool = True, roster: str | Path | None = None, decisions=(),
+          deadline=None, late_penalty: float = 0.0) -> GradeResult:
     """Grade ``submissions`` against the quiz set in ``quiz_dir``; write reports to ``out_dir`` if given.
 
     ``submissions``: a path (file, folder, JSON Lines), a Submission or dict, or a list
@@ -61,7 +88,8 @@ def grade(quiz_dir: str | Path, submissions, out_dir: str | Path | None = None, 
     show the right answer and the explanation (which states it) in feedback. ``facts_dir``:
     where ``sources.yaml`` is read for citations (default: the package's facts). ``roster``:
     a roster CSV (id, name, section, LMS ids); without it the roster recorded by
-    ``afcourse generate --roster`` is used, if any. Nothing is written when no submission
+    ``afcourse generate --roster`` is used, if any. ``decisions``, ``deadline``, ``late_penalty``: see
+    :func:`grade_submissions`. Nothing is written when no submission
     could be graded. Returns a :class:`GradeResult`; raises :class:`GradingError` when the
     quiz folder cannot be used and :class:`afcourse.common.fileio.OutputExistsError` when
     ``out_dir`` exists and not ``force``.
@@ -80,7 +108,8 @@ def grade(quiz_dir: str | Path, submissions, out_dir: str | Path | None = None, 
     except QuizSetError as exc:
         raise GradingError(str(exc)) from None
     with gc_paused():
-        result = grade_submissions(quiz, key, submissions, roster=class_list)
+        result = grade_submissions(quiz, key, submissions, roster=class_list, decisions=decisions,
+                                   deadline=deadline, late_penalty=late_penalty)
         if out is not None and result.students:
             result.files = write_reports(result, out, force=force, layout=layout, feedback=feedback,
                                          facts_dir=facts_dir, show_key=show_key, plots=plots)

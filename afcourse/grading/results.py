@@ -26,6 +26,12 @@ PROBLEM_KINDS = {
     "missing_student": "a student on the roster with no submission (listed, no score)",
     "not_on_roster": "a submission from a student the roster does not list (graded and flagged)",
     "wrong_variant": "a submission of another variant than the roster assigned (graded and flagged)",
+    "id_matched": "a student id not on the roster, matched to the nearest roster id (graded as that student)",
+    "late": "saved after the deadline (graded, flagged, and penalised when a late penalty is set)",
+    "future_time": "a saved_at later than the grading run (a wrong clock or an edited file)",
+    "unsealed": "a file marked submitted without the content hash Submit writes (edited by hand, or an old quiz)",
+    "identical_answers": "students of one variant with the same answers, wrong ones included (worth a look)",
+    "autosave_after_submit": "an unsubmitted copy saved after the student's submitted one (the submitted one counts)",
     "no_submissions": "nothing could be graded",
 }
 
@@ -80,6 +86,10 @@ class StudentResult:
     points: float
     max_points: float
     flags: list[str] = field(default_factory=list)
+    sealed: bool = False
+    """The file carried a content hash (written on Submit by the notebook quiz)."""
+    penalty: float = 0.0
+    """Points taken off for lateness (already out of ``points``)."""
 
     @property
     def percent(self) -> float:
@@ -111,6 +121,10 @@ class GradeResult:
     """The class roster (:class:`afcourse.quiz.models.RosterFile`) when one was given or recorded."""
     missing: list = field(default_factory=list)
     """Roster entries of the students who handed nothing in."""
+    decisions: list = field(default_factory=list)
+    """The instructor's decisions applied (:class:`afcourse.grading.decisions.Decision`), in order."""
+    policy: dict = field(default_factory=dict)
+    """How lateness was judged: ``deadline`` (ISO text) and ``late_penalty`` (percent per day), when set."""
 
     @property
     def labels(self) -> dict[str, str]:

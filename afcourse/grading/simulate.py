@@ -10,7 +10,8 @@ from afcourse.bank.models import ChoiceKey, MatchKey, MultiKey, NumericKey, Orde
 
 
 def simulate_class(quiz, key, n_students: int | None = None, *, seed: int = 0, omit: float = 0.0,
-                   spread: float = 1.0, slope: float = 1.0, roster=None) -> tuple[list[dict], list[float]]:
+                   spread: float = 1.0, slope: float = 1.0, roster=None,
+                   seal: bool = False) -> tuple[list[dict], list[float]]:
     """Simulated submissions (dicts) from students of known ability, under a Rasch model.
 
     Student ability ``theta`` is drawn from N(0, ``spread``); an item whose key file
@@ -21,7 +22,8 @@ def simulate_class(quiz, key, n_students: int | None = None, *, seed: int = 0, o
     ``omit`` is the chance of leaving an item blank. Returns the submissions and the
     abilities, in student order: for checking that an item analysis recovers what was
     put in, and for benchmarks. With a ``roster`` (:class:`afcourse.quiz.models.RosterFile`),
-    its students answer their assigned variants (``n_students`` defaults to all of them).
+    its students answer their assigned variants (``n_students`` defaults to all of them). ``seal``:
+    record the content hash a notebook's Submit writes, as real submitted files carry.
     """
     rng = np.random.default_rng(seed)
     keys = {k.id: k.key for k in key.keys}
@@ -47,6 +49,10 @@ def simulate_class(quiz, key, n_students: int | None = None, *, seed: int = 0, o
                             {"id": f"s{i + 1:06d}", "name": f"Student {i + 1}"},
                             "responses": responses, "status": "submitted",
                             "saved_at": f"2025-03-01T10:{i // 60 % 60:02d}:{i % 60:02d}Z"})
+        if seal:
+            from afcourse.quiz.sealing import content_hash
+
+            submissions[-1]["content_hash"] = content_hash(submissions[-1])
     return submissions, abilities.tolist()
 
 

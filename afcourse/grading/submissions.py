@@ -62,6 +62,15 @@ def coerce_response(value: Any) -> Any:
 
 
 
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """A submission given as a dict or model, with where it came from (a database, a CSV line) for messages."""
+
+    data: Any
+    source: str
+    line: int | None = None
+
+
 @dataclass(slots=True)
 class _Record:
     quiz_id: str
@@ -75,6 +84,7 @@ class _Record:
     line: int | None
     seq: int = 0
     changed: bool = False
+    sealed: bool = False
 
 
 _TOP = frozenset({"schema", "quiz_id", "variant_id", "student", "responses", "status", "saved_at", "content_hash"})
@@ -93,7 +103,8 @@ def _record(data: Any, source: str, line: int | None) -> _Record | Problem:
                 and (status == "submitted" or status == "in_progress") and (saved_at is None or type(saved_at) is str)
                 and data.get("schema", SUBMISSION_SCHEMA) == SUBMISSION_SCHEMA):
             return _Record(quiz_id, variant_id, student["id"], student.get("name"), responses, status, saved_at,
-                           source, line, changed="content_hash" in data and seal_holds(data) is False)
+                           source, line, changed="content_hash" in data and seal_holds(data) is False,
+                           sealed=bool(data.get("content_hash")))
     return _record_slow(data, source, line)
 
 
@@ -122,7 +133,7 @@ def _record_slow(data: Any, source: str, line: int | None) -> _Record | Problem:
             responses[k if isinstance(k, str) else str(k)] = coerce_response(v)
     sealed = data if isinstance(data, dict) else sub.model_dump(mode="json", by_alias=True)
     return _Record(sub.quiz_id, sub.variant_id, sub.student.id, sub.student.name, responses, sub.status,
-                   sub.saved_at, source, line, changed=seal_holds(sealed) is False)
+                   sub.saved_at, source, line, changed=seal_holds(sealed) is False, sealed=bool(sub.content_hash))
 
 
 def _json_kind(data: Any) -> str:
@@ -196,10 +207,17 @@ def _read_lines(data: bytes, label: str) -> Iterator[_Record | Problem]:
 
 
 def iter_submissions(submissions: Iterable | str | Path | Submission | dict) -> Iterator[_Record | Problem]:
-    """Read every submission from files, folders, JSON Lines, models or dicts, in the order given."""
+    """Read every submission from files, folders, JSON Lines, models, dicts or :class:`Labelled`, in order."""
     if isinstance(submissions, (str, Path, Submission, dict)):
         submissions = [submissions]
     for i, entry in enumerate(submissions, 1):
+        if isinstance(entry, Labelled):
+            data = entry.data
+            if isinstance(data, dict) and isinstance(data.get("responses"), dict):
+                data = {**data, "responses": dict(data["responses"])}
+            yield _record(data, entry.source, entry.line) if isinstance(data, dict) \
+                else _record_slow(data, entry.source, entry.line)
+            continue
         if isinstance(entry, (Submission, dict)):
             if isinstance(entry, dict):
                 entry = {**entry, "responses": dict(entry["responses"])} if isinstance(entry.get("responses"), dict) \

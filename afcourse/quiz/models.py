@@ -30,7 +30,7 @@ class _Model(BaseModel):
 class ScoringRules(_Model):
     """Per-quiz scoring choices (see :mod:`afcourse.quiz.scoring` for what each rule does)."""
 
-    multiple_select: Literal["options", "all_or_nothing"] = "options"
+    multiple_select: Literal["right_minus_wrong", "options", "all_or_nothing"] = "right_minus_wrong"
     ordering: Literal["pairs", "all_or_nothing"] = "pairs"
     matching: Literal["pairs", "all_or_nothing"] = "pairs"
     fuzzy_threshold: float = Field(85.0, ge=0, le=100)

@@ -6,16 +6,20 @@ student never sees one score in the notebook and another in the gradebook.
 Partial credit follows one principle (:data:`PARTIAL_CREDIT`): an item that asks for
 several separate judgements earns the share of those judgements made right, each
 counting the same. A matching item asks one judgement per prompt, an ordering one per
-pair of elements (which comes first), a multiple-select one per option (choose it or
-not). So 1 of 3 right options chosen plus 1 wrong one, out of 5 options, judges 2 of the
-5 options right and earns 0.4, as half the prompts of a matching earn 0.5.
+pair of elements (which comes first). Multiple select follows the rule every LMS can
+express the same way (Moodle's answer grades, Canvas's "partial credit with penalty",
+QTI's response processing): each right option chosen earns 1/k of the points (k right
+options), each wrong option chosen costs 1/k, and the total is never below 0. So ticking
+every box of 2 right options among 5 earns 0, one wrong box alone earns 0, and 1 of 2
+right options with nothing wrong earns 0.5.
 
 Rules (:class:`afcourse.quiz.models.ScoringRules`, set per quiz):
 
 - single choice and true/false: all or nothing.
-- multiple select, ``"options"`` (default): the share of options judged right (right
-  ones chosen, wrong ones left); ``"all_or_nothing"``: full marks only for exactly the
-  right set.
+- multiple select, ``"right_minus_wrong"`` (default): (right chosen - wrong chosen) / k,
+  at least 0, as above; ``"all_or_nothing"``: full marks only for exactly the right set;
+  ``"options"`` (sets made before this rule): the share of options judged right (right
+  ones chosen, wrong ones left). Moodle expresses only the default; QTI all three.
 - short answer: compared after normalising case, punctuation, whitespace, diacritics
   and a leading article; names (``fuzzy`` keys) also accept a typo when the similarity
   is at least ``fuzzy_threshold`` (rapidfuzz ratio, 0-100). Only whitespace is no answer.
@@ -50,7 +54,8 @@ Status = Literal["correct", "partial", "incorrect", "unanswered", "invalid"]
 
 PARTIAL_CREDIT = ("Partial credit: a question that asks for several judgements earns the share of them you get "
                   "right. Matching: each prompt matched right. Ordering: each pair of elements in the right order. "
-                  "Multiple select: each option judged right (a right option chosen, or a wrong one left out).")
+                  "Multiple select: each right option you tick earns its share, each wrong one you tick takes a "
+                  "share away (never below 0).")
 """The principle as students read it in the quiz's help text (widget and static page)."""
 
 
@@ -105,6 +110,8 @@ def _fraction(question: Question, key, response: Response, rules: ScoringRules) 
         detail = f"{right} of {len(key.correct)} correct options chosen, {wrong} wrong"
         if rules.multiple_select == "all_or_nothing":
             return (1.0 if picked == set(key.correct) else 0.0), detail
+        if rules.multiple_select == "right_minus_wrong":
+            return max(0.0, (right - wrong) / len(key.correct)), detail
         options = len(question.choices)
         judged_right = right + (options - len(key.correct) - wrong)
         return judged_right / options, detail

@@ -189,4 +189,4 @@ def write_page(quiz: str | Path, out: str | Path, *, force: bool = False, varian
         raise QuizLoadError(f"{quiz} is not marked as a self-check set, and its page would show every answer to "
                             "anyone who opens it. If it is meant for practice, pass --self-check "
                             "(self_check=True); a graded quiz belongs in a notebook (mode='assessment').")
-    return write_atomic(out, standalone_page(bundle), force=force)
+    return write_atomic(out, standalone_page(bundle), force=force, mode=0o644)  # a page to publish: world-readable

@@ -37,7 +37,10 @@ def expand_databases(quiz_dir: str | Path, paths: list[Path]) -> list:
                 from None
         store = Store(f"sqlite:///{Path(path).resolve()}", quiz_id, create=False)
         try:
-            out.extend(store.submissions())
+            from afcourse.grading.submissions import Labelled  # problems then name the database, not an argument
+
+            out.extend(Labelled(sub, f"{path} (server database)", number)
+                       for number, sub in enumerate(store.submissions(), 1))
         finally:
             store.close()
     return out

@@ -15,7 +15,18 @@ from afcourse.grading.reports.answers import (
 from afcourse.grading.reports.text import esc, md, number
 
 
-def md_item(index: int, question, item_score, answer, given: str, sources: dict, show_key: bool) -> str:
+def option_feedback(question, answer, response) -> list[tuple[str, str]]:
+    """(option text, why it is wrong) for each wrong option the student picked that the key explains."""
+    if not answer.feedback:
+        return []
+    picked = [response] if isinstance(response, str) else response if isinstance(response, list) else []
+    texts = {c.id: c.text for c in question.choices}
+    return [(texts[c], answer.feedback[c]) for c in dict.fromkeys(p for p in picked if isinstance(p, str))
+            if c in answer.feedback and c in texts]
+
+
+def md_item(index: int, question, item_score, answer, given: str, sources: dict, show_key: bool,
+            response=None) -> str:
     lines = [f"## {index}. {md(question.stem)}", "",
              f"- Your answer: {md(given)}",
              f"- {STATUS_MARK[item_score.status]} {STATUS_TEXT[item_score.status]}: "
@@ -23,6 +34,7 @@ def md_item(index: int, question, item_score, answer, given: str, sources: dict,
              + (f" ({md(item_score.detail)})" if item_score.detail else "")]
     if show_key and item_score.status != "correct":
         lines.append(f"- Right answer: {md(key_text(question, answer.key))}")
+        lines += [f"- Why not {md(text)}: {md(why)}" for text, why in option_feedback(question, answer, response)]
     lines.append("")
     if answer.explanation and show_key:  # explanations state the answer: hidden with the key
         lines += [md(answer.explanation), ""]
@@ -32,7 +44,8 @@ def md_item(index: int, question, item_score, answer, given: str, sources: dict,
     return "\n".join(lines)
 
 
-def html_item(index: int, question, item_score, answer, given: str, sources: dict, show_key: bool) -> str:
+def html_item(index: int, question, item_score, answer, given: str, sources: dict, show_key: bool,
+              response=None) -> str:
     status = item_score.status
     parts = [f'<section class="item {status}"><h2>{index}. {esc(question.stem)}</h2><dl>'
              f"<dt>Your answer</dt><dd>{esc(given)}</dd>"
@@ -41,6 +54,8 @@ def html_item(index: int, question, item_score, answer, given: str, sources: dic
              + (f" ({esc(item_score.detail)})" if item_score.detail else "") + "</dd>"]
     if show_key and status != "correct":
         parts.append(f"<dt>Right answer</dt><dd>{esc(key_text(question, answer.key))}</dd>")
+        parts += [f"<dt>Why not {esc(text)}</dt><dd>{esc(why)}</dd>"
+                  for text, why in option_feedback(question, answer, response)]
     parts.append("</dl>")
     if answer.explanation and show_key:  # explanations state the answer: hidden with the key
         parts.append(f'<p class="expl">{esc(answer.explanation)}</p>')
@@ -72,9 +87,9 @@ class ItemBlocks:
             tag = (id(item_score), index)
             block = self.cache.get(tag)
             if block is None:
+                response = student.responses.get(question.id)
                 block = self.render(index, question, item_score, self.keys[question.id],
-                                    answer_text(question, student.responses.get(question.id)), self.sources,
-                                    self.show_key)
+                                    answer_text(question, response), self.sources, self.show_key, response)
                 if tag[0] in self.shared:
                     self.cache[tag] = block
             blocks.append(block)

@@ -9,6 +9,7 @@ from afcourse.grading.reports.plots import (
     measured,
     score_histogram_svg,
 )
+from afcourse.grading.outcomes import OUTCOMES_CSS, outcomes, outcomes_html
 from afcourse.grading.reports.text import esc, fixed
 
 _REPORT_CSS = """
@@ -70,6 +71,15 @@ def _flag_badges(item) -> str:
                    f"{esc(_FLAG_LABEL.get(code, code))}</span>" for code, text in item.flags)
 
 
+def _pooled(item, slots: dict) -> str:
+    """For an item too few students saw: its slot's figures, pooled over the slot's items and the whole class."""
+    slot = slots.get(item.slot)
+    if item.state != "too_few" or slot is None or len(slot.items) < 2:
+        return ""
+    return (f'<div class="few">slot Q{slot.number}, pooled: {_pct(slot.facility)} (n {slot.n}), r<sub>corr</sub> '
+            f"{fixed(slot.corrected_item_total)}</div>")
+
+
 def _student_table(result) -> str:
     """Every student: variant, score and flags; roster students who handed nothing in at the end."""
     ranked = sorted(result.students, key=lambda st: st.percent)
@@ -90,6 +100,21 @@ def _student_table(result) -> str:
     return "".join(rows)
 
 
+def _decisions_html(result) -> str:
+    """The instructor's decisions and the lateness policy, as applied (reproducible from decisions.yaml)."""
+    decisions, policy = getattr(result, "decisions", []), getattr(result, "policy", {})
+    if not decisions and not policy:
+        return ""
+    rows = [f"<li>{esc(d.describe())}</li>" for d in decisions]
+    if policy:
+        penalty = policy.get("late_penalty") or 0
+        rows.append(f"<li>Deadline {esc(policy['deadline'])}: later submissions flagged late"
+                    + (f", {penalty:g}% of the mark off per started day" if penalty else ", no penalty") + "</li>")
+    return ('<h2 id="decisions">Decisions applied</h2><ul class="notes">' + "".join(rows) + "</ul>"
+            '<p class="sub">Recorded in <code>decisions.yaml</code>: <code>afcourse grade ... --decisions '
+            "decisions.yaml</code> applies them again.</p>")
+
+
 def report_html(result, plots: bool = True) -> str:
     """The instructor's report: summary, problems, plots, item table and option counts."""
     from afcourse.grading.analysis import ALPHA_MIN_STUDENTS, FEW_ANSWERS, FEW_STUDENTS
@@ -106,7 +131,7 @@ def report_html(result, plots: bool = True) -> str:
             by_flag[code] = by_flag.get(code, 0) + 1
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Grading report: {esc(quiz.title)}</title><style>{_REPORT_CSS}</style></head><body>",
+           f"<title>Grading report: {esc(quiz.title)}</title><style>{_REPORT_CSS}{OUTCOMES_CSS}</style></head><body>",
            f"<h1>Grading report: {esc(quiz.title)}</h1>",
            f'<p class="sub">Quiz <code>{esc(quiz.quiz_id)}</code> · {len(quiz.variants)} variant(s) · '
            f"{len(items)} item(s) · scoring: multiple select {esc(quiz.scoring.multiple_select)}, ordering "
@@ -126,6 +151,8 @@ def report_html(result, plots: bool = True) -> str:
         card(f"{len(flagged)} of {len(items)}", "items flagged"),
         card(f'<a href="#problems">{len(problems)}</a>', "input problem(s)"),
     ]) + "</div>")
+    out.append(outcomes_html(outcomes(result), esc))
+    out.append(_decisions_html(result))
     if by_flag:
         out.append('<p class="sub">Flags: ' + ", ".join(f"{esc(_FLAG_LABEL.get(code, code))} {count}"
                                                         for code, count in sorted(by_flag.items())) + ".</p>")
@@ -180,6 +207,7 @@ def report_html(result, plots: bool = True) -> str:
                '<th title="corrected item-total r">r<sub>corr</sub></th><th title="upper 27% minus lower 27%">'
                'U−L 27%</th><th title="the generator\'s estimate of difficulty">key diff.</th><th>flags</th>'
                "</tr></thead><tbody>")
+    slot_by_number = {slot.number: slot for slot in summary.slots}
     for it in items:
         def cell(value, digits=2):
             cls = "num neg" if value is not None and value < 0 else "num"
@@ -189,7 +217,8 @@ def report_html(result, plots: bool = True) -> str:
                    f"<td>{esc(it.type.replace('_', ' '))}</td><td class=\"num\">{it.n}</td>"
                    f'<td class="num">{_pct(it.facility)}</td>{cell(it.point_biserial)}'
                    f"{cell(it.corrected_item_total)}{cell(it.upper_lower)}"
-                   f'<td class="num">{fixed(it.key_difficulty)}</td><td>{_flag_badges(it)}</td></tr>')
+                   f'<td class="num">{fixed(it.key_difficulty)}</td><td>{_flag_badges(it)}'
+                   + _pooled(it, slot_by_number) + "</td></tr>")
     out.append("</tbody></table>")
 
     out.append("<h2>Answers chosen, item by item</h2>")

@@ -24,6 +24,7 @@ from afcourse.grading.reports.gradebook import (
     item_analysis_csv,
     problems_csv,
 )
+from afcourse.grading.outcomes import outcomes, outcomes_csv
 from afcourse.grading.reports.page import report_html
 
 MANIFEST = "manifest.json"
@@ -38,7 +39,12 @@ def build_outputs(result, *, layout: str = "default", feedback: str = "md", fact
         "distractors.csv": distractors_csv(result),
         "problems.csv": problems_csv(result.problems),
         "report.html": report_html(result, plots=plots),
+        "results-by-objective.csv": outcomes_csv(outcomes(result)),
     }
+    if result.decisions:
+        from afcourse.grading.decisions import DECISIONS_FILE, decisions_yaml
+
+        files[DECISIONS_FILE] = decisions_yaml(result.decisions)
     if feedback != "none":
         sources = load_sources(facts_dir)
         render, item = (feedback_markdown, md_item) if feedback == "md" else (feedback_html, html_item)
@@ -69,7 +75,8 @@ def write_reports(result, out_dir: str | Path, *, force: bool = False, **options
     else:
         _new_folder(out_dir, files)
     roles = {"gradebook": "gradebook.csv", "item_analysis": "item-analysis.csv", "distractors": "distractors.csv",
-             "problems": "problems.csv", "report": "report.html", "manifest": MANIFEST}
+             "problems": "problems.csv", "report": "report.html", "outcomes": "results-by-objective.csv",
+             "manifest": MANIFEST}
     written = {role: out_dir / name for role, name in roles.items()}
     if any(name.startswith("feedback/") for name in files):
         written["feedback"] = out_dir / "feedback"

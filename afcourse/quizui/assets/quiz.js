@@ -1,7 +1,7 @@
 /* afcourse self-check quiz: feedback in the page, no kernel, no network.
  *
  * The scoring below follows afcourse/quiz/scoring.py rule for rule (see its docstring):
- * all-or-nothing choices; multiple select by the share of options judged right, or
+ * all-or-nothing choices; multiple select right minus wrong (each 1/k, at least 0), by the share of options judged right, or
  * all-or-nothing; short answers compared after the same normalisation, names also
  * within a similarity ratio (the InDel ratio that rapidfuzz's fuzz.ratio computes);
  * numbers read by the rule of afcourse/quiz/answers.py (decimal comma or point, a
@@ -227,6 +227,9 @@
           if (rules.multiple_select === "all_or_nothing") {
             var same = picked.length === unique(key.correct).length && right === picked.length;
             return [same ? 1 : 0, detail];
+          }
+          if (rules.multiple_select === "right_minus_wrong") {
+            return [Math.max(0, (right - wrong) / unique(key.correct).length), detail];
           }
           var options = (q.choices || []).length;
           return [(right + (options - key.correct.length - wrong)) / options, detail];
