@@ -22,9 +22,9 @@ import textwrap
 
 from afcourse.facts.citations import short_author
 
-#: Sizes for a figure read on a phone: drawn about 4.4 inches wide, so that a 10-point
-#: label is about 11 CSS pixels when the figure fills a 390-pixel screen's text column.
-PHONE_WIDTH = 4.4
+#: Sizes for a figure read on a phone: drawn 4.2 inches (302 points) wide, so that a 10-point
+#: label is about 11.3 CSS pixels when the figure fills a 390-pixel screen's 342-pixel text column.
+PHONE_WIDTH = 4.2
 TEXT_PT = 10
 
 
@@ -214,7 +214,7 @@ def allegations_alt(base, chapter_id: str) -> str:
     return "Allegations and the denials that answered them, oldest first. " + " ".join(parts)
 
 
-def allegations_and_denials(base, chapter_id: str, width: float = 4.6):
+def allegations_and_denials(base, chapter_id: str, width: float = PHONE_WIDTH):
     """Each allegation of a chapter, oldest first, with the denials answering it set in below it.
 
     One column, so that a phone showing the figure at its own width keeps the text readable.
@@ -246,10 +246,10 @@ def allegations_and_denials(base, chapter_id: str, width: float = 4.6):
 
     groups, y = [], 0.0
     for allegation in allegations:
-        claim = block(allegation, 44)
+        claim = block(allegation, 40)
         answers = sorted(denials.get(allegation.id, []), key=lambda f: (f.date is None, f.date.iso() if f.date else "", f.id))
         replies, ry = [], y + lines(claim) + 0.9
-        for text in [block(d, 38) for d in answers] or ["The sources record no denial"]:
+        for text in [block(d, 34) for d in answers] or ["The sources record no denial"]:
             replies.append((ry, text))
             ry += lines(text) + 0.8
         groups.append((y, claim, replies, bool(answers)))
@@ -293,8 +293,8 @@ PLACES = {
 #: Where the course map writes each country's name (longitude, latitude).
 COUNTRY_LABELS = {
     "russia": (62.0, 56.2), "kazakhstan": (67.0, 48.0), "china": (84.0, 38.5), "iran": (54.5, 32.3),
-    "afghanistan": (66.0, 33.6), "pakistan": (68.8, 27.6), "india": (79.5, 25.0), "uzbekistan": (63.3, 42.4),
-    "turkmenistan": (58.3, 39.6), "tajikistan": (71.0, 38.75), "kyrgyzstan": (78.0, 41.2),
+    "afghanistan": (66.0, 33.6), "pakistan": (68.8, 27.6), "india": (79.5, 25.0), "uzbekistan": (62.8, 43.4),
+    "turkmenistan": (58.3, 39.6), "tajikistan": (71.0, 38.75), "kyrgyzstan": (75.3, 41.55),
 }
 #: Chapter 1's closer view: Afghanistan and its neighbours.
 AFGHAN_WINDOW = (57.5, 76.0, 28.5, 42.5)
@@ -302,7 +302,7 @@ AFGHAN_LABELS = {"afghanistan": (66.0, 33.5), "pakistan": (69.5, 29.3), "tajikis
                  "uzbekistan": (64.5, 41.0), "turkmenistan": (59.5, 39.8), "iran": (59.3, 31.0)}
 
 #: Places whose label goes left of the dot, clear of a neighbour's.
-LABEL_LEFT = {"Helmand", "Ashgabat", "Samara"}
+LABEL_LEFT = {"Helmand", "Ashgabat", "Samara", "Tashkent"}
 #: A place west of the map's window, shown by an arrow at its edge.
 OFF_MAP_WEST = {"Istanbul": (41.0, "conference planned for 27 March 2021", ("after-2021",))}
 
@@ -415,7 +415,7 @@ def region_map(base, geojson, places=None, window=(36.8, 90.0, 23.5, 58.5), widt
                 Line2D([], [], color="#7A1E48", lw=3.2, label="Afghanistan's border with Central Asia"),
                 Line2D([], [], marker="o", ls="", mfc="black", mec="white", ms=6, label="Place named in the text")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2 if width > 5 else 1,
-              fontsize=label_pt - 0.5, frameon=False)
+              fontsize=label_pt, frameon=False)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=(1.2 if width > 5 else 2.0) / height)
     return fig
 
@@ -493,7 +493,7 @@ def relations(rows, title: str, width: float = PHONE_WIDTH):
                     arrowprops=dict(arrowstyle="->", color=ACCENT, lw=1.5))
         ax.text(1.1, at + 0.05, actor, fontsize=TEXT_PT + 1, weight="bold", color=WARM, va="center")
         ax.text(1.1, at + line * 0.9, text, fontsize=TEXT_PT, color=INK, va="top", linespacing=1.2)
-        ax.text(1.1, at + line * (text.count("\n") + 2.1), sources, fontsize=TEXT_PT - 0.5, color=MUTED,
+        ax.text(1.1, at + line * (text.count("\n") + 2.1), sources, fontsize=TEXT_PT, color=MUTED,
                 va="top", style="italic")
     _plain_axes(ax)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
