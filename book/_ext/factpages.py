@@ -663,7 +663,7 @@ def _names_organisation(title: str, organisation: str) -> bool:
 
 
 def _role_text(base, role) -> str:
-    text = escape(role.title)
+    text = escape(role.title.replace(" (no position given)", ""))  # a note for authors, not for students
     if role.organisation and role.organisation in base.facts:
         org = base.name_of(role.organisation)
         if not _names_organisation(role.title, org):
