@@ -126,8 +126,10 @@ def _fact_title(base, fact) -> str:
     for field in ("name", "topic", "measure"):
         if getattr(fact, field, None):
             return _capitalise(getattr(fact, field))
-    if fact.kind in ("statement", "quotation"):
-        return f"{base.name_of(fact.speaker)} ({fact.kind})"
+    if fact.kind == "statement":
+        return base.name_of(fact.speaker)
+    if fact.kind == "quotation":
+        return f"{base.name_of(fact.speaker)}, quoted"
     return _capitalise(fact.kind)
 
 
@@ -510,7 +512,7 @@ _TIMELINE_SCRIPT = """
         if (li.classList.contains("af-tl-year")) li.hidden = !visibleInYear[li.getAttribute("data-year")];
         if (li.classList.contains("af-tl-gap")) li.hidden = Boolean(wanted || onlyContested);
       });
-      count.textContent = shown + " of " + total + " events shown";
+      count.textContent = shown + " of " + total + " entries shown";
     }
     select.addEventListener("change", apply);
     contested.addEventListener("change", apply);
