@@ -395,3 +395,19 @@ def test_every_chapter_prints_as_a_handout(built_book, browser, tmp_path):
                 problems.append(f"{html.name}: page {number} is only {filled:.0%} full")
     page.close()
     assert problems == []
+
+
+def test_the_relations_figures_rest_on_paragraphs_their_chapter_cites(shipped_base):
+    from afcourse.facts.citations import label_paragraphs
+    from afcourse.facts.teaching import cited_paragraphs, source_labels
+
+    figures = chapterfigures()
+    labels = source_labels(shipped_base)
+    by_name = {label.rsplit(" ", 1)[0]: source for label, source in labels.items()}
+    for rows, chapter in ((figures.TALKS_RELATIONS, "03-moscow-format.md"), (figures.HEDGING_RELATIONS, "06-after-2021.md")):
+        cited = cited_paragraphs((BOOK / "chapters" / chapter).read_text(encoding="utf-8"), labels)
+        for _, actor, _, sources in rows:
+            for part in sources.split("; "):
+                name, paras = re.match(r"(.+?) \u00b6\u00b6?(.+)", part).groups()
+                for paragraph in label_paragraphs(paras):
+                    assert (by_name[name], paragraph) in cited, (chapter, actor, part)

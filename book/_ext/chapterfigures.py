@@ -13,7 +13,9 @@
   the sources record in answer to it set in below it (one column, readable on a phone).
 
 Each function returns a matplotlib figure; the chapter's hidden code cell shows it
-with its alt text and caption. Every text on a figure comes from the facts.
+with its alt text and caption. The timelines, the attendance grid, the allegations and the
+map colours come from the facts; the rows of :func:`relations` are the course's own words,
+each naming the paragraphs it rests on.
 """
 
 from __future__ import annotations
