@@ -3,7 +3,6 @@
 import importlib.util
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ PAGE = BOOK / "map.md"
 
 EXPECTED = {"afghanistan", "pakistan", "iran", "turkmenistan", "uzbekistan", "tajikistan", "kyrgyzstan",
             "kazakhstan", "china", "india", "russia"}
-CITIES_ALLOWED = {"Kabul", "Moscow", "Ashgabat", "Tashkent"}
 
 
 @pytest.fixture(scope="module")
@@ -97,34 +95,26 @@ def test_no_fact_base_country_is_left_without_its_id(region, facts):
             assert props["afcourse_id"] == known, props
 
 
-def _run_page_code():
-    """Execute the page's code cells as the book build would (cwd = book/), without a display."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    text = PAGE.read_text(encoding="utf-8")
-    cells = re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, re.S)
-    assert cells, "no code cell found in book/map.md"
-    namespace: dict = {}
-    cwd = Path.cwd()
-    os.chdir(BOOK)
-    try:
-        for cell in cells:
-            body = re.sub(r"\A---\n.*?\n---\n", "", cell, flags=re.S)
-            body = re.sub(r"\A(:[a-z-]+:.*\n)+", "", body)
-            exec(compile(body, str(PAGE), "exec"), namespace)
-        return namespace, plt.gcf()
-    finally:
-        os.chdir(cwd)
-        plt.close("all")
+def _figures():
+    spec = importlib.util.spec_from_file_location("chapterfigures", BOOK / "_ext" / "chapterfigures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
-def page():
-    namespace, figure = _run_page_code()
-    return namespace
+def page(facts):
+    """What the book's maps colour and mark (book/_ext/chapterfigures.py, used by map.md and chapters 1-2)."""
+    figures = _figures()
+    layers = figures.map_layers(facts, json.loads(GEOJSON.read_text(encoding="utf-8")))
+    return {**layers, "PLACES": figures.PLACES, "windows": [(36.8, 90.0, 23.5, 58.5), figures.AFGHAN_WINDOW]}
+
+
+def test_page_uses_the_shared_map(page):
+    text = PAGE.read_text(encoding="utf-8")
+    assert "chapterfigures.region_map(" in text
+    for chapter in ("01-history.md", "02-interests.md"):
+        assert "chapterfigures.region_map(" in (BOOK / "chapters" / chapter).read_text(encoding="utf-8"), chapter
 
 
 def test_page_colours_exactly_the_csto_members_as_allies(page, facts):
@@ -139,25 +129,27 @@ def test_page_colours_exactly_the_csto_members_as_allies(page, facts):
     assert {"kazakhstan", "kyrgyzstan", "tajikistan"} <= coloured_csto
 
 
-def test_page_marks_only_facts_from_the_sources(page, facts):
-    assert set(page["CITIES"]) <= CITIES_ALLOWED
-    texts = [f.statement for f in facts.facts.values()]
-    for city in page["CITIES"]:
-        assert any(city in text for text in texts), f"{city} is not named in the fact base"
-    for city, (lon, lat, _) in page["CITIES"].items():
-        west, east, south, north = page["WEST"], page["EAST"], page["SOUTH"], page["NORTH"]
-        assert west < lon < east and south < lat < north, city
+def test_page_marks_only_places_the_sources_name(page, facts, seeds_dir):
+    seeds = " ".join(p.read_text(encoding="utf-8") for p in seeds_dir.glob("*.txt"))
+    chapters = {p.stem.split("-", 1)[1]: p.read_text(encoding="utf-8") for p in (BOOK / "chapters").glob("0*.md")}
+    for place, (lon, lat, _, named_in) in page["PLACES"].items():
+        assert place in seeds, f"{place} is not named in the sources"
+        for chapter in named_in:
+            assert place in chapters[chapter], f"{place} is not named in chapter {chapter}"
+        west, east, south, north = page["windows"][0]
+        assert west < lon < east and south < lat < north, place
     # the hatched countries are those Aliyev names as hosts of Russian military bases
     tools = facts.facts["aliyev-russian-tools-of-influence"].statement
-    for country in page["russian_bases_in"]:
+    for country in page["bases"]:
         assert facts.countries[country].name in tools
     assert page["northern_border"], "Afghanistan's border with Central Asia was not found"
 
 
 def test_page_window_lies_inside_the_data(page, region):
     west, south, east, north = region["bbox"]
-    assert west < page["WEST"] < page["EAST"] < east
-    assert south < page["SOUTH"] < page["NORTH"] < north
+    for w, e, s, n in page["windows"]:
+        assert west < w < e < east
+        assert south < s < n < north
 
 
 def test_extraction_is_reproducible(region):

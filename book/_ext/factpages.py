@@ -51,9 +51,15 @@ def citation_links(base, citations, prefix: str = "") -> str:
     links = []
     for source_id, paras in paragraphs.items():
         source = base.sources[source_id]
-        text = citation_label(short_author(source.author), source.date.year, paras)
-        href = citation_href(source_id, min(paras), prefix)
-        links.append(f'<a class="reference internal af-cite" href="{escape(href)}">{escape(text)}</a>')
+        numbers = sorted(paras)
+        text = citation_label(short_author(source.author), source.date.year, numbers[:1])
+        if len(numbers) > 1:
+            text = text.replace("\u00b6", "\u00b6\u00b6")
+        link = [f'<a class="reference internal af-cite" href="{escape(citation_href(source_id, numbers[0], prefix))}">'
+                f'{escape(text)}</a>']
+        link += [f'<a class="reference internal af-cite" href="{escape(citation_href(source_id, n, prefix))}">{n}</a>'
+                 for n in numbers[1:]]
+        links.append(", ".join(link))
     return "; ".join(links)
 
 
@@ -120,8 +126,10 @@ def _fact_title(base, fact) -> str:
     for field in ("name", "topic", "measure"):
         if getattr(fact, field, None):
             return _capitalise(getattr(fact, field))
-    if fact.kind in ("statement", "quotation"):
-        return f"{base.name_of(fact.speaker)} ({fact.kind})"
+    if fact.kind == "statement":
+        return base.name_of(fact.speaker)
+    if fact.kind == "quotation":
+        return f"{base.name_of(fact.speaker)}, quoted"
     return _capitalise(fact.kind)
 
 
@@ -155,7 +163,7 @@ def paragraph_index(base, source_id: str, chapter_cites, prefix: str = "") -> st
         facts = sorted(by_paragraph.get(paragraph, []), key=lambda f: (base.chapters[f.chapter].number, f.id))
         items = "".join(
             f'<li><strong>{escape(_fact_title(base, f))}</strong>'
-            f'{" <span class=af-badge>contested</span>" if f.contested else ""}: {escape(f.statement)} '
+            f'{_claim_badge(base, f)}: {escape(f.statement)} '
             f'<span class="af-detail">{_fact_place(base, f, prefix)}</span></li>'
             for f in facts)
         chapters = sorted(chapter_cites.get((source_id, paragraph), set()))
@@ -166,15 +174,52 @@ def paragraph_index(base, source_id: str, chapter_cites, prefix: str = "") -> st
                         + ", ".join(_chapter_link(base, by_number[n].id, prefix) for n in chapters if n in by_number)
                         + ".</p>")
         supports = f"<ul>{items}</ul>" if items else ""
-        count = f"{len(facts)} fact{'s' if len(facts) != 1 else ''} in the course rest on it" if facts else ""
         entries.append(
             f'<div class="af-para" id="{escape(paragraph_anchor(source_id, paragraph))}">'
-            f'<p class="af-para-head"><strong>{escape(label)}</strong>'
-            f'{" <span class=af-detail style=display:inline>(" + count + ")</span>" if count else ""}</p>'
+            f'<p class="af-para-head"><strong>{escape(label)}</strong></p>'
             f"{supports}{cited_in}</div>")
-    return (f'{_STYLE}<div class="af-para-index">'
-            f'<p class="af-para-intro">What each cited paragraph supports, in the course\'s words:</p>'
-            f'{"".join(entries)}</div>')
+    return (f'{_STYLE}<details class="af-para-index"><summary>What each cited paragraph of {escape(short_author(source.author))} '
+            f'supports, in the course\'s words ({len(entries)} paragraphs)</summary>'
+            f'{"".join(entries)}</details>{_OPEN_TARGET}')
+
+
+# Opens the collapsed list holding the paragraph a citation leads to (on load and on every jump).
+_OPEN_TARGET = """<script>
+(function () {
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (!el) return;
+    for (var node = el; node; node = node.parentElement) { if (node.tagName === "DETAILS") node.open = true; }
+    el.scrollIntoView();
+  }
+  if (!window.afOpenTarget) {
+    window.afOpenTarget = true;
+    window.addEventListener("hashchange", openTarget);
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openTarget); else openTarget();
+  }
+})();
+</script>"""
+
+
+def _claim_badge(base, fact) -> str:
+    """What kind of claim a fact is: 'contested' only where the sources differ or an allegation is
+    at stake; an author's judgement is labelled as that author's analysis."""
+    stance = getattr(fact, "stance", None)
+    who = base.name_of(fact.speaker) if getattr(fact, "speaker", None) else ""
+    if fact.kind == "disagreement":
+        return ' <span class="af-badge">the sources differ</span>'
+    if stance in ("allegation", "denial"):
+        return f' <span class="af-badge">{stance}</span>'
+    if stance == "assessment":
+        return f' <span class="af-badge af-badge-view">{escape(who)}\'s analysis</span>'
+    if stance == "prediction":
+        return f' <span class="af-badge af-badge-view">{escape(who)}\'s forecast</span>'
+    if fact.contested and fact.kind == "event":
+        return ' <span class="af-badge">contested</span>'
+    if fact.contested and who:
+        return f' <span class="af-badge af-badge-view">{escape(who)}\'s claim</span>'
+    return ""
 
 
 # --- the filterable, sortable table ----------------------------------------------------
@@ -202,6 +247,10 @@ table.af-table td.af-date { white-space: nowrap; }
   border: 1px solid #8a4b00; color: #7a4200; }
 html[data-theme="dark"] .af-badge { border-color: #ffb866; color: #ffc98a; }
 table.af-table ul { margin: 0; padding-left: 1.1rem; }
+.af-badge-view { border-color: #5a6f86; color: #33475b; }
+html[data-theme="dark"] .af-badge-view { border-color: #9fb6cf; color: #c9d8e8; }
+details.af-para-index > summary { cursor: pointer; font-weight: 600; padding: .4rem 0; }
+details.af-para-index[open] > summary { margin-bottom: .4rem; }
 .af-para { margin: .6rem 0; padding: .3rem 0 .3rem .7rem; border-left: 3px solid var(--pst-color-border, #ccc); scroll-margin-top: 5rem; }
 .af-para:target { border-left-color: var(--pst-color-primary, #06c); background: var(--pst-color-surface, #f3f6fa); }
 .af-para p { margin: 0 0 .2rem; }
@@ -326,8 +375,89 @@ def _table(base, table_id: str, caption: str, columns, rows, *, chapter_filter: 
 # --- timeline -------------------------------------------------------------------
 
 
+#: Entries the sources place only relative to another ("after the Soviet withdrawal",
+#: "a day after the takeover", an undated interview given after a dated visit): entry id ->
+#: the id of the entry it comes right after.
+FOLLOWS = {
+    "kabul-mujahidin-stalemate-1989": "soviet-withdrawal-from-afghanistan-1989",
+    "kabulov-taliban-keep-deal-us-does-not-2021": "taliban-visit-moscow-january-2021",
+    "kabulov-afghan-delegates-sabotage-doha-2021": "kabulov-taliban-keep-deal-us-does-not-2021",
+    "russia-afghanistan-emergency-foreign-ministers-meeting-2021": "kabulov-afghan-delegates-sabotage-doha-2021",
+    "atmar-kabul-and-taliban-not-equals": "russia-afghanistan-emergency-foreign-ministers-meeting-2021",
+    "zhirnov-kabul-safer-under-taliban": "taliban-take-kabul-2021",
+    "kabulov-podyem-unsc-resolution-needed": "taliban-take-kabul-2021",
+    "zhirnov-praises-taliban-transport-energy-interest": "zhirnov-invest-in-afghan-minerals-2021",
+}
+_QUALIFIER = re.compile(r"\b(early|mid|middle of)[- ](\d{4})\b", re.I)
+ORDER_RULE = (
+    "Entries known to the day are in calendar order. An entry the sources date only to a month comes "
+    "after the days of that month; one dated only to a year comes after everything dated within that year, "
+    "unless its wording says \u201cearly\u201d or \u201cmid\u201d (then it comes after January, or after June). "
+    "Where the sources place an entry only relative to another (\u201cafter the withdrawal\u201d), it comes "
+    "right after that entry.")
+
+
+def dated_entries(base) -> list:
+    """Every dated event, statement and quotation: what the timeline holds."""
+    return [f for f in base if f.kind in ("event", "statement", "quotation") and getattr(f, "date", None) is not None]
+
+
+def entry_title(base, fact) -> str:
+    """What an entry is, in a few words: an event's name; who said what for a statement or quotation."""
+    if fact.kind == "event":
+        return _capitalise(fact.name)
+    who = base.name_of(fact.speaker)
+    if fact.kind == "quotation":
+        return f"{who}: \u201c{fact.quote}\u201d"
+    return f"{who}: {fact.gist}"
+
+
+def _period(base, fact) -> tuple:
+    date = fact.date
+    if date.day:
+        return (date.year, date.month, date.day)
+    if date.month:
+        return (date.year, date.month, 32)
+    words = " ".join(filter(None, [getattr(fact, "name", None), getattr(fact, "gist", None), getattr(fact, "note", None)]))
+    found = _QUALIFIER.search(words)
+    if found and int(found[2]) == date.year:
+        return (date.year, 1 if found[1].lower() == "early" else 6, 33)
+    return (date.year, 13, 0)
+
+
+def timeline_key(base, fact) -> tuple:
+    """Where an entry stands on the timeline (:data:`ORDER_RULE`)."""
+    steps, anchor = [], fact
+    while anchor.id in FOLLOWS and FOLLOWS[anchor.id] in base.facts and len(steps) < 10:
+        steps.append(anchor.id)
+        anchor = base.facts[FOLLOWS[anchor.id]]
+    end = getattr(anchor, "end_date", None) or anchor.date
+    return (_period(base, anchor), end.iso(), anchor.id, len(steps), fact.id)
+
+
 def _events(base):
-    return sorted(base.of_kind("event"), key=lambda e: (e.date, e.end_date or e.date, e.id))
+    return sorted(dated_entries(base), key=lambda e: timeline_key(base, e))
+
+
+def entry_chapters(base, fact, chapter_cites) -> list[str]:
+    """The chapters whose prose discusses an entry: they cite a paragraph it rests on and name its year.
+
+    Falls back to the fact's own chapter when no chapter's text does both.
+    """
+    numbers = {n for c in fact.citations for n in chapter_cites.get((c.source, c.paragraph), set())}
+    by_number = {c.number: c.id for c in base.chapters.values()}
+    found = [by_number[n] for n in sorted(numbers) if n in by_number and str(fact.date.year) in _chapter_text(n)]
+    return found or [fact.chapter]
+
+
+_CHAPTER_TEXTS: dict[int, str] = {}
+
+
+def _chapter_text(number: int) -> str:
+    if number not in _CHAPTER_TEXTS:
+        paths = list(Path(__file__).resolve().parent.parent.joinpath("chapters").glob(f"{number:02d}-*.md"))
+        _CHAPTER_TEXTS[number] = paths[0].read_text(encoding="utf-8") if paths else ""
+    return _CHAPTER_TEXTS[number]
 
 
 _CHAPTER_COLOURS = ["#3a78b5", "#d0602a", "#3a9a3a", "#b0458f", "#9a7d00", "#1a9393", "#808080"]
@@ -373,7 +503,7 @@ _TIMELINE_SCRIPT = """
       items.forEach(function (li) {
         if (!li.classList.contains("af-tl-event")) return;
         total += 1;
-        var ok = (!wanted || li.getAttribute("data-chapter") === wanted) &&
+        var ok = (!wanted || li.getAttribute("data-chapter").split(" ").indexOf(wanted) >= 0) &&
                  (!onlyContested || li.classList.contains("af-contested"));
         li.hidden = !ok;
         if (ok) { shown += 1; visibleInYear[li.getAttribute("data-year")] = true; }
@@ -382,7 +512,7 @@ _TIMELINE_SCRIPT = """
         if (li.classList.contains("af-tl-year")) li.hidden = !visibleInYear[li.getAttribute("data-year")];
         if (li.classList.contains("af-tl-gap")) li.hidden = Boolean(wanted || onlyContested);
       });
-      count.textContent = shown + " of " + total + " events shown";
+      count.textContent = shown + " of " + total + " entries shown";
     }
     select.addEventListener("change", apply);
     contested.addEventListener("change", apply);
@@ -409,6 +539,7 @@ def timeline_html(base, prefix: str = "") -> str:
     gaps.
     """
     events = _events(base)
+    cites = chapter_citations(Path(__file__).resolve().parent.parent)
     colour = {c.id: _CHAPTER_COLOURS[(c.number - 1) % len(_CHAPTER_COLOURS)] for c in base.chapters.values()}
     items, year = [], None
     for event in events:
@@ -417,52 +548,66 @@ def timeline_html(base, prefix: str = "") -> str:
                 items.append(f'<li class="af-tl-gap">{event.date.year - year - 1} years with no recorded event</li>')
             year = event.date.year
             items.append(f'<li class="af-tl-year" data-year="{year}">{year}</li>')
-        chapter = base.chapters[event.chapter]
-        badge = ' <span class="af-badge">contested</span>' if event.contested else ""
-        place = f" ({escape(event.place)})" if event.place else ""
+        chapters = entry_chapters(base, event, cites)
+        badge = _entry_badge(event)
+        place = f" ({escape(event.place)})" if getattr(event, "place", None) else ""
         body = (f'<div class="af-tl-body"><p>{escape(event.statement)}</p>'
                 f'<p>Sources: {citation_links(base, event.citations, prefix)}. '
-                f'Chapter: {_chapter_link(base, event.chapter, prefix, short=False)}.</p></div>')
-        chapter_tag = f' <span class="af-tl-chapter">ch. {chapter.number}</span>'
+                f'Discussed in: {", ".join(_chapter_link(base, c, prefix, short=False) for c in chapters)}.</p></div>')
+        chapter_tag = (' <span class="af-tl-chapter">ch. '
+                       + ", ".join(str(base.chapters[c].number) for c in chapters) + '</span>')
         items.append(
-            f'<li class="af-tl-event{" af-contested" if event.contested else ""}" data-chapter="{escape(event.chapter)}" '
-            f'data-year="{year}" style="--af-colour: {colour[event.chapter]}">'
+            f'<li class="af-tl-event{" af-contested" if _disputed(event) else ""}" data-chapter="{escape(" ".join(chapters))}" '
+            f'data-year="{year}" style="--af-colour: {colour[chapters[0]]}">'
             f'<details id="event-{escape(event.id)}"><summary>'
             f'<span class="af-tl-date">{escape(_date_text(event))}</span>'
-            f'{escape(_capitalise(event.name))}{place}{badge}{chapter_tag}</summary>{body}</details></li>')
+            f'{escape(entry_title(base, event))}{place}{badge}{chapter_tag}</summary>{body}</details></li>')
     options = "".join(f'<option value="{escape(c.id)}">{c.number}. {escape(c.short_title)}</option>'
                       for c in base.chapters.values())
     controls = (
         '<div class="af-controls">'
         f'<label>Chapter <select class="af-tl-select"><option value="">all chapters</option>{options}</select></label>'
-        '<label><input type="checkbox" class="af-tl-contested"> contested only</label>'
+        '<label><input type="checkbox" class="af-tl-contested"> allegations and disputed points only</label>'
         '<span class="af-count" aria-live="polite"></span></div>')
     return (f'{_STYLE}{_TIMELINE_STYLE}<div class="af-tl-wrap">{controls}'
             f'<ol class="af-tl" aria-label="Dated events, oldest first">{"".join(items)}</ol></div>{_TIMELINE_SCRIPT}')
 
 
 def events_table(base, prefix: str = "") -> str:
-    """HTML table of every dated event: date, event (with the statement), chapter, sources."""
+    """HTML table of every dated entry: date, what happened or was said, chapters, sources."""
     rows = []
+    cites = chapter_citations(Path(__file__).resolve().parent.parent)
     for event in _events(base):
-        badge = (
-            ' <span class="af-badge" title="an allegation, an opinion, or a point on which the sources differ: '
-            'read the chapter for who says what">contested</span>'
-            if event.contested else ""
-        )
-        name = f"<strong>{escape(_capitalise(event.name))}</strong>{badge}"
-        if event.place:
+        badge = _entry_badge(event)
+        name = f"<strong>{escape(entry_title(base, event))}</strong>{badge}"
+        if getattr(event, "place", None):
             name += f" ({escape(event.place)})"
         detail = f'<span class="af-detail">{escape(event.statement)}</span>'
-        sort_date = event.date.iso() + ("/" + event.end_date.iso() if event.end_date else "")
-        chapter = base.chapters[event.chapter]
-        rows.append(([event.chapter], [
-            (escape(_date_text(event)), sort_date),
-            (name + detail, event.name.lower()),
-            (_chapter_link(base, event.chapter, prefix), f"{chapter.number:02d}"),
+        chapters = entry_chapters(base, event, cites)
+        rows.append((chapters, [
+            (escape(_date_text(event)), f"{len(rows):04d}"),
+            (name + detail, entry_title(base, event).lower()),
+            ("<br>".join(_chapter_link(base, c, prefix) for c in chapters), f"{base.chapters[chapters[0]].number:02d}"),
             (citation_links(base, event.citations, prefix), None),
         ]))
-    return _table(base, "af-events", "Dated events in the fact base", ["Date", "Event", "Chapter", "Sources"], rows)
+    return _table(base, "af-events", "Dated events and statements", ["Date", "What happened or was said", "Chapter", "Sources"], rows)
+
+
+def _disputed(fact) -> bool:
+    """An allegation, a denial, or an event the sources tell differently: what 'disputed only' keeps."""
+    return getattr(fact, "stance", None) in ("allegation", "denial") or (fact.kind == "event" and fact.contested)
+
+
+def _entry_badge(fact) -> str:
+    """A label saying what kind of claim an entry is: an allegation, a denial, a disputed point."""
+    stance = getattr(fact, "stance", None)
+    if stance in ("allegation", "denial"):
+        return f' <span class="af-badge">{stance}</span>'
+    if stance in ("assessment", "prediction"):
+        return f' <span class="af-badge af-badge-view">{"analysis" if stance == "assessment" else "forecast"}</span>'
+    if fact.kind == "event" and fact.contested:
+        return ' <span class="af-badge" title="the sources differ, or the event is an allegation: read the chapter for who says what">disputed</span>'
+    return ""
 
 
 # --- who's who ----------------------------------------------------------------------
@@ -520,7 +665,7 @@ def _names_organisation(title: str, organisation: str) -> bool:
 
 
 def _role_text(base, role) -> str:
-    text = escape(role.title)
+    text = escape(role.title.replace(" (no position given)", ""))  # a note for authors, not for students
     if role.organisation and role.organisation in base.facts:
         org = base.name_of(role.organisation)
         if not _names_organisation(role.title, org):
@@ -547,7 +692,7 @@ def people_table(base, prefix: str = "") -> str:
         roles = "<ul>" + "".join(f"<li>{_role_text(base, r)}</li>" for r in person.roles) + "</ul>"
         if said.get(person.id):
             n = said[person.id]
-            roles += f'<span class="af-detail">{n} statement{"s" if n != 1 else ""} in the fact base</span>'
+            roles += f'<span class="af-detail">The sources report {n} statement{"s" if n != 1 else ""} of theirs</span>'
         country = escape(base.name_of(person.country)) if person.country else ""
         chapters = mentions.get(person.id, {person.chapter})
         chapter_html, chapter_key = _chapter_list(base, chapters, prefix)

@@ -372,6 +372,22 @@
         var blocks = Array.prototype.slice.call(root.querySelectorAll("fieldset.afq-q"));
         var scoreNode = root.querySelector(".afq-score");
 
+        /* The answer key a printed chapter ends with (hidden on screen; quiz.css shows it in print). */
+        if (!root.querySelector(".afq-print-key")) {
+          var printKey = el("section", "afq-print-key", "");
+          printKey.appendChild(el("p", "afq-print-key-title", "Answer key"));
+          var keyList = document.createElement("ol");
+          blocks.forEach(function (block) {
+            var info = data.keys[block.getAttribute("data-qid")] || {};
+            var item = document.createElement("li");
+            item.appendChild(el("strong", "", info.answer || ""));
+            if (info.explanation) item.appendChild(document.createTextNode(" \u2014 " + info.explanation));
+            keyList.appendChild(item);
+          });
+          printKey.appendChild(keyList);
+          root.appendChild(printKey);
+        }
+
         function read(block) {
           var q = byId[block.getAttribute("data-qid")];
           var inputs;
@@ -532,15 +548,31 @@
               save();
             }
           });
+          /* A press on Check or Show starts before the field's change event: showing or clearing the
+             entry message then would move the button from under the pointer and lose the click. */
+          var pressing = false;
+          block.addEventListener("pointerdown", function (event) {
+            pressing = Boolean(event.target.closest("button.afq-check, button.afq-show"));
+          });
+          block.addEventListener("click", function () { pressing = false; });
           block.addEventListener("change", function (event) {
             state.responses[qid] = read(block);
             save();
-            if (event.target.matches("input.afq-number")) {  /* say at once why a number cannot be read */
+            if (event.target.matches("input.afq-number") && !pressing) {  /* say at once why a number cannot be read */
               var got = readNumber(event.target.value, byId[qid].unit);
               block.querySelector(".afq-entry").textContent = got.error || "";
             }
           });
-          block.addEventListener("input", function () { state.responses[qid] = read(block); save(); });
+          block.addEventListener("input", function (event) {
+            pressing = false;
+            state.responses[qid] = read(block);
+            save();
+            var entry = block.querySelector(".afq-entry");
+            if (entry && entry.textContent && event.target.matches("input.afq-number")
+                && !readNumber(event.target.value, byId[qid].unit).error) {
+              entry.textContent = "";  /* the number now reads: the message goes while the student types */
+            }
+          });
           block.addEventListener("keydown", function (event) {
             if (event.key === "Enter" && event.target.matches("input.afq-input")) { event.preventDefault(); check(block, true); }
           });
