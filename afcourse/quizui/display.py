@@ -18,7 +18,7 @@ from pathlib import Path
 from afcourse.quiz.models import KeyFile, Student, submission_file_name
 from afcourse.quizui.controller import QuizController
 from afcourse.quizui.loading import QuizLoadError, QuizSpec, load_assessment, load_self_check
-from afcourse.quizui.recording import RecordingError, SubmissionStore
+from afcourse.quizui.recording import RecordingError, SelfCheckStore, SubmissionStore, self_check_file_name
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -71,7 +71,7 @@ class QuizDisplay:
 def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-check", student_id: str | None = None,
               name: str | None = None, save_to: str | Path | None = None, variant: str | int | None = None,
               quizzes_dir: str | Path | None = None, facts_dir: str | Path | None = None,
-              server: str | None = None, token: str | None = None) -> QuizDisplay:
+              server: str | None = None, token: str | None = None, keep: bool = True) -> QuizDisplay:
     """A quiz to show in a notebook: put the call last in a cell, or call ``.display()`` on the result.
 
     ``quiz`` is a chapter id (its committed self-check set in ``quizzes/<chapter>/``, or
@@ -80,7 +80,10 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
     self-check).
 
     ``mode="self-check"`` (default) grades each answer on request and shows the
-    explanation and its sources. ``mode="assessment"`` reads quiz.json only (never the
+    explanation and its sources. It keeps its state (answers, checks, first-attempt
+    points) in ``afcourse-selfcheck-<quiz>.json`` in the working folder, beside the
+    notebook (``save_to`` names another file; ``keep=False`` keeps nothing), and
+    restores it when shown again, after a kernel restart too. ``mode="assessment"`` reads quiz.json only (never the
     key), saves every answer to ``save_to`` (default
     ``submission-<quiz>-<student>.json`` in the working folder) as an
     ``afcourse.submission/1`` file, restores the saved answers when shown again, and
@@ -99,10 +102,14 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
         shown.controller.store.on_sent.append(lambda: shown._widget and shown._widget.refresh_summary())
         return shown
     if mode == "self-check":
-        if student_id or save_to:
-            raise ValueError("student_id and save_to are for mode='assessment'; a self-check quiz records nothing")
+        if student_id:
+            raise ValueError("student_id is for mode='assessment'; a self-check quiz records nothing for grading")
         bundle = load_self_check(quiz, key, variant=variant, quizzes_dir=quizzes_dir, facts_dir=facts_dir)
-        return QuizDisplay(QuizController(bundle, mode="self-check"))
+        keeper = None
+        if keep:
+            path = Path(save_to) if save_to is not None else Path(self_check_file_name(bundle.quiz.quiz_id))
+            keeper = SelfCheckStore(path, bundle.quiz.quiz_id)
+        return QuizDisplay(QuizController(bundle, mode="self-check", keeper=keeper))
     if mode != "assessment":
         raise ValueError(f"mode must be 'self-check' or 'assessment', not {mode!r}")
     if key is not None:
