@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 from conftest import ARTIFACTS, ROOT
@@ -64,6 +65,13 @@ def lab(tmp_path_factory):
         (work / name).write_bytes((NOTEBOOKS / name).read_bytes())
     copy_quiz(work, "quiz-allkinds", with_key=True)
     copy_quiz(work, "quiz-student", with_key=False)  # what a student gets: quiz.json alone
+    with lab_server(home, work) as server:
+        yield server
+
+
+@contextmanager
+def lab_server(home, work):
+    """Run JupyterLab on 127.0.0.1 with a token over ``work`` (its own config, data and settings under ``home``)."""
     config = home / "config"
     (config / "labconfig").mkdir(parents=True)
     # no news prompt over the notebook

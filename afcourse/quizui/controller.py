@@ -480,7 +480,7 @@ class QuizController:
         if not saved or saved.get("variant_id") != self.variant_id:
             return
         for item_id, value in (saved.get("responses") or {}).items():
-            if item_id in self._questions:
+            if item_id in self._questions and value is not None:
                 try:
                     self.responses[item_id] = clean_response(self._questions[item_id], value)
                 except ValueError:

@@ -287,6 +287,7 @@ class QuestionView:
         if locked:
             self.box.add_class("afq-w-locked")
         if self.question.type == "ordering":
+            self._layout_order(refresh=False)  # the note follows the state (unanswered after Submit)
             if not locked:
                 self.rows[0][2].disabled = True  # nothing above the first row
                 self.rows[-1][3].disabled = True  # nothing below the last

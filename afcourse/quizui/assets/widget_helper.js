@@ -1,7 +1,8 @@
 /* afcourse live quiz: the keyboard and kernel helper (an anywidget inside the quiz's VBox).
  *
- * - data-lm-suppress-shortcuts on the quiz: JupyterLab's command-mode keys (a, b, d d, arrows,
- *   Enter) do nothing inside it, so a key meant for an answer never adds or deletes a cell;
+ * - data-lm-suppress-shortcuts on the quiz and on each of its controls: JupyterLab's command-mode
+ *   keys (a, b, d d, arrows, Enter) do nothing inside it, so a key meant for an answer never adds
+ *   or deletes a cell;
  * - each question's radio buttons share one name: one Tab stop, arrow keys move the choice;
  * - a button that disables itself while focused hands the focus to the question's feedback
  *   (when it shows one) or to the next control that can take it, never to the page body;
@@ -15,10 +16,12 @@ function focusable(node) {
 }
 
 function enhance(root, state) {
-  if (!root.hasAttribute("data-lm-suppress-shortcuts")) {
-    root.setAttribute("data-lm-suppress-shortcuts", "true");
-    root.setAttribute("data-p-suppress-shortcuts", "true");
-  }
+  /* Lumino stops looking for a shortcut at the first element that carries the attribute, but it
+     tests the element a shortcut's selector names (JupyterLab's ":focus") before climbing, so every
+     control that can take the focus carries it, and the quiz too. */
+  [root].concat(Array.from(root.querySelectorAll("input, select, button, textarea, [tabindex]"))).forEach((node) => {
+    if (!node.hasAttribute("data-lm-suppress-shortcuts")) node.setAttribute("data-lm-suppress-shortcuts", "true");
+  });
   root.querySelectorAll(".widget-radio-box").forEach((box) => {
     if (!box.dataset.afqGroup) box.dataset.afqGroup = `afq-radio-${++counter}`;
     box.querySelectorAll('input[type="radio"]').forEach((input) => {
@@ -119,7 +122,7 @@ export default {
         const question = event.target.closest(".afq-w-question");
         const check = Array.from(question.querySelectorAll("button")).find((b) => b.textContent.trim() === "Check answer");
         if (check && !check.disabled) setTimeout(() => check.click(), 0);  /* after the box has sent its value */
-      });
+      }, true);  /* capture: the text box's own handler stops the event from bubbling */
     }
     attach();
     return () => { stop = true; if (observer) observer.disconnect(); clearTimeout(state.waiting); };
