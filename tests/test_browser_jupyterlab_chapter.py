@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -187,8 +188,10 @@ def test_chapter_notebook_by_keyboard_and_after_a_restart(browser, downloaded, t
         run_menu(page, "Kernel", "Restart Kernel\u2026")
         page.locator(".jp-Dialog .jp-mod-accept").click()
         page.wait_for_timeout(1500)
-        quiz.locator(f".afq-w-q{text} button", has_text="Show answer").focus()
-        press(page, "Enter")
+        untouched = next(i for i, q in enumerate(questions, 1)
+                         if i not in (right_first, wrong_first, text) and q.type in ("single_choice", "true_false"))
+        radios(untouched).first.focus()
+        press(page, "Space")  # the kernel is not there to hear it
         expect(quiz.locator(".afq-w-kernel-gone")).to_contain_text("Run this cell again", timeout=15_000)
         quiz.screenshot(path=str(ARTIFACTS / "jupyterlab-chapter-kernel-gone.png"))
 
@@ -206,6 +209,27 @@ def test_chapter_notebook_by_keyboard_and_after_a_restart(browser, downloaded, t
         expect(quiz.locator(f".afq-w-q{text} input[type=text]")).to_have_value(accepted)
         quiz.screenshot(path=str(ARTIFACTS / "jupyterlab-chapter-restored.png"))
         assert cells(page) == before
+
+        # 6. saved, the kernel shut down, the notebook reopened: a note says to run the cell, not a widget error
+        notebook = work / downloaded.name
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        deadline = time.monotonic() + 60
+        while "afq-run-note" not in notebook.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the notebook was not saved with its outputs"
+            time.sleep(0.5)
+        page.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+        page.wait_for_timeout(2000)
+        page.goto(f"{lab['base']}/lab/workspaces/reopen/tree/{downloaded.name}?reset&token={lab['token']}",
+                  timeout=RUN_TIMEOUT)
+        note = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .afq-run-note")
+        expect(note).to_be_visible(timeout=RUN_TIMEOUT)
+        expect(note).to_contain_text("Run this cell")
+        page.wait_for_timeout(3000)  # the widget manager has had time to give up on the old quiz
+        shown_errors = page.evaluate("() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).filter("
+                                     "n => n.offsetParent !== null && n.textContent.includes('Error displaying widget'))"
+                                     ".length")
+        assert shown_errors == 0
+        note.screenshot(path=str(ARTIFACTS / "jupyterlab-chapter-reopened.png"))
         context.close()
     assert not errors, errors
 

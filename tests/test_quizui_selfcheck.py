@@ -185,3 +185,21 @@ def test_the_keyboard_helper_rides_in_the_quiz():
     helper = quiz.root.children[-1]
     assert type(helper).__name__ == "KeyboardHelper" and "data-lm-suppress-shortcuts" in helper._esm
     assert helper.keep_file.startswith("afcourse-selfcheck-")
+
+
+def test_a_check_that_came_before_the_last_choice_is_redone_on_it():
+    """The frontend may send Check before the last arrow key's value: the final choice is what is graded."""
+    display = show_quiz(QUIZ_DIR)
+    c = display.controller
+    view = next(v for v in display.widget().views.values() if v.question.type == "single_choice")
+    key = {k.id: k.key for k in c.bundle.key.keys}[view.qid].correct
+    wrong = next(ch.id for ch in view.question.choices if ch.id != key)
+    view.control.value = wrong
+    view.check_button.click()  # graded on the stale choice...
+    assert "Not quite" in view.feedback.value and c.first_points[view.qid] == 0
+    view.control.value = key  # ...then the last choice arrives
+    assert "Correct (1 of 1 point)." in view.feedback.value and c.first_points[view.qid] == 1.0
+    assert c.attempts.get(view.qid, 0) == 0 and not c.results[view.qid].practice
+    c._last_check[view.qid] = (time.monotonic() - 10, *c._last_check.get(view.qid, (0, None, None, None))[1:])
+    with pytest.raises(Exception, match="Try again"):
+        c.answer(view.qid, wrong, frontend=True)  # long after the check: the question stays locked

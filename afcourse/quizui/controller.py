@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 
 from afcourse.bank.models import AnswerKey, ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
-from afcourse.facts.citations import citation_label, paragraph_mark, short_author
+from afcourse.facts.citations import citation_label, paragraph_anchor, short_author
 from afcourse.quiz.answers import NumberEntryError, is_blank, parse_number
 from afcourse.quiz.models import Response, Student, Submission
 from afcourse.quizui.loading import ChapterName, QuizBundle, SourceName
@@ -65,12 +65,20 @@ def fmt_points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def format_citation(source: str, paragraph: int, sources: dict[str, SourceName]) -> str:
-    """``Aliyev 2020, ¶19``, as the book cites (the source id when the registry does not name it)."""
-    name = sources.get(source)
-    if name is None:
-        return citation_label(source, None, [paragraph])
-    return citation_label(short_author(name.author), name.year, [paragraph])
+def grouped_citations(citations, sources: dict[str, SourceName]) -> list[tuple[str, str]]:
+    """One ``(label, anchor)`` per source, its paragraphs together: ``Aliyev 2020, ¶¶20, 21`` and the first's anchor."""
+    by_source: dict[str, list[int]] = {}
+    for c in citations:
+        by_source.setdefault(c.source, [])
+        if c.paragraph not in by_source[c.source]:
+            by_source[c.source].append(c.paragraph)
+    out = []
+    for source, paragraphs in by_source.items():
+        name = sources.get(source)
+        label = citation_label(short_author(name.author), name.year, paragraphs) if name else \
+            citation_label(source, None, paragraphs)
+        out.append((label, paragraph_anchor(source, min(paragraphs))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -150,8 +158,8 @@ def answer_text(question: Question, key) -> str:
         return texts.get(key.correct, key.correct)
     if isinstance(key, MultiKey):
         return "; ".join(c.text for c in question.choices if c.id in key.correct)
-    if isinstance(key, TextKey):
-        return key.accepted[0]
+    if isinstance(key, TextKey):  # the fullest accepted form: "Sergei Lavrov", not "Lavrov"
+        return max(key.accepted, key=len)
     if isinstance(key, NumericKey):
         unit = "" if not question.unit or question.unit == "year" else f" {question.unit}"
         if key.tolerance:
@@ -220,6 +228,7 @@ class QuizController:
         if self.store is not None:
             self._restore()
         self._pending_check: dict[str, float] = {}
+        self._last_check: dict[str, tuple] = {}
         if self.keeper is not None:
             self._restore_self_check()
 
@@ -308,12 +317,17 @@ class QuizController:
             else f"Not saved yet ({count})."
 
     # ---- changing ----------------------------------------------------------------------------
-    def answer(self, item_id: str, value) -> Response:
-        """Record the student's answer to one question (and save it, in assessment mode)."""
+    def answer(self, item_id: str, value, *, frontend: bool = False) -> Response:
+        """Record the student's answer to one question (and save it, in assessment mode).
+
+        ``frontend``: the value comes from a live control, whose messages may reach the kernel
+        after a *check* sent later; a different value just after that check undoes it (the
+        widget then checks the new value: :meth:`late_check`).
+        """
         question = self.question(item_id)
         if self.submitted:
             raise QuizStateError("this quiz has been submitted; its answers can no longer change")
-        if self.is_locked(item_id):
+        if self.is_locked(item_id) and not (frontend and self._undo_recent_check(item_id, value)):
             raise QuizStateError("this question has been checked; press 'Try again' to change the answer")
         try:
             cleaned = clean_response(question, value)
@@ -332,9 +346,28 @@ class QuizController:
         return self.responses[item_id]
 
     def late_check(self, item_id: str) -> bool:
-        """Whether a *check* just found this question without an answer, so the entry now arriving is checked."""
+        """Whether a *check* just came before this entry (it found no answer, or an older one), so it is checked now."""
         asked = self._pending_check.pop(item_id, None)
         return asked is not None and time.monotonic() - asked < LATE_ENTRY_SECONDS
+
+    def _undo_recent_check(self, item_id: str, value) -> bool:
+        """A check made just before a different answer arrived graded a stale answer: undo it (see ``late_check``)."""
+        recent = self._last_check.get(item_id)
+        if self.submitted or recent is None or time.monotonic() - recent[0] >= LATE_ENTRY_SECONDS:
+            return False
+        try:
+            if clean_response(self.question(item_id), value) == self.responses.get(item_id):
+                return False  # the same answer: nothing to undo
+        except ValueError:
+            pass
+        _, result, attempts, first = self._last_check.pop(item_id)
+        for part, old in ((self.results, result), (self.attempts, attempts), (self.first_points, first)):
+            if old is None:
+                part.pop(item_id, None)
+            else:
+                part[item_id] = old
+        self._pending_check[item_id] = time.monotonic()
+        return True
 
     def confirm_order(self, item_id: str) -> Response:
         """Record an ordering as shown, without moving anything (the student agrees with it)."""
@@ -353,11 +386,15 @@ class QuizController:
                             verdict=self.entry_errors[item_id], entry=True)
         if is_blank(self.responses.get(item_id)) and not self.is_locked(item_id):
             self._pending_check[item_id] = time.monotonic()
+        elif not self.is_locked(item_id):
+            self._last_check[item_id] = (time.monotonic(), self.results.get(item_id), self.attempts.get(item_id),
+                                         self.first_points.get(item_id))
         return self._grade(item_id, reveal=False)
 
     def show_answer(self, item_id: str) -> Feedback:
         """Reveal the right answer with its explanation (self-check only); before any check it scores 0."""
         self._asked_to_show = True
+        self._last_check.pop(item_id, None)
         try:
             return self._grade(item_id, reveal=True)
         finally:
@@ -375,7 +412,6 @@ class QuizController:
     def _feedback(self, item_id: str, reveal: bool, user: bool) -> Feedback:
         """Grade and word one question's result; ``user``: a student's action (it may be the scored attempt)."""
         from afcourse.quiz.scoring import score
-        from afcourse.facts.citations import paragraph_anchor
 
         question, answer = self.question(item_id), self._keys[item_id]
         response = self.responses.get(item_id)
@@ -393,16 +429,16 @@ class QuizController:
                 self.first_points[item_id] = result.points if graded and not self._asked_to_show else 0.0
         right = answer_text(question, answer.key) if reveal else ""
         section = hint_section(question, answer) if graded and not reveal else None
+        cited = grouped_citations(answer.citations, self.bundle.sources)
         base = book_url()
         feedback = Feedback(item_id=item_id, status=result.status, points=result.points,
                             max_points=result.max_points,
                             verdict=verdict(result.status, result.points, result.max_points, result.detail, right),
                             detail=result.detail if result.status != "invalid" else "",
                             explanation=answer.explanation if reveal else "",
-                            citations=tuple(format_citation(c.source, c.paragraph, self.bundle.sources)
-                                            for c in answer.citations) if reveal else (),
-                            citation_hrefs=tuple(f"{base}/sources.html#{paragraph_anchor(c.source, c.paragraph)}"
-                                                 for c in answer.citations) if reveal and base else (),
+                            citations=tuple(label for label, _ in cited) if reveal else (),
+                            citation_hrefs=tuple(f"{base}/sources.html#{anchor}" for _, anchor in cited)
+                            if reveal and base else (),
                             revealed=reveal,
                             hint="" if reveal or not graded else
                             reread_hint(question, answer, self.bundle.chapters, self.bundle.sources),

@@ -9,6 +9,12 @@ the built page carries the static quiz and loads no widget manager.
 
 A graded (assessment) quiz has no key anywhere: its text/html is a notice that the
 quiz runs only in a live notebook.
+
+Shown in a notebook, the quiz comes as two outputs: first a one-line note that says to run
+the cell (:func:`run_note_html`), then the quiz. The note's own stylesheet hides it while
+a live quiz follows it, and hides the widget manager's "model not found" line in its place
+when the notebook is reopened without the kernel that made the quiz, so a reopened
+notebook says "run this cell" instead of showing a widget error. The book hides the note.
 """
 
 from __future__ import annotations
@@ -61,11 +67,38 @@ class QuizDisplay:
         data[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0, "model_id": root.model_id}
         return data
 
+    def _ipython_display_(self) -> None:
+        """In a notebook: the run-this-cell note, then the quiz (see the module's docstring)."""
+        from IPython.display import display
+
+        display({"text/html": run_note_html(self.controller)}, raw=True)
+        display(self._repr_mimebundle_(), raw=True)
+
     def display(self) -> None:
         """Show the quiz in the current notebook cell (for code that does not end with the object)."""
         from IPython.display import display
 
         display(self)
+
+
+RUN_NOTE_CSS = (
+    ".afq-run-note{display:none}"
+    ".jp-OutputArea-child:has(.afq-run-note):not(:has(+ .jp-OutputArea-child .afq-widget)) .afq-run-note"
+    "{display:block;border:1px solid currentColor;border-radius:4px;padding:0.4em 0.75em;font-weight:600}"
+    ".jp-OutputArea-child:has(.afq-run-note) + .jp-OutputArea-child:not(:has(.afq-widget)){display:none}"
+)
+
+
+def run_note_html(controller: QuizController) -> str:
+    """The note shown where the live quiz is missing (a reopened notebook, no kernel yet)."""
+    import html
+
+    c = controller
+    kept = (f" Your answers are kept in {c.keeper.path.name} and come back." if c.keeper else
+            f" Your saved answers in {c.store.path.name} come back." if c.store and hasattr(c.store, "path") else "")
+    return (f'<style>{RUN_NOTE_CSS}</style><div class="afq-run-note" role="note">'
+            f'{html.escape(c.bundle.quiz.title)}: this quiz runs with the notebook\'s kernel. Run this cell '
+            f'(Shift+Enter, or Run All) to use it.{html.escape(kept)}</div>')
 
 
 def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-check", student_id: str | None = None,

@@ -33,10 +33,9 @@ from importlib import resources
 from pathlib import Path
 
 from afcourse.bank.models import Question
-from afcourse.facts.citations import paragraph_anchor
 from afcourse.quiz.answers import NUMBER_HELP
 from afcourse.quiz.scoring import PARTIAL_CREDIT
-from afcourse.quizui.controller import answer_text, format_citation, hint_section, reread_hint
+from afcourse.quizui.controller import answer_text, grouped_citations, hint_section, reread_hint
 from afcourse.quizui.loading import QuizBundle
 
 _counter = itertools.count(1)
@@ -73,9 +72,9 @@ def payload(bundle: QuizBundle) -> dict:
                         "hint_section": _section(q, keys[q.id]),
                         "feedback": dict(keys[q.id].feedback),
                         "explanation": keys[q.id].explanation,
-                        "citations": [format_citation(c.source, c.paragraph, bundle.sources)
-                                      for c in keys[q.id].citations],
-                        "citation_anchors": [paragraph_anchor(c.source, c.paragraph) for c in keys[q.id].citations]}
+                        "citations": [label for label, _ in grouped_citations(keys[q.id].citations, bundle.sources)],
+                        "citation_anchors": [anchor for _, anchor in grouped_citations(keys[q.id].citations,
+                                                                                       bundle.sources)]}
                  for q in questions},
     }
 

@@ -202,7 +202,7 @@ class QuestionView:
         if self.quiz.updating:
             return
         try:
-            self.quiz.controller.answer(self.qid, value)
+            self.quiz.controller.answer(self.qid, value, frontend=True)
         except (QuizStateError, ValueError) as exc:
             self.feedback.value = feedback_html(None, str(exc))
             return
