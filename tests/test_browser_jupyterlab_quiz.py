@@ -214,7 +214,8 @@ def test_self_check_in_jupyterlab(page, lab):
         box = answer_in_widget(quiz, number, step, step.labels)
         if step.type == "ordering":
             expect(box.locator(".afq-w-order-row").first).to_contain_text("1. The first test meeting")
-        box.get_by_role("button", name="Check answer").click()
+        if step.type not in ("short_answer", "numeric"):  # in a text box, Enter has checked the answer
+            box.get_by_role("button", name="Check answer").click()
         feedback = box.locator(".afq-w-feedback")
         expect(feedback).to_contain_text(VERDICT[step.status])
         if step.status == "correct":

@@ -6,9 +6,12 @@ opens a chapter in JupyterLab, this extension writes each chapter as a plain ``.
 ``.ipynb`` entry). In that notebook:
 
 - a citation ``[Aliyev 2020, ¶17](aliyev-2020-p17)`` links to its paragraph on the book's
-  Sources page, and a link to another page of the book to that page: at the book's
-  published address (``html.baseurl`` in _config.yml) or, when it names none, the local
-  build (``file://.../_build/html``), never a relative link that would be dead;
+  Sources page, and a link to another page of the book to that page, at the book's
+  published address (``html.baseurl`` in _config.yml). When the configuration names none,
+  the book is the local build (``file://.../_build/html``), which JupyterLab will not open
+  from a notebook (its Markdown refuses ``file:`` links): the citation is then plain text,
+  ``(Aliyev 2020, ¶17)``, and the first cell names the local Sources page. Never a
+  relative link that would be dead;
 - a figure drawn by a hidden code cell (which needs the book's ``_ext`` folder) becomes
   a Markdown cell with the figure's caption and a link to it in the book;
 - a first cell says how to use the notebook.
@@ -29,7 +32,7 @@ _CITE = re.compile(r"\]\(([a-z0-9][a-z0-9-]*-p\d+)\)")
 _PAGE = re.compile(r"\]\((\.\./)?([a-z0-9][a-z0-9-]*)\.md(#[^)]*)?\)")
 INTRO = ("*This notebook is a chapter of the course book, built with it. Run it with **Run > Run All Cells**: "
          "the self-check quiz at the end keeps your answers in a file beside this notebook "
-         "(`afcourse-selfcheck-<chapter>.json`), so a kernel restart loses nothing. Links go to the book.*")
+         "(`afcourse-selfcheck-<chapter>.json`), so a kernel restart loses nothing.*")
 
 
 def book_base(app) -> str:
@@ -38,7 +41,14 @@ def book_base(app) -> str:
     return published or Path(app.outdir).resolve().as_uri()
 
 
+_CITE_TEXT = re.compile(r"\[([^\[\]]+)\]\(([a-z0-9][a-z0-9-]*-p\d+)\)")
+_PAGE_TEXT = re.compile(r"\[([^\[\]]+)\]\((\.\./)?([a-z0-9][a-z0-9-]*)\.md(#[^)]*)?\)")
+
+
 def _links(text: str, base: str, folder: str) -> str:
+    if not base.startswith(("http://", "https://")):  # a file: link is refused in a notebook: plain text
+        text = _CITE_TEXT.sub(lambda m: f"({m.group(1)})", text)
+        return _PAGE_TEXT.sub(lambda m: f"{m.group(1)} (in the book)", text)
     text = _CITE.sub(lambda m: f"]({base}/sources.html#{m.group(1)})", text)
 
     def page(m):
@@ -55,14 +65,17 @@ def chapter_notebook(source: Path, base: str, page_url: str):
 
     nb = jupytext.read(source, fmt="md:myst")
     nb.metadata.pop("jupytext", None)
-    cells = [nbformat.v4.new_markdown_cell(INTRO)]
+    where = " Links go to the book." if base.startswith(("http://", "https://")) else \
+        f" The book, with its Sources page, is at `{base}/sources.html`: open it in your browser."
+    cells = [nbformat.v4.new_markdown_cell(INTRO + where)]
     for cell in nb.cells:
         figure = (cell.metadata.get("mystnb") or {}).get("figure") if cell.cell_type == "code" else None
         if figure:
             caption = " ".join(str(figure.get("caption", "")).split())
             anchor = f"#{figure['name']}" if figure.get("name") else ""
-            cell = nbformat.v4.new_markdown_cell(
-                f"**Figure.** {_links(caption, base, CHAPTERS)} [See the figure in the book]({page_url}{anchor}).")
+            see = f"[See the figure in the book]({page_url}{anchor})." if page_url.startswith("http") else \
+                "The figure is on this chapter's page in the book."
+            cell = nbformat.v4.new_markdown_cell(f"**Figure.** {_links(caption, base, CHAPTERS)} {see}")
         elif cell.cell_type == "markdown":
             cell.source = _links(cell.source, base, CHAPTERS)
         cells.append(cell)
