@@ -210,6 +210,19 @@ def test_self_check_in_jupyterlab(page, lab):
     ARTIFACTS.mkdir(exist_ok=True)
     quiz = open_and_run(page, lab, "selfcheck.ipynb")
     expect(quiz.locator(".afq-w-score")).to_have_text("Score: 0 of 8 points on first attempts (0 of 8 questions checked)")
+    # keyboard on a matching dropdown: JupyterLab's "a", "b" and "d d" do nothing there; ArrowDown picks an option
+    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell")
+    count = cells.count()
+    select = quiz.locator(".afq-w-q3 select").first
+    select.focus()
+    for key in ("a", "b", "d", "d"):
+        page.keyboard.press(key)
+    assert cells.count() == count
+    assert select.evaluate("s => s.selectedIndex") == 0  # "Choose..."
+    page.keyboard.press("ArrowDown")
+    assert select.evaluate("s => s.selectedIndex") == 1
+    expect(select).to_be_focused()
+    assert cells.count() == count
     for number, step in enumerate(PLAN, start=1):
         box = answer_in_widget(quiz, number, step, step.labels)
         if step.type == "ordering":

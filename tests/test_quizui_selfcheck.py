@@ -78,7 +78,7 @@ def test_sections_file_is_current_and_every_hint_names_a_section_not_a_paragraph
         bundle = load_self_check(folder.parent)
         for question in bundle.variant.questions:
             answer = next(k for k in bundle.key.keys if k.id == question.id)
-            hint = reread_hint(question, answer, bundle.chapters, bundle.sources)
+            hint = reread_hint(question, answer, bundle.chapters)
             assert "\u00b6" not in hint and "citing" not in hint, hint
             section = hint_section(question, answer)
             assert section is not None, question.id  # every committed item is taught in some section
@@ -203,3 +203,16 @@ def test_a_check_that_came_before_the_last_choice_is_redone_on_it():
     c._last_check[view.qid] = (time.monotonic() - 10, *c._last_check.get(view.qid, (0, None, None, None))[1:])
     with pytest.raises(Exception, match="Try again"):
         c.answer(view.qid, wrong, frontend=True)  # long after the check: the question stays locked
+
+
+def test_a_name_with_its_parts_in_another_order_is_accepted():
+    from afcourse.bank.models import TextKey
+    from afcourse.quiz.scoring import score
+
+    c = QuizController(load_self_check(QUIZ_DIR))
+    question = next(q for q in c.questions if q.type == "short_answer")
+    key = TextKey(accepted=["Lavrov", "Sergei Lavrov"], fuzzy=True)
+    assert score(question, key, "Lavrov Sergei", c.bundle.quiz.scoring).status == "correct"
+    assert score(question, key, "Sergei", c.bundle.quiz.scoring).status == "incorrect"
+    exact = TextKey(accepted=["Sergei Lavrov"], fuzzy=False)  # not a name: the order matters
+    assert score(question, exact, "Lavrov Sergei", c.bundle.quiz.scoring).status == "incorrect"

@@ -179,8 +179,7 @@ def hint_section(question: Question, answer: AnswerKey) -> Section | None:
     return section_for(question.chapter, [(c.source, c.paragraph) for c in answer.citations])
 
 
-def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, ChapterName],
-                sources: dict[str, SourceName] | None = None) -> str:
+def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, ChapterName]) -> str:
     """Where to reread after a first wrong attempt: the chapter and section that teach it, never a paragraph."""
     section = hint_section(question, answer)
     chapter = chapters.get(section.chapter if section else question.chapter)
@@ -441,7 +440,7 @@ class QuizController:
                             if reveal and base else (),
                             revealed=reveal,
                             hint="" if reveal or not graded else
-                            reread_hint(question, answer, self.bundle.chapters, self.bundle.sources),
+                            reread_hint(question, answer, self.bundle.chapters),
                             hint_href=section_href(section, base) if section and base else "",
                             option_feedback=option_feedback(question, answer, response) if graded else (),
                             practice=practice)

@@ -68,7 +68,7 @@ def payload(bundle: QuizBundle) -> dict:
         "questions": [q.model_dump(mode="json") for q in questions],
         "keys": {q.id: {"key": keys[q.id].key.model_dump(mode="json"),
                         "answer": answer_text(q, keys[q.id].key),
-                        "hint": reread_hint(q, keys[q.id], bundle.chapters, bundle.sources),
+                        "hint": reread_hint(q, keys[q.id], bundle.chapters),
                         "hint_section": _section(q, keys[q.id]),
                         "feedback": dict(keys[q.id].feedback),
                         "explanation": keys[q.id].explanation,

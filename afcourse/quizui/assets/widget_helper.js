@@ -15,7 +15,7 @@ function focusable(node) {
   return node && !node.disabled && node.offsetParent !== null;
 }
 
-function enhance(root, state) {
+function enhance(root) {
   /* Lumino stops looking for a shortcut at the first element that carries the attribute, but it
      tests the element a shortcut's selector names (JupyterLab's ":focus") before climbing, so every
      control that can take the focus carries it, and the quiz too. */
@@ -98,9 +98,9 @@ export default {
       if (stop) return;
       root = el.closest(".afq-widget");
       if (!root) { requestAnimationFrame(attach); return; }
-      enhance(root, state);
+      enhance(root);
       observer = new MutationObserver((records) => {
-        enhance(root, state);
+        enhance(root);
         for (const r of records) {
           if (r.type === "attributes" && r.attributeName === "disabled" && r.target === state.lastFocus &&
               r.target.disabled && (document.activeElement === document.body || document.activeElement === r.target)) {
