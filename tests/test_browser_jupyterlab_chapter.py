@@ -253,3 +253,29 @@ def low_contrast(quiz) -> list[str]:
     }""")
     assert found, "no status colour on screen to check"
     return [f"{what}: {fg} on {bg}" for what, fg, bg in found if contrast(parse_colour(fg), parse_colour(bg)) < 4.5]
+
+
+def test_a_chapter_md_opens_as_a_notebook_in_jupyterlab(browser, tmp_path):
+    """With the students install (jupytext, jupyterlab-myst), a chapter's .md opens as a notebook, MyST rendered."""
+    from playwright.sync_api import expect
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(ROOT / "book" / "chapters" / f"{CHAPTER}.md", work / f"{CHAPTER}.md")
+    with lab_server(tmp_path, work) as lab:
+        context = browser.new_context(viewport={"width": 1280, "height": 1200})
+        page = context.new_page()
+        page.set_default_timeout(UI_TIMEOUT)
+        page.goto(f"{lab['base']}/lab?reset&token={lab['token']}", timeout=RUN_TIMEOUT)
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.docRegistry", timeout=RUN_TIMEOUT)
+        page.wait_for_function("() => Array.from(window.jupyterapp.docRegistry.preferredWidgetFactories("
+                               f"'{CHAPTER}.md')).some(f => f.name === 'Jupytext Notebook')", timeout=RUN_TIMEOUT)
+        # what "Open With > Jupytext Notebook" does
+        page.evaluate(f"() => window.jupyterapp.commands.execute('docmanager:open', "
+                      f"{{path: '{CHAPTER}.md', factory: 'Jupytext Notebook'}})")
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        expect(panel.locator("aside.myst-admonition").first).to_contain_text("Learning objectives", timeout=RUN_TIMEOUT)
+        assert panel.locator(".jp-Cell").count() > 1
+        expect(panel.locator(".jp-CodeCell").last).to_contain_text('show_quiz("taliban")')
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-chapter-md.png"))
+        context.close()

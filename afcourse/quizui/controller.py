@@ -140,7 +140,8 @@ def read_as(question: Question, typed, value) -> str:
     if question.type != "numeric" or value is None or typed is None:
         return ""
     shown = _number_text(float(value))
-    return "" if str(typed).strip() == shown else f"Read as {shown}{' ' + question.unit if question.unit and question.unit != 'year' else ''}."
+    unit = f" {question.unit}" if question.unit and question.unit != "year" else ""
+    return "" if str(typed).strip() == shown else f"Read as {shown}{unit}."
 
 
 def option_feedback(question: Question, answer: AnswerKey, response) -> tuple[str, ...]:
