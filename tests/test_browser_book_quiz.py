@@ -125,7 +125,7 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
     page.goto((built_book / "chapter.html").as_uri())
     quiz = page.locator("div.afq")
     expect(quiz).to_have_attribute("data-afq-mounted", "1")
-    expect(quiz.locator(".afq-score")).to_have_text("Score: 0 of 8 points (0 of 8 questions checked)")
+    expect(quiz.locator(".afq-score")).to_have_text("Score: 0 of 8 points on first attempts (0 of 8 questions checked)")
 
     for step in PLAN:
         block = question_block(page, step.item_id)
@@ -139,7 +139,7 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
         else:
             expect(block.get_by_role("button", name="Try again")).to_be_focused()
         expect(block.locator("input, select, button.afq-up").first).to_be_disabled()
-    expect(quiz.locator(".afq-score")).to_have_text("Score: 3.6 of 8 points (8 of 8 questions checked)")
+    expect(quiz.locator(".afq-score")).to_have_text("Score: 3.6 of 8 points on first attempts (8 of 8 questions checked)")
 
     # the short answer was accepted with a typo; "Show answer" on the matching reveals it, cited as the book cites
     short = question_block(page, "p-echo:role-short").locator(".afq-feedback")
@@ -167,18 +167,20 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
     expect(block.locator(".afq-entry")).to_have_text("Type the answer in digits (for example 1877): \u201cInfinity\u201d "
                                                      "is not a number the quiz can read.")
     field.fill("2018,5")
-    page.keyboard.press("Tab")  # a decimal comma is read: no message
-    expect(block.locator(".afq-entry")).to_be_empty()
-    field.fill("nan")  # refused with a message, not graded
+    page.keyboard.press("Tab")  # a decimal comma is read, and the page says how
+    expect(block.locator(".afq-entry")).to_have_text("Read as 2018.5.")
+    field.fill("nan")  # refused with a message, not graded: Check keeps the message
     page.keyboard.press("Enter")
-    expect(block.locator(".afq-verdict")).to_have_text("This answer cannot be graded. Type the answer in digits "
-                                                       "(for example 1877): \u201cnan\u201d is not a number the "
-                                                       "quiz can read.")
+    expect(block.locator(".afq-entry")).to_have_text("Type the answer in digits (for example 1877): \u201cnan\u201d "
+                                                     "is not a number the quiz can read.")
+    expect(block.locator(".afq-verdict")).to_have_count(0)
     expect(field).to_be_enabled()
     field.fill(numeric.retry_label)
     page.keyboard.press("Enter")
     expect_feedback(block, numeric, explanations[numeric.item_id], status="correct")
     expect(block.locator(".afq-verdict")).to_have_text("Correct (1 of 1 point). The right answer: 2019.")
+    expect(block.locator(".afq-practice")).to_have_text("Practice attempt, not scored: your score keeps your first "
+                                                        "attempt (0 of 1 point).")
     expect(quiz.locator(".afq-score")).to_have_text(FINAL_SCORE)
     quiz.screenshot(path=str(ARTIFACTS / "book-quiz-answered.png"))
 
@@ -192,7 +194,7 @@ def test_answering_the_quiz_from_file_url(built_book, browser):
 
     # "Start again" clears everything
     quiz.get_by_role("button", name="Start again").click()
-    expect(quiz.locator(".afq-score")).to_have_text("Score: 0 of 8 points (0 of 8 questions checked)")
+    expect(quiz.locator(".afq-score")).to_have_text("Score: 0 of 8 points on first attempts (0 of 8 questions checked)")
     expect(question_block(page, "p-echo:role-short").get_by_label("Your answer")).to_have_value("")
     page.screenshot(path=str(ARTIFACTS / "book-quiz-page.png"), full_page=True)
     context.close()
@@ -219,7 +221,7 @@ def test_standalone_quiz_page_works_from_file_url(tmp_path, browser):
     block.get_by_label("False", exact=True).check()
     block.get_by_role("button", name="Check answer").click()
     expect(block.locator(".afq-verdict")).to_have_text("Correct (1 of 1 point). The right answer: False.")
-    expect(page.locator(".afq-score")).to_have_text("Score: 1 of 8 points (1 of 8 questions checked)")
+    expect(page.locator(".afq-score")).to_have_text("Score: 1 of 8 points on first attempts (1 of 8 questions checked)")
     context.close()
     assert all(url.startswith("file:") for url in requests), requests
     assert not errors, errors

@@ -53,7 +53,9 @@ def cases():
         "Edvard Echo", "Ｅｃｈｏ", "Écho", "E-c-h-o", "Echo\u00a0", "Ech", "Dmitry Delta", 42, ["Echo"], *unanswered)
     add("short_answer", "Straße", "STRASSE", "strase", "Strasse!", "Ströße",
         question=questions["short_answer"], k=text_key.model_copy(update={"accepted": ["Strasse"]}))
-    add("short_answer", "Edward Ecko", "Echo", k=text_key.model_copy(update={"fuzzy": False}))
+    add("short_answer", "Edward Ecko", "Echo", "Echo Edward", k=text_key.model_copy(update={"fuzzy": False}))
+    add("short_answer", "Echo Edward", "echo, edward", "Echo Edward Edward", "Edward  Echo",
+        k=text_key.model_copy(update={"accepted": ["Edward Echo", "Echo"]}))  # names: parts in another order
     add("short_answer", "An Echo", "a echo", "The  Echo", "Anecho", "the", k=text_key.model_copy(update={"accepted": ["Echo"]}))
     add("numeric", "2019", "2,019", "2.019", " 2019.0 ", "2019,0", "2019.4", "2e3", "2_019", "2__019", "_2019", "abc",
         "inf", "-Infinity", "nan", "\u0662\u0660\u0661\u0669", "+2019", "2019.", ".5", "1e400", "0x7E3", "20 19",

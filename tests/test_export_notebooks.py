@@ -106,7 +106,7 @@ def test_a_student_notebook_runs_in_a_real_kernel_on_its_variant(tmp_path, monke
     NotebookClient(notebook, timeout=180, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path / "nb")}}).execute()
     shown, probe = notebook.cells[1].outputs, notebook.cells[2].outputs
-    assert [o["output_type"] for o in shown] == ["execute_result"], shown
-    assert "application/vnd.jupyter.widget-view+json" in shown[0]["data"]
+    assert [o["output_type"] for o in shown] == ["display_data", "display_data"], shown  # run-this-cell note, quiz
+    assert "application/vnd.jupyter.widget-view+json" in shown[1]["data"]
     assert probe[0]["text"].strip() == expected["s002"]
     assert find_key_leaks(json.dumps(nbformat.writes(notebook)), quiz, key) == []

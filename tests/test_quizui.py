@@ -24,6 +24,12 @@ from afcourse.quiz.scoring import score
 MINIFACTS = ROOT / "tests" / "data" / "minifacts"
 
 
+@pytest.fixture(autouse=True)
+def _in_scratch_folder(tmp_path, monkeypatch):
+    """show_quiz keeps a self-check's state in the working folder: never the repository's."""
+    monkeypatch.chdir(tmp_path)
+
+
 def self_check() -> QuizController:
     return QuizController(load_self_check(QUIZ_DIR), mode="self-check")
 
@@ -138,21 +144,24 @@ def test_plan_grades_as_the_instructor_does():
         else:  # a first wrong attempt: where to reread, nothing that gives the answer away
             assert not feedback.revealed and not feedback.explanation and not feedback.citations
             assert "The right answer" not in feedback.verdict
-            assert feedback.hint.startswith("Reread chapter ") and "\u00b6" in feedback.hint
+            assert feedback.hint.startswith("Reread chapter ") and ", section \u201c" in feedback.hint
+            assert "\u00b6" not in feedback.hint  # a paragraph's citation could name the answer
     assert c.score() == (3.6, 8.0, 8)
     numeric = PLAN[0]
     with pytest.raises(QuizStateError, match="Try again"):
         c.answer(numeric.item_id, "2019")
     c.try_again(numeric.item_id)
-    assert c.score() == (3.6, 8.0, 7)
+    assert c.score() == (3.6, 8.0, 8)  # the first attempt stays scored
     c.answer(numeric.item_id, numeric.retry_label)
     second = c.check(numeric.item_id)
     assert second.verdict == "Correct (1 of 1 point). The right answer: 2019." and second.explanation
+    assert second.practice == ("Practice attempt, not scored: your score keeps your first attempt "
+                               "(0 of 1 point).")
     assert c.score_text() == FINAL_SCORE
     shown = c.show_answer("d-began:versions-matching")  # a partly right matching, revealed on request
     assert shown.revealed and shown.verdict.startswith("Partly correct (0.5 of 1 point). The right answer: ")
     assert "Aliyev 2020, \u00b629" in shown.citations
-    assert c.score() == (4.6, 8.0, 8) and c.is_locked("d-began:versions-matching")
+    assert c.score() == (3.6, 8.0, 8) and c.is_locked("d-began:versions-matching")
     with pytest.raises(QuizStateError, match="has been shown"):
         c.try_again("d-began:versions-matching")
 
@@ -167,8 +176,9 @@ def test_unanswered_and_invalid_checks_neither_lock_nor_count():
     with pytest.raises(AnswerError, match="in digits"):
         c.answer(numeric, "about twenty")
     assert c.response(numeric) is None  # refused at entry: nothing recorded
-    feedback = c.check(numeric)
+    feedback = c.check(numeric)  # Check repeats why the entry was refused, not "No answer yet"
     assert feedback.status == "unanswered" and not c.is_locked(numeric) and c.score()[2] == 0
+    assert feedback.entry and "in digits" in feedback.verdict
 
 
 def test_clean_response_turns_control_values_into_responses():
@@ -262,7 +272,7 @@ def test_show_quiz_argument_errors(tmp_path):
         show_quiz(QUIZ_DIR, mode="assessment")
     with pytest.raises(ValueError, match="quiz.json only"):
         show_quiz(quiz, key, mode="assessment", student_id="s1")
-    with pytest.raises(ValueError, match="records nothing"):
+    with pytest.raises(ValueError, match="records nothing for grading"):
         show_quiz(QUIZ_DIR, student_id="s1")
     with pytest.raises(ValueError, match="mode must be"):
         show_quiz(QUIZ_DIR, mode="exam")
@@ -318,7 +328,7 @@ def test_widget_self_check_follows_the_plan():
         else:
             assert "Reread chapter" in html and "Source" not in html
         assert all(control.disabled for control in view.inputs) and view.check_button.disabled
-    assert "3.6 of 8 points" in quiz_widget.summary.value
+    assert "3.6 of 8 points on first attempts" in quiz_widget.summary.value
     numeric = quiz_widget.views[PLAN[0].item_id]
     numeric.retry_button.click()
     assert not numeric.control.disabled and numeric.feedback.value == ""

@@ -41,8 +41,10 @@ def test_executed_assessment_notebook_and_its_html_hold_no_key(tmp_path, monkeyp
     quiz, key = load_test_quiz()
     text, html = execute("assessment.ipynb", tmp_path, monkeypatch)
     outputs = json.loads(text)["cells"][1]["outputs"]
-    assert [o["output_type"] for o in outputs] == ["execute_result"], outputs
-    data = outputs[0]["data"]
+    # the run-this-cell note (hidden while the live quiz follows it), then the quiz
+    assert [o["output_type"] for o in outputs] == ["display_data", "display_data"], outputs
+    assert "afq-run-note" in "".join(outputs[0]["data"]["text/html"])
+    data = outputs[1]["data"]
     assert {"text/html", "application/vnd.jupyter.widget-view+json"} <= set(data)
     assert "graded quiz of 8 questions" in "".join(data["text/html"])
     assert "widgets" in json.loads(text)["metadata"]  # the stored widget state is searched too

@@ -78,7 +78,8 @@ def test_the_widget_shows_why_an_entry_was_refused(tmp_path):
     view.control.value = "nan"
     assert "in digits" in view.feedback.value and 'role="alert"' in view.feedback.value
     view.control.value = "3,5"
-    assert view.feedback.value == "" and quiz.controller.response(view.qid) == 3.5
+    assert "Read as 3.5." in view.feedback.value and quiz.controller.response(view.qid) == 3.5  # shown as read
+    assert "afq-w-message" not in view.feedback.value
 
 
 def test_submit_seals_the_file_and_the_grader_reports_a_later_edit(tmp_path):

@@ -60,7 +60,7 @@ PLAN = [
     Step("o-club:members-multi", "multiple_select", ["c90a6d53", "c5c86f5a", "c0b77881"], "partial", 0.6,
          detail="2 of 3 correct options chosen, 1 wrong", labels=["Russia", "Ukraine", "Belarus"]),
 ]
-FINAL_SCORE = "Score: 4.6 of 8 points (8 of 8 questions checked)"
+FINAL_SCORE = "Score: 3.6 of 8 points on first attempts (8 of 8 questions checked)"
 VERDICT = {"correct": "Correct", "partial": "Not quite", "incorrect": "Not quite"}
 """The verdict of a first attempt (a wrong one gives a hint, not the answer)."""
 REVEALED = {"correct": "Correct", "partial": "Partly correct", "incorrect": "Incorrect"}

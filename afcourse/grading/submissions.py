@@ -235,6 +235,23 @@ def iter_submissions(submissions: Iterable | str | Path | Submission | dict) -> 
             yield Problem("unreadable", "no such file or folder", source=label)
 
 
+_OWN_SCHEMAS = ('"afcourse.quiz/', '"afcourse.key/', '"afcourse.roster/', '"afcourse.selfcheck/')
+
+
+def _export_own_file(path: Path) -> bool:
+    """A notebook, or a quiz, key, roster or self-check file: what an export folder holds beside submissions."""
+    if path.suffix.lower() == ".ipynb":
+        return True
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(300).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return any(f'"schema": {schema}' in head or f'"schema":{schema}' in head for schema in _OWN_SCHEMAS)
+
+
 def _read_folder(folder: Path) -> Iterator[_Record | Problem]:
     try:
         paths = sorted(p for p in folder.rglob("*")
@@ -245,6 +262,8 @@ def _read_folder(folder: Path) -> Iterator[_Record | Problem]:
     if not paths:
         yield Problem("unreadable", "the folder holds no files", source=str(folder))
     for path in paths:
+        if _export_own_file(path):
+            continue  # the notebook export's own files (quiz.json, the students' notebooks): not submissions
         if path.suffix.lower() in SUBMISSION_SUFFIXES:
             yield from _read_file(path, str(path))
         else:

@@ -21,7 +21,8 @@ Rules (:class:`afcourse.quiz.models.ScoringRules`, set per quiz):
   ``"options"`` (sets made before this rule): the share of options judged right (right
   ones chosen, wrong ones left). Moodle expresses only the default; QTI all three.
 - short answer: compared after normalising case, punctuation, whitespace, diacritics
-  and a leading article; names (``fuzzy`` keys) also accept a typo when the similarity
+  and a leading article; names (``fuzzy`` keys) also accept their parts in another order
+  ("Lavrov Sergei") and a typo when the similarity
   is at least ``fuzzy_threshold`` (rapidfuzz ratio, 0-100). Only whitespace is no answer.
 - numeric: the text is read by :func:`afcourse.quiz.answers.parse_number` (decimal
   comma or point, a trailing unit or %); full marks within the key's tolerance, else
@@ -122,6 +123,8 @@ def _fraction(question: Question, key, response: Response, rules: ScoringRules) 
         accepted = [normalise(a) for a in key.accepted]
         if given in accepted:
             return 1.0, ""
+        if key.fuzzy and sorted(given.split()) in [sorted(a.split()) for a in accepted]:
+            return 1.0, ""  # a name with its parts in another order: "Lavrov Sergei"
         if key.fuzzy and len(given) >= 4 and max(fuzz.ratio(given, a) for a in accepted) >= rules.fuzzy_threshold:
             return 1.0, "accepted with a small spelling difference"
         return 0.0, ""

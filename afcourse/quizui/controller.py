@@ -9,10 +9,15 @@ controller returns, so everything here is tested without a browser or a kernel.
 Modes:
 
 - ``"self-check"``: the key is loaded; *check* grades one question. A first wrong (or
-  partly right) attempt says "Not quite" and where to reread, and *try again*
-  unlocks the question; the right answer, explanation and citations come with a
-  right answer, a second attempt, or *show answer*. Every verdict given after the
-  answer is revealed names the right answer.
+  partly right) attempt says "Not quite", why the option picked is wrong (the key's
+  per-option ``feedback``, when it has one) and which chapter section to reread (never
+  the paragraph, which could name the answer), and *try again* unlocks the question;
+  the right answer, explanation and citations come with a right answer, a second
+  attempt, or *show answer*. Every verdict given after the answer is revealed names
+  the right answer. The score keeps each question's first attempt (*show answer*
+  before any check scores 0); a retry is practice and its feedback says so. With a
+  :class:`SelfCheckStore` the state is kept in a file beside the notebook after every
+  change and restored when the quiz is shown again (after a kernel restart).
 - ``"assessment"``: there is no key at all; every answer is saved at once (status
   ``in_progress``); *submit* saves with status ``submitted`` and locks the quiz for
   good: later edits are refused, and showing the quiz again shows the submitted
@@ -23,22 +28,28 @@ the order shown (the shuffled order of the quiz file): an untouched ordering is
 unanswered, as the submit confirmation says.
 
 Numeric answers are read by :func:`afcourse.quiz.answers.parse_number` when they are
-entered; text it cannot read is refused with its message and records no answer.
+entered; text it cannot read is refused with its message and records no answer, and
+*check* repeats that message rather than "No answer yet". An entry that arrives just
+after a *check* that found no answer (the frontend may send the click before the text)
+is checked at once, so no click is lost.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from afcourse.bank.models import AnswerKey, ChoiceKey, MatchKey, MultiKey, NumericKey, OrderKey, Question, TextKey
-from afcourse.facts.citations import citation_label, paragraph_mark, short_author
+from afcourse.facts.citations import citation_label, paragraph_anchor, short_author
 from afcourse.quiz.answers import NumberEntryError, is_blank, parse_number
 from afcourse.quiz.models import Response, Student, Submission
 from afcourse.quizui.loading import ChapterName, QuizBundle, SourceName
-from afcourse.quizui.recording import RecordingError, SubmissionStore
+from afcourse.quizui.recording import RecordingError, SelfCheckStore, SubmissionStore
+from afcourse.quizui.sections import Section, book_url, section_for, section_href
 
 MODES = ("self-check", "assessment")
+LATE_ENTRY_SECONDS = 3.0  # an entry this soon after a check that found none is checked at once
 
 
 class QuizStateError(RuntimeError):
@@ -54,12 +65,20 @@ def fmt_points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def format_citation(source: str, paragraph: int, sources: dict[str, SourceName]) -> str:
-    """``Aliyev 2020, ¶19``, as the book cites (the source id when the registry does not name it)."""
-    name = sources.get(source)
-    if name is None:
-        return citation_label(source, None, [paragraph])
-    return citation_label(short_author(name.author), name.year, [paragraph])
+def grouped_citations(citations, sources: dict[str, SourceName]) -> list[tuple[str, str]]:
+    """One ``(label, anchor)`` per source, its paragraphs together: ``Aliyev 2020, ¶¶20, 21`` and the first's anchor."""
+    by_source: dict[str, list[int]] = {}
+    for c in citations:
+        by_source.setdefault(c.source, [])
+        if c.paragraph not in by_source[c.source]:
+            by_source[c.source].append(c.paragraph)
+    out = []
+    for source, paragraphs in by_source.items():
+        name = sources.get(source)
+        label = citation_label(short_author(name.author), name.year, paragraphs) if name else \
+            citation_label(source, None, paragraphs)
+        out.append((label, paragraph_anchor(source, min(paragraphs))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,11 @@ class Feedback:
     citations: tuple[str, ...] = ()
     revealed: bool = False
     hint: str = ""
+    hint_href: str = ""  # the hint's section on the book's published site, when the book names its address
+    option_feedback: tuple[str, ...] = ()  # why each option picked is wrong (the key's per-option feedback)
+    practice: str = ""  # set on a retry: the score keeps the first attempt
+    citation_hrefs: tuple[str, ...] = ()
+    entry: bool = False  # an entry the quiz could not read: verdict is the message, nothing graded
 
     @property
     def counts(self) -> bool:
@@ -105,6 +129,29 @@ def _number_text(value: float) -> str:
     return f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
 
 
+def practice_text(first_points: float, max_points: float) -> str:
+    """The line under a retry's verdict (the page's script words it the same)."""
+    return (f"Practice attempt, not scored: your score keeps your first attempt "
+            f"({fmt_points(first_points)} of {fmt_points(max_points)} point{'' if max_points == 1 else 's'}).")
+
+
+def read_as(question: Question, typed, value) -> str:
+    """``Read as 2.5.`` when a numeric entry was read as a number written otherwise; else ``""``."""
+    if question.type != "numeric" or value is None or typed is None:
+        return ""
+    shown = _number_text(float(value))
+    unit = f" {question.unit}" if question.unit and question.unit != "year" else ""
+    return "" if str(typed).strip() == shown else f"Read as {shown}{unit}."
+
+
+def option_feedback(question: Question, answer: AnswerKey, response) -> tuple[str, ...]:
+    """The key's sentence on each wrong option the response picked (choice types only)."""
+    if not answer.feedback or question.type not in ("single_choice", "true_false", "multiple_select"):
+        return ()
+    picked = [response] if isinstance(response, str) else list(response or [])
+    return tuple(answer.feedback[c] for c in picked if c in answer.feedback)
+
+
 def answer_text(question: Question, key) -> str:
     """The right answer in words, as the verdict names it."""
     texts = {c.id: c.text for c in question.choices}
@@ -112,8 +159,8 @@ def answer_text(question: Question, key) -> str:
         return texts.get(key.correct, key.correct)
     if isinstance(key, MultiKey):
         return "; ".join(c.text for c in question.choices if c.id in key.correct)
-    if isinstance(key, TextKey):
-        return key.accepted[0]
+    if isinstance(key, TextKey):  # the fullest accepted form: "Sergei Lavrov", not "Lavrov"
+        return max(key.accepted, key=len)
     if isinstance(key, NumericKey):
         unit = "" if not question.unit or question.unit == "year" else f" {question.unit}"
         if key.tolerance:
@@ -128,19 +175,19 @@ def answer_text(question: Question, key) -> str:
     raise TypeError(f"unknown key type {type(key).__name__}")
 
 
-def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, ChapterName],
-                sources: dict[str, SourceName]) -> str:
-    """Where to reread after a first wrong attempt: the question's chapter and the source paragraphs of its key."""
-    chapter = chapters.get(question.chapter)
+def hint_section(question: Question, answer: AnswerKey) -> Section | None:
+    """The chapter section that teaches the item: its citations cover the key's cited paragraphs."""
+    return section_for(question.chapter, [(c.source, c.paragraph) for c in answer.citations])
+
+
+def reread_hint(question: Question, answer: AnswerKey, chapters: dict[str, ChapterName]) -> str:
+    """Where to reread after a first wrong attempt: the chapter and section that teach it, never a paragraph."""
+    section = hint_section(question, answer)
+    chapter = chapters.get(section.chapter if section else question.chapter)
     where = str(chapter) if chapter else "the chapter"
-    paragraphs: dict[str, list[int]] = {}
-    for c in answer.citations:
-        paragraphs.setdefault(c.source, [])
-        if c.paragraph not in paragraphs[c.source]:
-            paragraphs[c.source].append(c.paragraph)
-    cited = "; ".join(f"{sources[s].short if s in sources else s}, {paragraph_mark(ps)}" for s, ps in paragraphs.items())
-    source = f" (the part citing {cited})" if cited else ""
-    return f"Reread {where}{source}, then try again, or press Show answer."
+    if section:
+        where += f", section \u201c{section.title}\u201d"
+    return f"Reread {where}, then try again (a retry is practice), or press Show answer."
 
 
 @dataclass
@@ -156,6 +203,10 @@ class QuizController:
     status: str = "in_progress"
     saved_at: str | None = None
     save_error: str | None = None
+    first_points: dict[str, float] = field(default_factory=dict)
+    entry_errors: dict[str, str] = field(default_factory=dict)
+    keeper: SelfCheckStore | None = None
+    restored: str = ""  # the line saying the answers were restored from the keeper's file
 
     def __post_init__(self):
         if self.mode not in MODES:
@@ -176,6 +227,10 @@ class QuizController:
             self.responses.setdefault(question.id, None)
         if self.store is not None:
             self._restore()
+        self._pending_check: dict[str, float] = {}
+        self._last_check: dict[str, tuple] = {}
+        if self.keeper is not None:
+            self._restore_self_check()
 
     # ---- reading -----------------------------------------------------------------------------
     @property
@@ -225,7 +280,8 @@ class QuizController:
             return f"Submit your answers to all {total} questions? Submitted answers are final."
         which = ", ".join(map(str, missing[:-1])) + (" and " if len(missing) > 1 else "") + str(missing[-1])
         plural = "s" if len(missing) > 1 else ""
-        return (f"{len(missing)} of {total} questions have no answer yet: question{plural} {which}. "
+        verb = "has" if len(missing) == 1 else "have"
+        return (f"{len(missing)} of {total} questions {verb} no answer yet: question{plural} {which}. "
                 "Submit anyway? Submitted answers are final.")
 
     def shown_order(self, item_id: str) -> list[str]:
@@ -233,46 +289,85 @@ class QuizController:
         return list(self.responses.get(item_id) or [c.id for c in self.question(item_id).choices])
 
     def score(self) -> tuple[float, float, int]:
-        """(points so far, points of the whole quiz, number of questions checked)."""
-        counted = [fb for fb in self.results.values() if fb.counts]
-        return (round(sum(fb.points for fb in counted), 4), sum(q.points for q in self.questions), len(counted))
+        """(points of the first attempts, points of the whole quiz, number of questions checked)."""
+        return (round(sum(self.first_points.values()), 4), sum(q.points for q in self.questions),
+                len(self.first_points))
 
     def score_text(self) -> str:
         points, total, checked = self.score()
-        return (f"Score: {fmt_points(points)} of {fmt_points(total)} points "
+        return (f"Score: {fmt_points(points)} of {fmt_points(total)} points on first attempts "
                 f"({checked} of {len(self.questions)} questions checked)")
+
+    def entry_note(self, item_id: str, typed) -> str:
+        """How a numeric entry was read (``Read as 2.5.``), shown before it is checked."""
+        return read_as(self.question(item_id), typed, self.responses.get(item_id))
 
     def status_text(self) -> str:
         """The assessment status line."""
         count = f"{self.answered()} of {len(self.questions)} answered"
+        missing = len(self.questions) - self.answered()
         if self.save_error:
             return f"Not saved: {self.save_error}"
         when = _readable_time(self.saved_at)
         if self.submitted:
-            return f"Submitted ({count}) at {when}. Your answers are final."
+            left = f" {missing} question{'' if missing == 1 else 's'} had no answer." if missing else ""
+            return f"Submitted ({count}) at {when}. Your answers are final.{left}"
         where = f" to {self.store.path}" if self.store else ""
         return f"Saved{where} at {when} ({count}). Press Submit when you are done." if self.saved_at \
             else f"Not saved yet ({count})."
 
     # ---- changing ----------------------------------------------------------------------------
-    def answer(self, item_id: str, value) -> Response:
-        """Record the student's answer to one question (and save it, in assessment mode)."""
+    def answer(self, item_id: str, value, *, frontend: bool = False) -> Response:
+        """Record the student's answer to one question (and save it, in assessment mode).
+
+        ``frontend``: the value comes from a live control, whose messages may reach the kernel
+        after a *check* sent later; a different value just after that check undoes it (the
+        widget then checks the new value: :meth:`late_check`).
+        """
         question = self.question(item_id)
         if self.submitted:
             raise QuizStateError("this quiz has been submitted; its answers can no longer change")
-        if self.is_locked(item_id):
+        if self.is_locked(item_id) and not (frontend and self._undo_recent_check(item_id, value)):
             raise QuizStateError("this question has been checked; press 'Try again' to change the answer")
         try:
             cleaned = clean_response(question, value)
-        except AnswerError:
+        except AnswerError as exc:
             self.responses[item_id] = None  # what is recorded never differs from what the student can read
+            self.entry_errors[item_id] = str(exc)
             self.results.pop(item_id, None)
             self._autosave()
+            self._keep()
             raise
         self.responses[item_id] = cleaned
+        self.entry_errors.pop(item_id, None)
         self.results.pop(item_id, None)
         self._autosave()
+        self._keep()
         return self.responses[item_id]
+
+    def late_check(self, item_id: str) -> bool:
+        """Whether a *check* just came before this entry (it found no answer, or an older one), so it is checked now."""
+        asked = self._pending_check.pop(item_id, None)
+        return asked is not None and time.monotonic() - asked < LATE_ENTRY_SECONDS
+
+    def _undo_recent_check(self, item_id: str, value) -> bool:
+        """A check made just before a different answer arrived graded a stale answer: undo it (see ``late_check``)."""
+        recent = self._last_check.get(item_id)
+        if self.submitted or recent is None or time.monotonic() - recent[0] >= LATE_ENTRY_SECONDS:
+            return False
+        try:
+            if clean_response(self.question(item_id), value) == self.responses.get(item_id):
+                return False  # the same answer: nothing to undo
+        except ValueError:
+            pass
+        _, result, attempts, first = self._last_check.pop(item_id)
+        for part, old in ((self.results, result), (self.attempts, attempts), (self.first_points, first)):
+            if old is None:
+                part.pop(item_id, None)
+            else:
+                part[item_id] = old
+        self._pending_check[item_id] = time.monotonic()
+        return True
 
     def confirm_order(self, item_id: str) -> Response:
         """Record an ordering as shown, without moving anything (the student agrees with it)."""
@@ -285,37 +380,71 @@ class QuizController:
             raise QuizStateError("a graded quiz is not checked here: submit it, and your instructor grades it")
         if question.type == "ordering" and self.responses.get(item_id) is None and not self.is_locked(item_id):
             self.responses[item_id] = self.shown_order(item_id)  # checking the order shown confirms it
+        if item_id in self.entry_errors and not self.is_locked(item_id):
+            self._pending_check[item_id] = time.monotonic()
+            return Feedback(item_id=item_id, status="unanswered", points=0.0, max_points=question.points,
+                            verdict=self.entry_errors[item_id], entry=True)
+        if is_blank(self.responses.get(item_id)) and not self.is_locked(item_id):
+            self._pending_check[item_id] = time.monotonic()
+        elif not self.is_locked(item_id):
+            self._last_check[item_id] = (time.monotonic(), self.results.get(item_id), self.attempts.get(item_id),
+                                         self.first_points.get(item_id))
         return self._grade(item_id, reveal=False)
 
     def show_answer(self, item_id: str) -> Feedback:
-        """Grade the current answer, if any, and reveal the right one with its explanation (self-check only)."""
-        return self._grade(item_id, reveal=True)
+        """Reveal the right answer with its explanation (self-check only); before any check it scores 0."""
+        self._asked_to_show = True
+        self._last_check.pop(item_id, None)
+        try:
+            return self._grade(item_id, reveal=True)
+        finally:
+            self._asked_to_show = False
 
     def _grade(self, item_id: str, reveal: bool) -> Feedback:
-        from afcourse.quiz.scoring import score
-
         if self.mode != "self-check":
             raise QuizStateError("a graded quiz is not checked here: submit it, and your instructor grades it")
         if self.is_revealed(item_id):
             return self.results[item_id]
+        feedback = self._feedback(item_id, reveal, user=True)
+        self._keep()
+        return feedback
+
+    def _feedback(self, item_id: str, reveal: bool, user: bool) -> Feedback:
+        """Grade and word one question's result; ``user``: a student's action (it may be the scored attempt)."""
+        from afcourse.quiz.scoring import score
+
         question, answer = self.question(item_id), self._keys[item_id]
-        result = score(question, answer.key, self.responses.get(item_id), self.bundle.quiz.scoring)
+        response = self.responses.get(item_id)
+        result = score(question, answer.key, response, self.bundle.quiz.scoring)
         graded = result.status in ("correct", "partial", "incorrect")
-        if graded and not reveal:
+        if user and graded and not reveal:
             reveal = result.status == "correct" or self.attempts.get(item_id, 0) >= 1
             if not reveal:
                 self.attempts[item_id] = self.attempts.get(item_id, 0) + 1
+        practice = ""
+        if user and (graded or reveal):
+            if item_id in self.first_points:
+                practice = practice_text(self.first_points[item_id], result.max_points)
+            else:  # the scored attempt; "Show answer" first scores 0
+                self.first_points[item_id] = result.points if graded and not self._asked_to_show else 0.0
         right = answer_text(question, answer.key) if reveal else ""
+        section = hint_section(question, answer) if graded and not reveal else None
+        cited = grouped_citations(answer.citations, self.bundle.sources)
+        base = book_url()
         feedback = Feedback(item_id=item_id, status=result.status, points=result.points,
                             max_points=result.max_points,
                             verdict=verdict(result.status, result.points, result.max_points, result.detail, right),
                             detail=result.detail if result.status != "invalid" else "",
                             explanation=answer.explanation if reveal else "",
-                            citations=tuple(format_citation(c.source, c.paragraph, self.bundle.sources)
-                                            for c in answer.citations) if reveal else (),
+                            citations=tuple(label for label, _ in cited) if reveal else (),
+                            citation_hrefs=tuple(f"{base}/sources.html#{anchor}" for _, anchor in cited)
+                            if reveal and base else (),
                             revealed=reveal,
                             hint="" if reveal or not graded else
-                            reread_hint(question, answer, self.bundle.chapters, self.bundle.sources))
+                            reread_hint(question, answer, self.bundle.chapters),
+                            hint_href=section_href(section, base) if section and base else "",
+                            option_feedback=option_feedback(question, answer, response) if graded else (),
+                            practice=practice)
         if graded or reveal:
             self.results[item_id] = feedback
         else:
@@ -330,6 +459,18 @@ class QuizController:
         if self.is_revealed(item_id):
             raise QuizStateError("the answer to this question has been shown")
         self.results.pop(item_id, None)
+        self._keep()
+
+    def start_again(self) -> None:
+        """Forget every self-check answer, result and score (and the kept file's content)."""
+        if self.mode != "self-check":
+            raise QuizStateError("only a self-check quiz starts again")
+        for question in self.questions:
+            self.responses[question.id] = None
+        for part in (self.results, self.attempts, self.first_points, self.entry_errors):
+            part.clear()
+        self.restored = ""
+        self._keep()
 
     def submit(self) -> Submission:
         """Save with status ``submitted``; later edits are refused."""
@@ -353,6 +494,47 @@ class QuizController:
 
 
     # ---- internals ---------------------------------------------------------------------------
+    _asked_to_show = False
+
+    def _keep(self) -> None:
+        """Write the self-check state beside the notebook (a failure is shown, never raised)."""
+        if self.keeper is None:
+            return
+        checked = {i: fb.revealed for i, fb in self.results.items() if fb.counts}
+        try:
+            self.keeper.save(self.variant_id, self.responses, checked, self.attempts, self.first_points)
+            self.save_error = None
+        except RecordingError as exc:
+            self.save_error = str(exc)
+
+    def _restore_self_check(self) -> None:
+        try:
+            saved = self.keeper.load()
+        except RecordingError as exc:
+            self.save_error = str(exc)
+            return
+        if not saved or saved.get("variant_id") != self.variant_id:
+            return
+        for item_id, value in (saved.get("responses") or {}).items():
+            if item_id in self._questions and value is not None:
+                try:
+                    self.responses[item_id] = clean_response(self._questions[item_id], value)
+                except ValueError:
+                    self.responses[item_id] = None
+        self.attempts.update({i: int(n) for i, n in (saved.get("attempts") or {}).items() if i in self._questions})
+        self.first_points.update({i: float(p) for i, p in (saved.get("first_points") or {}).items()
+                                  if i in self._questions})
+        for item_id, revealed in (saved.get("checked") or {}).items():
+            if item_id in self._questions:
+                feedback = self._feedback(item_id, bool(revealed), user=False)
+                if feedback.counts or revealed:
+                    self.results[item_id] = feedback
+        answered = self.answered()
+        if answered or self.first_points:
+            self.restored = (f"Restored your {answered} answer{'' if answered == 1 else 's'} from "
+                             f"{self.keeper.path.name} (kept beside this notebook, saved "
+                             f"{_readable_time(saved.get('saved_at'))}). Start again clears them.")
+
     def _restore(self) -> None:
         saved = self.store.load()
         if saved is None:

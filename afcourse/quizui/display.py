@@ -9,6 +9,12 @@ the built page carries the static quiz and loads no widget manager.
 
 A graded (assessment) quiz has no key anywhere: its text/html is a notice that the
 quiz runs only in a live notebook.
+
+Shown in a notebook, the quiz comes as two outputs: first a one-line note that says to run
+the cell (:func:`run_note_html`), then the quiz. The note's own stylesheet hides it while
+a live quiz follows it, and hides the widget manager's "model not found" line in its place
+when the notebook is reopened without the kernel that made the quiz, so a reopened
+notebook says "run this cell" instead of showing a widget error. The book hides the note.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 from afcourse.quiz.models import KeyFile, Student, submission_file_name
 from afcourse.quizui.controller import QuizController
 from afcourse.quizui.loading import QuizLoadError, QuizSpec, load_assessment, load_self_check
-from afcourse.quizui.recording import RecordingError, SubmissionStore
+from afcourse.quizui.recording import RecordingError, SelfCheckStore, SubmissionStore, self_check_file_name
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -61,6 +67,13 @@ class QuizDisplay:
         data[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0, "model_id": root.model_id}
         return data
 
+    def _ipython_display_(self) -> None:
+        """In a notebook: the run-this-cell note, then the quiz (see the module's docstring)."""
+        from IPython.display import display
+
+        display({"text/html": run_note_html(self.controller)}, raw=True)
+        display(self._repr_mimebundle_(), raw=True)
+
     def display(self) -> None:
         """Show the quiz in the current notebook cell (for code that does not end with the object)."""
         from IPython.display import display
@@ -68,10 +81,30 @@ class QuizDisplay:
         display(self)
 
 
+RUN_NOTE_CSS = (
+    ".afq-run-note{display:none}"
+    ".jp-OutputArea-child:has(.afq-run-note):not(:has(+ .jp-OutputArea-child .afq-widget)) .afq-run-note"
+    "{display:block;border:1px solid currentColor;border-radius:4px;padding:0.4em 0.75em;font-weight:600}"
+    ".jp-OutputArea-child:has(.afq-run-note) + .jp-OutputArea-child:not(:has(.afq-widget)){display:none}"
+)
+
+
+def run_note_html(controller: QuizController) -> str:
+    """The note shown where the live quiz is missing (a reopened notebook, no kernel yet)."""
+    import html
+
+    c = controller
+    kept = (f" Your answers are kept in {c.keeper.path.name} and come back." if c.keeper else
+            f" Your saved answers in {c.store.path.name} come back." if c.store and hasattr(c.store, "path") else "")
+    return (f'<style>{RUN_NOTE_CSS}</style><div class="afq-run-note" role="note">'
+            f'{html.escape(c.bundle.quiz.title)}: this quiz runs with the notebook\'s kernel. Run this cell '
+            f'(Shift+Enter, or Run All) to use it.{html.escape(kept)}</div>')
+
+
 def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-check", student_id: str | None = None,
               name: str | None = None, save_to: str | Path | None = None, variant: str | int | None = None,
               quizzes_dir: str | Path | None = None, facts_dir: str | Path | None = None,
-              server: str | None = None, token: str | None = None) -> QuizDisplay:
+              server: str | None = None, token: str | None = None, keep: bool = True) -> QuizDisplay:
     """A quiz to show in a notebook: put the call last in a cell, or call ``.display()`` on the result.
 
     ``quiz`` is a chapter id (its committed self-check set in ``quizzes/<chapter>/``, or
@@ -80,7 +113,10 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
     self-check).
 
     ``mode="self-check"`` (default) grades each answer on request and shows the
-    explanation and its sources. ``mode="assessment"`` reads quiz.json only (never the
+    explanation and its sources. It keeps its state (answers, checks, first-attempt
+    points) in ``afcourse-selfcheck-<quiz>.json`` in the working folder, beside the
+    notebook (``save_to`` names another file; ``keep=False`` keeps nothing), and
+    restores it when shown again, after a kernel restart too. ``mode="assessment"`` reads quiz.json only (never the
     key), saves every answer to ``save_to`` (default
     ``submission-<quiz>-<student>.json`` in the working folder) as an
     ``afcourse.submission/1`` file, restores the saved answers when shown again, and
@@ -99,10 +135,14 @@ def show_quiz(quiz: QuizSpec, key: KeyFile | None = None, *, mode: str = "self-c
         shown.controller.store.on_sent.append(lambda: shown._widget and shown._widget.refresh_summary())
         return shown
     if mode == "self-check":
-        if student_id or save_to:
-            raise ValueError("student_id and save_to are for mode='assessment'; a self-check quiz records nothing")
+        if student_id:
+            raise ValueError("student_id is for mode='assessment'; a self-check quiz records nothing for grading")
         bundle = load_self_check(quiz, key, variant=variant, quizzes_dir=quizzes_dir, facts_dir=facts_dir)
-        return QuizDisplay(QuizController(bundle, mode="self-check"))
+        keeper = None
+        if keep:
+            path = Path(save_to) if save_to is not None else Path(self_check_file_name(bundle.quiz.quiz_id))
+            keeper = SelfCheckStore(path, bundle.quiz.quiz_id)
+        return QuizDisplay(QuizController(bundle, mode="self-check", keeper=keeper))
     if mode != "assessment":
         raise ValueError(f"mode must be 'self-check' or 'assessment', not {mode!r}")
     if key is not None:

@@ -7,6 +7,10 @@ kernel restart leaves the last complete save on disk, and showing the quiz again
 restores it. A file at the chosen path that is not this student's submission for
 this quiz is never overwritten: the store refuses and says why.
 
+A self-check quiz keeps its state (answers, which questions were checked, first-attempt
+points) in a small JSON file beside the notebook (:class:`SelfCheckStore`,
+``afcourse-selfcheck-<quiz>.json``), so that a kernel restart loses nothing.
+
 The file is strict JSON (no ``NaN`` or ``Infinity``, valid Unicode only), so the grader
 always reads it. On Submit it also records a content hash
 (:func:`afcourse.quiz.sealing.content_hash`), by which the grader reports a file
@@ -82,6 +86,49 @@ class SubmissionStore:
             raise RecordingError(f"could not save your answers to {self.path}: {exc.strerror or exc}; "
                                  "they are kept in this session, so fix the problem and answer again to save") from None
         return submission
+
+
+SELF_CHECK_SCHEMA = "afcourse.selfcheck/1"
+
+
+def self_check_file_name(quiz_id: str) -> str:
+    """``afcourse-selfcheck-<quiz>.json``: where a self-check quiz keeps its state, beside the notebook."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in quiz_id)
+    return f"afcourse-selfcheck-{safe}.json"
+
+
+class SelfCheckStore:
+    """A self-check quiz's state in a file: written atomically after every change, read when shown again."""
+
+    def __init__(self, path: str | Path, quiz_id: str):
+        self.path = Path(path)
+        self.quiz_id = quiz_id
+
+    def load(self) -> dict | None:
+        """The kept state, or None (no file, or another quiz's). An unreadable file raises RecordingError."""
+        if not self.path.exists():
+            return None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RecordingError(f"{self.path} is not a readable self-check file ({exc}); move it away to start "
+                                 "afresh") from None
+        if not isinstance(data, dict) or data.get("schema") != SELF_CHECK_SCHEMA or data.get("quiz_id") != self.quiz_id:
+            return None
+        return data
+
+    def save(self, variant_id: str, responses: dict[str, Response], checked: dict[str, bool],
+             attempts: dict[str, int], first_points: dict[str, float]) -> None:
+        """Write the whole state (answers, checked questions and whether revealed, attempts, first-attempt points)."""
+        data = _valid_unicode({"schema": SELF_CHECK_SCHEMA, "quiz_id": self.quiz_id, "variant_id": variant_id,
+                               "saved_at": now_iso(), "responses": dict(responses), "checked": dict(checked),
+                               "attempts": dict(attempts), "first_points": dict(first_points)})
+        try:
+            text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+            write_atomic(self.path, text, force=True)
+        except (OSError, ValueError) as exc:
+            raise RecordingError(f"could not keep your self-check answers in {self.path}: "
+                                 f"{getattr(exc, 'strerror', None) or exc}") from None
 
 
 def _valid_unicode(value):

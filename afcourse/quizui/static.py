@@ -14,8 +14,9 @@ normalisation, numeric parsing, and the same InDel similarity that rapidfuzz's
 ``fuzz.ratio`` computes for names); ``tests/test_browser_scoring_parity.py`` runs
 both on the same cases. Progress is kept in the browser's localStorage, per page.
 
-Feedback teaches as the widget's does: a first wrong attempt gets "Not quite" and
-where to reread (``hint``), and the right answer (``answer``, worded here in Python),
+Feedback teaches as the widget's does: a first wrong attempt gets "Not quite", why
+the option picked is wrong (``feedback``) and the chapter section to reread (``hint``,
+linked to the heading through ``hint_section``), the score keeps first attempts, and the right answer (``answer``, worded here in Python),
 explanation and sources come with a right answer, a second attempt or *Show answer*.
 The colours follow the page: the book theme's ``data-theme`` on ``<html>`` (light or
 dark), else the reader's system preference.
@@ -32,10 +33,9 @@ from importlib import resources
 from pathlib import Path
 
 from afcourse.bank.models import Question
-from afcourse.facts.citations import paragraph_anchor
 from afcourse.quiz.answers import NUMBER_HELP
 from afcourse.quiz.scoring import PARTIAL_CREDIT
-from afcourse.quizui.controller import answer_text, format_citation, reread_hint
+from afcourse.quizui.controller import answer_text, grouped_citations, hint_section, reread_hint
 from afcourse.quizui.loading import QuizBundle
 
 _counter = itertools.count(1)
@@ -68,13 +68,21 @@ def payload(bundle: QuizBundle) -> dict:
         "questions": [q.model_dump(mode="json") for q in questions],
         "keys": {q.id: {"key": keys[q.id].key.model_dump(mode="json"),
                         "answer": answer_text(q, keys[q.id].key),
-                        "hint": reread_hint(q, keys[q.id], bundle.chapters, bundle.sources),
+                        "hint": reread_hint(q, keys[q.id], bundle.chapters),
+                        "hint_section": _section(q, keys[q.id]),
+                        "feedback": dict(keys[q.id].feedback),
                         "explanation": keys[q.id].explanation,
-                        "citations": [format_citation(c.source, c.paragraph, bundle.sources)
-                                      for c in keys[q.id].citations],
-                        "citation_anchors": [paragraph_anchor(c.source, c.paragraph) for c in keys[q.id].citations]}
+                        "citations": [label for label, _ in grouped_citations(keys[q.id].citations, bundle.sources)],
+                        "citation_anchors": [anchor for _, anchor in grouped_citations(keys[q.id].citations,
+                                                                                       bundle.sources)]}
                  for q in questions},
     }
+
+
+def _section(question: Question, answer) -> dict | None:
+    """The hint's section as the page's script links it: the chapter page and the heading's anchor."""
+    section = hint_section(question, answer)
+    return {"doc": section.doc, "anchor": section.anchor} if section else None
 
 
 def _uid(bundle: QuizBundle) -> str:

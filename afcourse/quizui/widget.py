@@ -17,6 +17,15 @@ An ordering records nothing until an element moves or *Keep this order* is press
 *Submit* first asks for confirmation, naming the questions without an answer.
 Labels wrap instead of being cut short (``widget.css``), and a locked answer stays
 fully visible.
+
+Keyboard safety inside JupyterLab comes from a small frontend helper
+(:func:`keyboard_helper`, an anywidget whose script is ``assets/widget_helper.js``): it
+marks the quiz ``data-lm-suppress-shortcuts`` so that JupyterLab's command-mode keys
+(``a``, ``b``, ``d d``, arrows) do nothing inside it, makes each question's options one
+radio group (one Tab stop, arrow keys choose), moves the focus to the feedback or the
+next control when the pressed button disables itself, makes Enter in a self-check
+text box check the answer, and, when the kernel no longer answers (restarted or shut
+down), says to run the cell again instead of leaving a quiz that ignores clicks.
 """
 
 from __future__ import annotations
@@ -39,23 +48,37 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def feedback_html(feedback: Feedback | None, message: str = "") -> str:
-    """The feedback block under a question (escaped), or a short message, or nothing."""
+def _link(text: str, href: str) -> str:
+    return f'<a class="afq-w-link" href="{_e(href)}" target="_blank" rel="noopener">{_e(text)}</a>' if href else _e(text)
+
+
+def feedback_html(feedback: Feedback | None, message: str = "", note: str = "") -> str:
+    """The feedback block under a question (escaped), or a short message (or a note), or nothing."""
     if feedback is None:
-        return f'<div class="afq-w-message" role="alert">{_e(message)}</div>' if message else ""
-    colour = {"correct": "#1a7f37", "partial": "#b08800", "incorrect": "#cf222e"}.get(feedback.status, "#888")
-    parts = [f'<p style="margin:0.2em 0;font-weight:600">{_e(feedback.verdict)}</p>']
+        if message:
+            return f'<div class="afq-w-message" role="alert">{_e(message)}</div>'
+        return f'<div class="afq-w-note afq-w-read" role="status">{_e(note)}</div>' if note else ""
+    if feedback.entry:
+        return f'<div class="afq-w-message" role="alert">{_e(feedback.verdict)}</div>'
+    p = '<p style="margin:0.2em 0">'
+    parts = [f'<p class="afq-w-verdict" style="margin:0.2em 0;font-weight:600">{_e(feedback.verdict)}</p>']
+    if feedback.practice:
+        parts.append(f'<p class="afq-w-practice" style="margin:0.2em 0">{_e(feedback.practice)}</p>')
+    parts += [f'<p class="afq-w-why" style="margin:0.2em 0">{_e(text)}</p>' for text in feedback.option_feedback]
     if feedback.hint:
-        parts.append(f'<p style="margin:0.2em 0">{_e(feedback.hint)}</p>')
+        parts.append(f'<p class="afq-w-hint" style="margin:0.2em 0">{_e(feedback.hint)}'
+                     f'{" " + _link("Open the section in the book.", feedback.hint_href) if feedback.hint_href else ""}</p>')
     if feedback.detail:
-        parts.append(f'<p style="margin:0.2em 0">{_e(feedback.detail[:1].upper() + feedback.detail[1:])}.</p>')
+        parts.append(f'{p}{_e(feedback.detail[:1].upper() + feedback.detail[1:])}.</p>')
     if feedback.explanation:
-        parts.append(f'<p style="margin:0.2em 0">{_e(feedback.explanation)}</p>')
+        parts.append(f'{p}{_e(feedback.explanation)}</p>')
     if feedback.citations:
         label = "Sources" if len(feedback.citations) > 1 else "Source"
-        parts.append(f'<p style="margin:0.2em 0;font-size:0.9em">{label}: {_e("; ".join(feedback.citations))}.</p>')
-    return (f'<div class="afq-w-feedback afq-w-{feedback.status}" role="status" '
-            f'style="border-left:4px solid {colour};padding:0.3em 0.75em;margin:0.3em 0">{"".join(parts)}</div>')
+        hrefs = feedback.citation_hrefs or ("",) * len(feedback.citations)
+        cited = "; ".join(_link(text, href) for text, href in zip(feedback.citations, hrefs))
+        parts.append(f'<p style="margin:0.2em 0;font-size:0.9em">{label}: {cited}.</p>')
+    return (f'<div class="afq-w-feedback afq-w-{feedback.status}" role="status" tabindex="-1" '
+            f'style="padding:0.3em 0.75em;margin:0.3em 0">{"".join(parts)}</div>')
 
 
 def _number_text(value) -> str:
@@ -145,6 +168,7 @@ class QuestionView:
         else:  # pragma: no cover
             raise ValueError(f"unknown question type {kind!r}")
         self.feedback = w.HTML()
+        self.feedback.add_class("afq-w-feedback-box")
         children = [header, self.control]
         if c.mode == "self-check":
             self.check_button = w.Button(description="Check answer", button_style="primary",
@@ -178,12 +202,14 @@ class QuestionView:
         if self.quiz.updating:
             return
         try:
-            self.quiz.controller.answer(self.qid, value)
+            self.quiz.controller.answer(self.qid, value, frontend=True)
         except (QuizStateError, ValueError) as exc:
             self.feedback.value = feedback_html(None, str(exc))
             return
-        self.feedback.value = ""
+        self.feedback.value = feedback_html(None, note=self.quiz.controller.entry_note(self.qid, value))
         self.quiz.refresh_summary()
+        if self.quiz.controller.mode == "self-check" and self.quiz.controller.late_check(self.qid):
+            self.check()  # the click came before the entry: check what was typed
 
     def _move(self, position: int, step: int) -> None:
         order = self.quiz.controller.shown_order(self.qid)
@@ -205,9 +231,14 @@ class QuestionView:
             label.value = f'<span><b>{position}.</b> {_e(text)}</span>'
             up.tooltip, down.tooltip = f"Move up: {text}", f"Move down: {text}"
         recorded = c.response(self.qid) is not None
-        self.order_note.value = ('<span class="afq-w-note">Order recorded.</span>' if recorded else
-                                 '<span class="afq-w-note">No answer yet: move an element, or press Keep this '
-                                 'order.</span>')
+        if c.submitted and not recorded:
+            note = ('<span class="afq-w-note afq-w-unanswered">Unanswered: this order was never set (no element '
+                    'moved, Keep this order not pressed), so it scores 0.</span>')
+        elif recorded:
+            note = '<span class="afq-w-note">Order recorded.</span>'
+        else:
+            note = '<span class="afq-w-note">No answer yet: move an element, or press Keep this order.</span>'
+        self.order_note.value = note
         if refresh:
             self.refresh()
 
@@ -228,6 +259,24 @@ class QuestionView:
         self.quiz.refresh_summary()
         return feedback
 
+    def clear(self) -> None:
+        """Show the question unanswered (after Start again)."""
+        kind = self.question.type
+        if kind in ("single_choice", "true_false"):
+            self.control.value = None
+        elif kind == "multiple_select":
+            for box in self.boxes:
+                box.value = False
+        elif kind in ("short_answer", "numeric"):
+            self.control.value = ""
+        elif kind == "matching":
+            for dropdown in self.dropdowns.values():
+                dropdown.value = PLACEHOLDER
+        if kind == "ordering":
+            self._layout_order(refresh=False)
+        self.feedback.value = ""
+        self.refresh()
+
     def refresh(self) -> None:
         """Enable or disable the controls for the question's state."""
         c = self.quiz.controller
@@ -238,11 +287,16 @@ class QuestionView:
         if locked:
             self.box.add_class("afq-w-locked")
         if self.question.type == "ordering":
+            self._layout_order(refresh=False)  # the note follows the state (unanswered after Submit)
             if not locked:
                 self.rows[0][2].disabled = True  # nothing above the first row
                 self.rows[-1][3].disabled = True  # nothing below the last
+            unanswered = c.submitted and c.response(self.qid) is None
             self.keep_button.layout.display = "none" if locked or c.mode == "self-check" else None
-            self.order_note.layout.display = "none" if locked or c.mode == "self-check" else None
+            self.order_note.layout.display = None if unanswered or not (locked or c.mode == "self-check") else "none"
+            self.box.remove_class("afq-w-unanswered-order")
+            if unanswered:
+                self.box.add_class("afq-w-unanswered-order")
         if c.mode == "self-check":
             revealed = c.is_revealed(self.qid)
             self.check_button.disabled = locked
@@ -265,6 +319,8 @@ class QuizWidget:
         self.summary = w.HTML()
         self.summary.add_class("afq-w-summary")
         footer: list[w.Widget] = [self.summary]
+        self.restored = w.HTML()
+        self.restored.add_class("afq-w-restored")
         if c.mode == "assessment":
             who = c.store.student.name or c.store.student.id
             intro = w.HTML(f'<div style="font-size:0.9em">Graded quiz for <b>{_e(who)}</b>. Every answer is saved '
@@ -285,22 +341,40 @@ class QuizWidget:
             footer = [self.submit_button, self.summary]
             head = [title, intro]
         else:
-            head = [title]
+            head = [title, self.restored]
+            self.reset_button = w.Button(description="Start again", tooltip="Clear every answer and the score")
+            self.reset_button.on_click(lambda _b: self.start_again())
+            footer.append(self.reset_button)
         tail = [w.HBox(footer, layout=w.Layout(align_items="center", flex_flow="row wrap"))]
         if c.mode == "assessment":
             tail.append(self.confirm)
-        self.root = w.VBox(head + [v.box for v in self.views.values()] + tail,
+        helper = keyboard_helper(c)
+        self.root = w.VBox(head + [v.box for v in self.views.values()] + tail + ([helper] if helper else []),
                            layout=w.Layout(padding="0.5em 1em", max_width="52em"))
         self.root.add_class("afq-widget")
+        self.refresh_summary()
+
+    def start_again(self) -> None:
+        """Clear every answer, result and the score (self-check)."""
+        self.controller.start_again()
+        self.updating = True
+        try:
+            for view in self.views.values():
+                view.clear()
+        finally:
+            self.updating = False
         self.refresh_summary()
 
     def refresh_summary(self) -> None:
         c = self.controller
         if c.mode == "self-check":
-            self.summary.value = f'<div class="afq-w-score" role="status" style="font-weight:600">{_e(c.score_text())}</div>'
+            error = f'<div class="afq-w-status afq-w-error" role="alert">{_e(c.save_error)}</div>' if c.save_error else ""
+            self.summary.value = (f'<div class="afq-w-score" role="status" style="font-weight:600">{_e(c.score_text())}'
+                                  f'</div>{error}')
+            self.restored.value = f'<div class="afq-w-note afq-w-restored-text">{_e(c.restored)}</div>' if c.restored else ""
             return
-        colour = "#cf222e" if c.save_error else "#1a7f37" if c.submitted else "inherit"
-        self.summary.value = (f'<div class="afq-w-status" role="status" style="color:{colour};margin-left:0.75em">'
+        state = "afq-w-error" if c.save_error else "afq-w-done" if c.submitted else ""
+        self.summary.value = (f'<div class="afq-w-status {state}" role="status" style="margin-left:0.75em">'
                               f'{_e(c.status_text())}</div>')
         self.submit_button.disabled = c.submitted
         self.submit_button.description = "Submitted" if c.submitted else "Submit"
@@ -325,3 +399,23 @@ class QuizWidget:
         for view in self.views.values():
             view.refresh()
         self.refresh_summary()
+
+
+def keyboard_helper(controller: QuizController):
+    """The quiz's frontend helper (see the module's docstring), or None when anywidget is not installed."""
+    try:
+        import anywidget
+        import traitlets
+    except ImportError:  # the quiz still works; JupyterLab's shortcuts are then live inside it
+        return None
+
+    class KeyboardHelper(anywidget.AnyWidget):
+        _esm = asset("widget_helper.js")
+        keep_file = traitlets.Unicode("").tag(sync=True)
+
+    keeper = getattr(controller, "keeper", None)
+    helper = KeyboardHelper(keep_file=keeper.path.name if keeper else "")
+    helper.on_msg(lambda widget, content, buffers: widget.send({"pong": content.get("ping")})
+                  if isinstance(content, dict) and "ping" in content else None)
+    helper.add_class("afq-w-helper")
+    return helper

@@ -161,7 +161,8 @@ def report_html(result, plots: bool = True) -> str:
             f"{esc(kind.replace('_', ' '))} {count}" for kind, count in sorted(kinds.items()))
             + ' (<a href="#problems">details</a>; every one is in <code>problems.csv</code>).</p>')
     if 0 < summary.n < FEW_STUDENTS:
-        out.append(f'<p class="note">Only {summary.n} students: item statistics are shown but are unreliable '
+        out.append(f'<p class="note">Only {summary.n} student{"" if summary.n == 1 else "s"}: item statistics are '
+                   'shown but are unreliable '
                    f"below about {FEW_STUDENTS}.</p>")
     unjudged = sum(1 for it in items if it.n < FEW_ANSWERS)
     if unjudged:

@@ -7,7 +7,10 @@
  * numbers read by the rule of afcourse/quiz/answers.py (decimal comma or point, a
  * unit or %), within the key's tolerance; ordering by the share of pairs in the right
  * order; matching by the share of prompts matched. Feedback: a first wrong attempt
- * gets a hint, the answer comes with a right one, a second attempt or "Show answer".
+ * gets why the option picked is wrong (the key's per-option feedback) and the chapter
+ * section to reread (linked), the answer comes with a right one, a second attempt or
+ * "Show answer". The score keeps each question's first attempt ("Show answer" first
+ * scores 0); a retry is practice and says so.
  * Known approximations (documented, outside what students type): Python's casefold is
  * toLowerCase plus the few folds listed in FOLDS; "combining" characters are Unicode
  * category Mn.
@@ -239,6 +242,8 @@
           var given = normalise(response);
           var accepted = key.accepted.map(normalise);
           if (accepted.indexOf(given) >= 0) return [1, ""];
+          var parts = function (t) { return JSON.stringify(t.split(" ").sort()); };  /* "Lavrov Sergei" */
+          if (key.fuzzy && accepted.some(function (a) { return parts(a) === parts(given); })) return [1, ""];
           if (key.fuzzy && Array.from(given).length >= 4) {
             var best = Math.max.apply(null, accepted.map(function (a) { return ratio(given, a); }));
             if (best >= rules.fuzzy_threshold) return [1, "accepted with a small spelling difference"];
@@ -326,6 +331,25 @@
       }
       function counts(r) { return r.status === "correct" || r.status === "partial" || r.status === "incorrect"; }
 
+      /* controller.practice_text and controller.read_as, worded the same */
+      function practiceText(first, max) {
+        return "Practice attempt, not scored: your score keeps your first attempt (" + fmtPoints(first) + " of " +
+          fmtPoints(max) + " point" + (max === 1 ? "" : "s") + ").";
+      }
+      function numberText(x) { return pyRound(x, 6).toFixed(6).replace(/0+$/, "").replace(/\.$/, ""); }
+      function readAs(typed, value, unit) {
+        if (value === null || value === undefined || typed === null) return "";
+        var shown = numberText(value);
+        if (pyStrip(String(typed)) === shown) return "";
+        return "Read as " + shown + (unit && unit !== "year" ? " " + unit : "") + ".";
+      }
+      function showEntry(block, text, isError) {
+        var node = block.querySelector(".afq-entry");
+        if (!node) return;
+        node.textContent = text || "";
+        node.classList.toggle("afq-read", !isError);
+      }
+
       /* ---- the page ---------------------------------------------------------------------- */
       function el(tag, cls, text) {
         var node = document.createElement(tag);
@@ -365,7 +389,7 @@
         var store = storage();
         var storeKey = "afcourse-quiz:" + window.location.pathname + ":" + data.quiz_id + ":" + data.variant_id;
         var state = fresh();
-        function fresh() { return { responses: {}, checked: {}, attempts: {}, revealed: {} }; }
+        function fresh() { return { responses: {}, checked: {}, attempts: {}, revealed: {}, first: {} }; }
         var results = {};
         var byId = {};
         data.questions.forEach(function (q) { byId[q.id] = q; });
@@ -450,18 +474,33 @@
           block.querySelector("button.afq-show").hidden = revealed;
         }
 
-        function showScore() {
+        function showScore() {  /* first attempts only: retries are practice */
           var points = 0, total = 0, checked = 0;
           data.questions.forEach(function (q) {
             total += q.points;
-            if (results[q.id]) { points += results[q.id].points; checked++; }
+            if (typeof state.first[q.id] === "number") { points += state.first[q.id]; checked++; }
           });
           scoreNode.textContent = "Score: " + fmtPoints(pyRound(points, 4)) + " of " + fmtPoints(total) +
-            " points (" + checked + " of " + data.questions.length + " questions checked)";
+            " points on first attempts (" + checked + " of " + data.questions.length + " questions checked)";
+        }
+
+        /* the hint's section heading: on this page, or on its chapter's page beside the Sources page */
+        function hintLine(info) {
+          var line = el("p", "afq-hint", info.hint);
+          var section = info.hint_section;
+          if (section && sourcesMeta) {
+            var base = sourcesMeta.getAttribute("content").replace(/sources(\.html)?$/, "");
+            var here = window.location.pathname.replace(/\.html$/, "").endsWith("/" + section.doc);
+            var link = el("a", "afq-cite", "Go to the section.");
+            link.href = (here ? "" : base + section.doc + ".html") + "#" + section.anchor;
+            line.appendChild(document.createTextNode(" "));
+            line.appendChild(link);
+          }
+          return line;
         }
 
         /* Show one question's result: a hint after a first wrong attempt, else (revealed) the answer too. */
-        function render(block, r, reveal) {
+        function render(block, r, reveal, practice) {
           var qid = block.getAttribute("data-qid"), info = data.keys[qid];
           var box = block.querySelector(".afq-feedback");
           box.textContent = "";
@@ -469,7 +508,14 @@
           var entry = block.querySelector(".afq-entry");
           if (entry) entry.textContent = "";  /* the verdict says it now */
           box.appendChild(el("p", "afq-verdict", verdict(r, reveal ? info.answer : "")));
-          if (!reveal && counts(r)) box.appendChild(el("p", "afq-hint", info.hint));
+          if (practice) box.appendChild(el("p", "afq-practice", practice));
+          if (counts(r) && info.feedback) {  /* why each option picked is wrong */
+            var picked = state.responses[qid];
+            (isList(picked) ? picked : [picked]).forEach(function (cid) {
+              if (isStr(cid) && info.feedback[cid]) box.appendChild(el("p", "afq-why", info.feedback[cid]));
+            });
+          }
+          if (!reveal && counts(r)) box.appendChild(hintLine(info));
           if (counts(r) && r.detail) box.appendChild(el("p", "afq-detail", r.detail.charAt(0).toUpperCase() + r.detail.slice(1) + "."));
           if (reveal) {
             box.appendChild(el("p", "afq-explanation", info.explanation));
@@ -483,11 +529,21 @@
           var response = read(block);
           state.responses[qid] = response;
           var r = score(q, info.key, response, data.scoring);
+          var entry = block.querySelector("input.afq-number");
+          if (byUser && !reveal && entry && r.status === "invalid") {  /* keep the entry's own message */
+            var got = readNumber(entry.value, q.unit);
+            if (got.error) { showEntry(block, got.error, true); return r; }
+          }
+          var asked = reveal, practice = "";
           if (byUser && counts(r) && !reveal) {
             reveal = r.status === "correct" || (state.attempts[qid] || 0) >= 1;
             if (!reveal) state.attempts[qid] = (state.attempts[qid] || 0) + 1;
           }
-          render(block, r, reveal);
+          if (byUser && (counts(r) || reveal)) {
+            if (typeof state.first[qid] === "number") practice = practiceText(state.first[qid], r.max_points);
+            else state.first[qid] = counts(r) && !asked ? r.points : 0;
+          }
+          render(block, r, reveal, practice);
           if (counts(r) || reveal) {
             results[qid] = r;
             state.checked[qid] = true;
@@ -558,9 +614,9 @@
           block.addEventListener("change", function (event) {
             state.responses[qid] = read(block);
             save();
-            if (event.target.matches("input.afq-number") && !pressing) {  /* say at once why a number cannot be read */
+            if (event.target.matches("input.afq-number") && !pressing) {  /* say at once why a number cannot be read, or how it was read */
               var got = readNumber(event.target.value, byId[qid].unit);
-              block.querySelector(".afq-entry").textContent = got.error || "";
+              showEntry(block, got.error || readAs(event.target.value, got.value, byId[qid].unit), !!got.error);
             }
           });
           block.addEventListener("input", function (event) {
@@ -601,7 +657,7 @@
         if (saved && isPlainObject(saved.responses)) {
           state = fresh();
           state.responses = saved.responses;
-          ["checked", "attempts", "revealed"].forEach(function (part) {
+          ["checked", "attempts", "revealed", "first"].forEach(function (part) {
             if (isPlainObject(saved[part])) state[part] = saved[part];
           });
           blocks.forEach(function (block) {
