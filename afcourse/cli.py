@@ -343,7 +343,7 @@ def generate_command(
         used = sum(1 for k in key.keys if k.item_id in measured)
         typer.echo(f"Calibration: measured difficulty used for {used} of the {len(key.keys)} item(s) in the set "
                    f"({len(measured)} measured in {calibration}); the others keep the estimate.")
-    _print_variant_checks(quiz, key, bank)
+    _print_variant_checks(quiz, key, bank + own_items)
 
 
 def _print_variant_checks(quiz, key, bank) -> None:
