@@ -9,8 +9,8 @@ as "too few answers", not judged. Groups:
 - **objective**: the learning objective a question tests (``AnswerKey.objective``), when the items
   carry one;
 - **chapter**: the chapter a question comes from;
-- **skill**: understanding or recall (``AnswerKey.level``) when the quiz holds both, and always the
-  question's family (who said what, which source, when, who held which post...), read from the
+- **level**: understanding or recall (``AnswerKey.level``), when the quiz holds both;
+- **skill**: the question's family (who said what, which source, when, who held which post...), read from the
   bank item it was made from.
 """
 
@@ -94,11 +94,11 @@ def outcomes(result) -> list[GroupResult]:
                 add("objective", key.objective or "(no objective recorded)", question.id, student.student_id, score)
             add("chapter", question.chapter, question.id, student.student_id, score)
             if levels:
-                add("skill", key.level, question.id, student.student_id, score)
+                add("level", key.level, question.id, student.student_id, score)
             add("skill", family(key.item_id or question.id, question.type), question.id, student.student_id, score)
     found = [GroupResult(dimension, name, len(v["items"]), v["answers"], len(v["students"]), round(v["points"], 4),
                          round(v["max"], 4)) for (dimension, name), v in groups.items()]
-    order = {"objective": 0, "chapter": 1, "skill": 2}
+    order = {"objective": 0, "chapter": 1, "level": 2, "skill": 3}
     return sorted(found, key=lambda g: (order[g.dimension], g.state != "judged",
                                         g.facility if g.facility is not None else 2.0, g.group))
 
@@ -118,12 +118,13 @@ def outcomes_html(groups: list[GroupResult], esc) -> str:
     """The report's opening section: what the class knows, by objective, chapter and skill."""
     if not groups:
         return ""
-    names = {"objective": "By learning objective", "chapter": "By chapter", "skill": "By skill"}
+    names = {"objective": "By learning objective", "chapter": "By chapter", "level": "Recall or understanding",
+             "skill": "By skill"}
     parts = ['<h2 id="outcomes">What to reteach</h2>',
              '<p class="sub">Facility is the share of points the class earned on all the questions of a group, over '
              f"every answer given (n). Weakest first; a group with fewer than {FEW_ANSWERS} answers is not judged. "
              "Also in <code>results-by-objective.csv</code>.</p>", '<div class="outcomes">']
-    for dimension in ("objective", "chapter", "skill"):
+    for dimension in ("objective", "chapter", "level", "skill"):
         mine = [g for g in groups if g.dimension == dimension]
         if not mine:
             continue
