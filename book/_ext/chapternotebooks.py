@@ -16,7 +16,10 @@ opens a chapter in JupyterLab, this extension writes each chapter as a plain ``.
   a Markdown cell with the figure's caption and a link to it in the book;
 - a first cell says how to use the notebook.
 
-MyST directives (admonitions) stay as written: JupyterLab renders them with the
+- the ``{objectives}`` directive, which only the book knows, becomes the "Learning objectives"
+  admonition it renders in the book, read from the same data.
+
+Other MyST directives (admonitions) stay as written: JupyterLab renders them with the
 jupyterlab-myst extension of the ``students`` install. The notebooks are written when the
 build has finished, so they replace the executed copies the theme's launch buttons put
 in ``_sources``.
@@ -39,6 +42,17 @@ def book_base(app) -> str:
     """The book's root address: its published ``html_baseurl``, else the local build's ``file://`` URI."""
     published = str(getattr(app.config, "html_baseurl", "") or "").rstrip("/")
     return published or Path(app.outdir).resolve().as_uri()
+
+
+_OBJECTIVES = re.compile(r"```\{objectives\}\s+([a-z0-9-]+)\s*\n```")
+
+
+def _objectives_box(match) -> str:
+    """The admonition the ``{objectives}`` directive renders in the book, as MyST for a notebook."""
+    from objectives import INTRO, _base
+
+    statements = [f"- {o.statement}" for o in _base().objectives_of(match.group(1))]
+    return "\n".join(["```{admonition} Learning objectives", ":class: tip", "", INTRO, "", *statements, "```"])
 
 
 _CITE_TEXT = re.compile(r"\[([^\[\]]+)\]\(([a-z0-9][a-z0-9-]*-p\d+)\)")
@@ -77,7 +91,7 @@ def chapter_notebook(source: Path, base: str, page_url: str):
                 "The figure is on this chapter's page in the book."
             cell = nbformat.v4.new_markdown_cell(f"**Figure.** {_links(caption, base, CHAPTERS)} {see}")
         elif cell.cell_type == "markdown":
-            cell.source = _links(cell.source, base, CHAPTERS)
+            cell.source = _links(_OBJECTIVES.sub(_objectives_box, cell.source), base, CHAPTERS)
         cells.append(cell)
     nb.cells = cells
     nbformat.validate(nb)
