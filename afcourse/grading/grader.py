@@ -236,7 +236,8 @@ class Grader:
 _UNHASHABLE = object()
 
 
-def _when(saved_at: str | None) -> datetime | None:
+def saved_moment(saved_at: str | None) -> datetime | None:
+    """A submission's ``saved_at`` as an aware datetime (UTC when it names no zone); None when absent or unreadable."""
     if not saved_at:
         return None
     try:
@@ -254,7 +255,7 @@ def _latest(records: list[_Record]) -> tuple[_Record, str]:
     prefix = "it is the submitted copy" if len(submitted) == 1 and len(records) > 1 else ""
     if len(pool) == 1:
         return pool[0], prefix
-    times = [_when(r.saved_at) for r in pool]
+    times = [saved_moment(r.saved_at) for r in pool]
     if all(t is not None for t in times):
         best = max(range(len(pool)), key=lambda i: (times[i], pool[i].seq))
         why = "it has the latest saved_at"
@@ -306,11 +307,11 @@ def grade_class(quiz: QuizFile, key: KeyFile, submissions, roster: RosterFile | 
     for sid, recs in by_student.items():
         if len(recs) > 1:
             kept, why = _latest(recs)
-            kept_at = _when(kept.saved_at)
+            kept_at = saved_moment(kept.saved_at)
             for other in recs:
                 if other is kept:
                     continue
-                other_at = _when(other.saved_at)
+                other_at = saved_moment(other.saved_at)
                 after = (kept.status == "submitted" and other.status != "submitted"
                          and (other.seq > kept.seq or (kept_at and other_at and other_at > kept_at)))
                 kind = "autosave_after_submit" if after else "duplicate"

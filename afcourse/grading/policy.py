@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
+from afcourse.grading.grader import saved_moment
 from afcourse.grading.results import GradingError, Problem, StudentResult
 
 SHARED_WRONG = 2
@@ -33,16 +34,6 @@ def parse_deadline(text: str) -> datetime:
     except ValueError:
         raise GradingError(f"--deadline {text!r}: expected a date and time such as 2026-12-07T10:00 (UTC unless "
                            "a zone such as +01:00 is given)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _when(saved_at: str | None) -> datetime | None:
-    if not saved_at:
-        return None
-    try:
-        moment = datetime.fromisoformat(saved_at.strip())
-    except ValueError:
-        return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -66,7 +57,7 @@ def check_times(students: list[StudentResult], problems: list[Problem], *, deadl
         raise GradingError(f"--late-penalty {late_penalty:g}: a percentage of the mark per day, 0 to 100")
     for student in students:
         common = dict(source=student.source, line=student.line, student_id=student.student_id)
-        moment = _when(student.saved_at)
+        moment = saved_moment(student.saved_at)
         if moment is not None and moment > now + CLOCK_SLACK:
             student.flags.append("saved_at in the future")
             problems.append(Problem("future_time", f"saved_at {student.saved_at} is later than now: the computer's "
