@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from afcourse.facts.partialdate import PartialDate
 
@@ -17,6 +17,16 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 """A lower-case, hyphenated identifier such as ``zamir-kabulov``."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _ends_sentence(value: str) -> str:
+    if value[-1] not in ".?!\"\u201d)":
+        raise ValueError("a statement must be a full sentence ending with a full stop")
+    return value
+
+
+Sentence = Annotated[Text, AfterValidator(_ends_sentence)]
+"""A statement in the course's words: one or more full sentences."""
 MAX_QUOTE_WORDS = 30
 
 
@@ -70,7 +80,7 @@ class Citation(_Record):
 class _Fact(_Record):
     id: Slug
     chapter: Slug
-    statement: Text = Field(description="the fact in the course's own words, one or two sentences")
+    statement: Sentence = Field(description="the fact in the course's own words, one or two sentences")
     citations: list[Citation] = Field(default_factory=list, validate_default=True)
     tags: list[Slug] = []
     contested: bool = Field(False, description="true for allegations, denials, opinions and disputed claims")
@@ -81,13 +91,6 @@ class _Fact(_Record):
     def _needs_citation(cls, value: list[Citation]) -> list[Citation]:
         if not value:
             raise ValueError("at least one citation is required")
-        return value
-
-    @field_validator("statement")
-    @classmethod
-    def _is_sentence(cls, value: str) -> str:
-        if value[-1] not in ".?!\"\u201d)":
-            raise ValueError("a statement must be a full sentence ending with a full stop")
         return value
 
 
@@ -319,17 +322,10 @@ class _Relation(_Record):
     id: Slug
     chapter: Slug
     objective: Slug = Field(description="the objective this relation serves (an objective id)")
-    statement: Text = Field(description="the relation with its attribution, a full sentence in the course's words")
+    statement: Sentence = Field(description="the relation with its attribution, a full sentence in the course's words")
     citations: list[Citation] = Field(min_length=1, description="every paragraph that states the relation")
     facts: list[Slug] = Field(default_factory=list, description="ids of existing facts it rests on")
     note: str | None = Field(None, description="context for authors, e.g. why a year is not in the cited paragraph")
-
-    @field_validator("statement")
-    @classmethod
-    def _is_sentence(cls, value: str) -> str:
-        if value[-1] not in ".?!\"\u201d)":
-            raise ValueError("a statement must be a full sentence ending with a full stop")
-        return value
 
 
 class ReasonRelation(_Relation):

@@ -224,16 +224,6 @@ def allegations_and_denials(base, chapter_id: str, width: float = PHONE_WIDTH):
     _text_as_text()
     import matplotlib.pyplot as plt
 
-    statements = [f for f in base.of_kind("statement") if f.chapter == chapter_id]
-    denials = {}
-    for fact in base.of_kind("statement"):
-        if fact.stance == "denial" and fact.responds_to:
-            denials.setdefault(fact.responds_to, []).append(fact)
-    allegations = [f for f in statements if f.stance == "allegation"]
-    allegations += [base.facts[d.responds_to] for d in statements
-                    if d.stance == "denial" and d.responds_to in base.facts and base.facts[d.responds_to] not in allegations]
-    allegations.sort(key=lambda f: (f.date is None, f.date.iso() if f.date else "", f.id))
-
     def block(fact, width_chars):
         when = fact.date.human() if getattr(fact, "date", None) else "undated"
         if fact.kind == "statement":
@@ -247,9 +237,8 @@ def allegations_and_denials(base, chapter_id: str, width: float = PHONE_WIDTH):
         return text.count("\n") + 1
 
     groups, y = [], 0.0
-    for allegation in allegations:
+    for allegation, answers in _allegations(base, chapter_id):
         claim = block(allegation, 40)
-        answers = sorted(denials.get(allegation.id, []), key=lambda f: (f.date is None, f.date.iso() if f.date else "", f.id))
         replies, ry = [], y + lines(claim) + 0.9
         for text in [block(d, 34) for d in answers] or ["The sources record no denial"]:
             replies.append((ry, text))
