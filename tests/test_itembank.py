@@ -69,9 +69,7 @@ def test_statement_asked_as_attribution_with_other_people(bank):
     assert item.question.stem == "In March 2017, who alleged that the test movement received test supplies?"
     names = {c.text for c in item.question.choices}
     assert "Edward Echo" in names and len(names) == 4
-    tf = bank["s-alleges:speaker-tf"]
-    if "substitute" in tf.values:  # the false version swaps in someone from another country
-        assert tf.values["substitute"] in {"p-alpha", "p-beta", "p-gamma", "p-delta"}
+    assert "s-alleges:speaker-tf" not in bank  # true/false on a speaker was removed (issue 21)
 
 
 def test_deniers_multi_names_the_denial(bank):
@@ -98,8 +96,8 @@ def test_ordering_and_matching(bank):
     assert matching and all(len(m.answer.key.pairs) == 4 for m in matching)
 
 
-def test_every_type_is_generated(bank):
-    types = Counter(item.question.type for item in bank.values())
+def test_every_type_is_generated(shipped_bank):
+    types = Counter(item.question.type for item in shipped_bank.values())
     assert set(types) == {"single_choice", "multiple_select", "true_false", "short_answer", "numeric",
                           "ordering", "matching"}
 
@@ -130,7 +128,7 @@ def test_people_offered_as_options_were_active_in_the_facts_era(shipped_base, sh
         for person in offered:
             assert any(abs(y - year) <= WIDE_ERA_YEARS for y in active.get(person, ())), (item.id, person)
         checked += len(offered) > 1
-    assert checked >= 30  # 41 such items when this was written
+    assert checked >= 5  # 8 such items since people keyed more often than offered lost their choice items
 
 
 def test_difficulty_is_a_prior_per_item_not_a_constant_per_type(shipped_bank):
@@ -147,9 +145,9 @@ def test_difficulty_is_a_prior_per_item_not_a_constant_per_type(shipped_bank):
     for item in shipped_bank.values():
         by_type.setdefault(item.question.type, set()).add(item.difficulty)
     counts = Counter(item.question.type for item in shipped_bank.values())
-    # every type with many items spreads over several priors (the few true/false items left, all on who said
-    # a dated, taught, single-source claim, share one)
-    assert all(len(values) >= 3 for t, values in by_type.items() if counts[t] >= 20), by_type
+    # every type with many items spreads over more than one prior (years of taught, single-source events
+    # share one; the numbers of other facts differ)
+    assert all(len(values) >= 2 for t, values in by_type.items() if counts[t] >= 20), by_type
 
 
 def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_source(shipped_base, shipped_bank):
@@ -176,16 +174,17 @@ def test_a_source_that_makes_the_same_point_is_never_a_wrong_answer_to_which_sou
 
 
 def test_someone_recorded_as_saying_the_same_is_never_a_wrong_answer_to_who_said_it(shipped_base, shipped_bank):
-    """``also_said_by`` (Pakistan's officials argued with Russia; the Defence Ministry also found no fact
-    behind the arms claims) keeps those speakers out of the options; two speakers answering the same claim
-    the same day leave no typed "who said it?" item, since either name would be right."""
+    """``also_said_by`` (the Defence Ministry also found no fact behind the arms claims) keeps those speakers
+    out of the options; two speakers answering the same claim the same day leave no typed "who said it?"
+    item, since either name would be right. A state is never asked as a speaker ("which government said
+    ...?" is answered by the course's subject)."""
     base, items = shipped_base, shipped_bank
     for fact in base.of_kind("statement"):
-        for item_id in (f"{fact.id}:speaker-choice", f"{fact.id}:speaker-tf"):
-            if fact.also_said_by and item_id in items:
-                assert not set(items[item_id].values.values()) & set(fact.also_said_by), item_id
+        item_id = f"{fact.id}:speaker-choice"
+        if fact.also_said_by and item_id in items:
+            assert not set(items[item_id].values.values()) & set(fact.also_said_by), item_id
     assert "pakistan" in base.facts["russia-pakistan-us-operations-left-ungoverned-areas"].also_said_by
-    assert "russia-pakistan-us-operations-left-ungoverned-areas:speaker-choice" in items
+    assert "russia-pakistan-us-operations-left-ungoverned-areas:speaker-choice" not in items  # Russia speaks
     for fact_id in ("kabulov-rejects-scaparrotti-2017", "konashenkov-rejects-scaparrotti-2017"):
         assert f"{fact_id}:speaker-short" not in items
     assert "konashenkov-rejects-scaparrotti-2017:speaker-choice" in items  # (Kabulov's is one he keys too often)
@@ -203,7 +202,10 @@ def test_what_a_seed_leaves_open_is_never_a_wrong_option_or_a_thing_that_happene
         if item.id.startswith("eaeu:"):
             assert not set(item.values.values()) & set(unclear), item.id
     scheduled = [e for e in base.of_kind("event") if e.scheduled]
-    assert scheduled and f"{scheduled[0].id}:year-choice" in by_id  # still asked, through its own question
+    assert scheduled
+    for event in scheduled:  # asked only through its own question, and only if an objective lists it
+        if f"{event.id}:year-choice" in by_id:
+            assert by_id[f"{event.id}:year-choice"].question.stem == event.ask
     grouped = [item for item in items if item.template in (
         "events-in-year-multi", "events-year-matching", "events-ordering")]
     assert grouped and not any(e.id in item.answer.fact_ids for item in grouped for e in scheduled)

@@ -57,17 +57,10 @@ def test_distractor_that_is_also_true(bank, mini):
     assert codes(bad, mini) == ["distractor-true"]
 
 
-def test_true_false_substitution_that_is_true(bank, mini):
-    item = next(i for i in bank.values() if i.template == "statement-speaker-tf" and "substitute" in i.values)
-    assert codes(item, mini) == []
-    speaker = mini.facts[item.answer.fact_ids[0]].speaker
-    bad = item.model_copy(update={"values": {**item.values, "substitute": speaker}})
-    assert codes(bad, mini) == ["distractor-true"]
-
-
 def test_items_of_removed_families_are_refused(bank, mini):
     item = bank["e-first:year-numeric"]
-    for template in ("event-date-tf", "quantity-tf", "person-role-tf", "people-role-matching", "events-first-choice"):
+    for template in ("event-date-tf", "quantity-tf", "person-role-tf", "people-role-matching", "events-first-choice",
+                     "statement-speaker-tf", "quotation-speaker-tf"):
         assert not any(i.template == template for i in bank.values())
         assert "removed-family" in codes(item.model_copy(update={"template": template}), mini)
 

@@ -114,8 +114,9 @@ def commentator(person) -> bool:
 class Builder:
     """Shared context for the templates: the fact base and item assembly."""
 
-    def __init__(self, base: FactBase):
+    def __init__(self, base: FactBase, skip: frozenset[str] = frozenset()):
         self.base = base
+        self.skip = skip  # ids of choice items not to make (so that the options of the rest stay balanced)
         self.countries = sorted(base.countries)
         self.authors = {s.author_id: s.id for s in base.sources.values()}
         self.latest_year = max(s.date.year for s in base.sources.values())  # no distractor after the sources
@@ -123,15 +124,8 @@ class Builder:
         self.active_years = active_years(base)
         taught = frozenset().union(*taught_facts().values())
         self.taught = taught if taught.intersection(base.facts) else None  # None: not the package's facts
-        referenced = {r for f in base for r in [*getattr(f, "participants", []), *getattr(f, "members", []),
-                                                 getattr(f, "speaker", None)] if r}
-        self.active_countries = [c for c in self.countries if c in referenced]
         self.ranks: dict[str, Counter] = defaultdict(Counter)  # template -> how often the key had each rank
-        self.speaker_tags: dict[str, set[str]] = {}
         self.said = Counter(f.speaker for f in base if f.kind in ("statement", "quotation"))  # how often each is a key
-        for fact in base:
-            if fact.kind in ("statement", "quotation"):
-                self.speaker_tags.setdefault(fact.speaker, set()).update(fact.tags)
 
     def contemporaries(self, people: list, year: int | None) -> list:
         """The people active within :data:`ERA_YEARS` of ``year``, or within :data:`WIDE_ERA_YEARS` when too
@@ -249,7 +243,7 @@ class Builder:
         often the key elsewhere, so that no one's being offered gives the answer away.
         ``why_wrong(value, text)`` gives the feedback on a wrong option; without it the feedback names the
         right answer."""
-        if len(wrong) < N_OPTIONS - 1:
+        if len(wrong) < N_OPTIONS - 1 or item_id in self.skip:
             return None
         rng = self.rng(item_id)
         pool = sorted(wrong)
@@ -330,17 +324,6 @@ def outsider_states(b: Builder, insiders: list[str]) -> list[tuple[str, str]]:
     near = [c for c in others if b.base.countries[c].region in regions]
     return [(c, b.name(c)) for c in (near if len(near) >= N_OPTIONS - 1 else others)]
 
-
-COUNTRY_WORDS = {"russia": ("russia", "moscow", "kremlin"), "united-states": ("united states", "american", "washington", "us "),
-                 "afghanistan": ("kabul", "afghan government"), "soviet-union": ("soviet", "ussr")}
-"""How a claim names a state besides its name: its capital, its adjective."""
-
-
-def names_country(b: Builder, text: str, country: str) -> bool:
-    """Does ``text`` name ``country``? (A Russian official is no believable author of "Russia spread ...".)"""
-    words = f" {text.lower()} "
-    forms = (b.name(country).lower().removeprefix("the "), *COUNTRY_WORDS.get(country, ()))
-    return any(f in words for f in forms)
 
 
 def names_any(b: Builder, text: str, refs) -> bool:

@@ -43,9 +43,21 @@ SINGLE_FACT_TEMPLATES = {
 
 
 def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[Item]:
-    """Every item the facts support (optionally for some chapters), sorted by id."""
+    """Every item the facts support (optionally for some chapters), sorted by id.
+
+    Built twice when :func:`balance_speakers` drops items: the second build never makes them, so the key's
+    place among the options stays balanced over the items that remain."""
+    items = _build(base, chapters, frozenset())
+    kept = balance_speakers(items, base)
+    if len(kept) < len(items):
+        dropped = frozenset({i.id for i in items} - {i.id for i in kept})
+        kept = balance_speakers(_build(base, chapters, dropped), base)
+    return sorted(kept, key=lambda item: item.id)
+
+
+def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str]) -> list[Item]:
     wanted = set(chapters) if chapters else set(base.chapters)
-    builder = Builder(base)
+    builder = Builder(base, skip)
     items: list[Item] = []
     for chapter in sorted(wanted):
         builder.ranks.clear()  # balanced per chapter, so a chapter's items are the same in any bank built
@@ -64,18 +76,19 @@ def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[It
                 items.extend(account_items(builder, fact))
         for kind, family in UNDERSTANDING_FAMILIES.items():
             items.extend(family(builder, base.relations_of(kind, chapter)))
-    return sorted(balance_speakers(items, base), key=lambda item: item.id)
+    return items
 
 
-SPEAKER_TEMPLATES = ("statement-speaker-choice", "quotation-speaker-choice")
-MIN_KEYED = 1  # a person may always be the key of this many speaker items in a chapter
+PERSON_KEY_TEMPLATES = ("statement-speaker-choice", "quotation-speaker-choice", "person-role-choice")
+"""Choice items whose key is a person: who said it, who held the post."""
 
 
 def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
-    """Drop, per chapter, the speaker items that would make one person the key far more often than they are
+    """Drop, per chapter, the who-said and who-held items that would make one person the key far more often than they are
     offered as a wrong option (a student who always picks Kabulov should not score): a person keeps at most
-    as many keyed items as they are offered wrongly elsewhere in the chapter (and at least MIN_KEYED). Dropping
-    an item takes its wrong options away too, so this repeats until nothing more is dropped."""
+    as many keyed items as they are offered wrongly elsewhere in the chapter, so that picking them wins at
+    most half the time; their statements are still asked as typed answers. Dropping an item takes its wrong
+    options away too, so this repeats until nothing more is dropped."""
     while True:
         kept = _balance_once(items, base)
         if len(kept) == len(items):
@@ -84,7 +97,7 @@ def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
 
 
 def _balance_once(items: list[Item], base: FactBase) -> list[Item]:
-    people = [i for i in items if i.template in SPEAKER_TEMPLATES
+    people = [i for i in items if i.template in PERSON_KEY_TEMPLATES
               and base.facts.get(i.values.get(i.answer.key.correct, ""), None) is not None
               and base.facts[i.values[i.answer.key.correct]].kind == "person"]
     wrongly: Counter = Counter()
@@ -97,6 +110,6 @@ def _balance_once(items: list[Item], base: FactBase) -> list[Item]:
                 wrongly[(item.question.chapter, item.values[choice.id])] += 1
     dropped: set[str] = set()
     for where, mine in keyed.items():
-        allowed = max(MIN_KEYED, wrongly[where])
+        allowed = wrongly[where]
         dropped.update(i.id for i in sorted(mine, key=lambda i: stable_hash(i.id))[allowed:])
     return [i for i in items if i.id not in dropped]

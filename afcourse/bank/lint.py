@@ -14,8 +14,9 @@ from statistics import median
 
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION
+from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION, YEAR_SPREAD
 from afcourse.bank.families.people import specific_role
+from afcourse.bank.families.positions import speaks_for
 from afcourse.bank.families.statements import speaker_kind
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
 from afcourse.common.text import normalise
@@ -44,6 +45,8 @@ REMOVED_TEMPLATES = {
     "person-role-tf": "job titles at exact dates are trivia",
     "people-role-matching": "posts of people the course barely mentions are trivia",
     "events-first-choice": "a set with one event far from the others orders itself",
+    "statement-speaker-tf": "a speaker swapped for the other camp is plainly false from the claim itself",
+    "quotation-speaker-tf": "a speaker swapped for the other camp is plainly false from the quotation itself",
 }
 """Families readers found useless (issue 21): an item of one of them, hand-made or from an old bank, is refused."""
 
@@ -226,6 +229,14 @@ def _check_wording(item: Item, facts: list, base: FactBase):
     for org in base.of_kind("organisation"):
         if org.abbreviation and not org.abbreviation_used and re.search(rf"\b{org.abbreviation}\b", q.stem):
             yield "abbreviation", f"the stem uses {org.abbreviation!r}, which the sources do not"
+    if fact.kind == "event" and base.objective_of_fact(fact.id, fact.chapter) is None:
+        yield "off-objective-event", "the event teaches none of its chapter's objectives: its date is trivia"
+    if item.template == "statement-source-choice" and fact.stance == "report":
+        yield "source-of-a-report", "which source reports a fact is trivia; ask which source argues a thesis"
+    if item.template == "event-month-choice" and not fact.month_matters:
+        yield "month-trivia", "the month of this event is not marked as worth knowing (month_matters)"
+    if item.template in SPEAKER_TEMPLATES and base.entity_kind(fact.speaker) == "country":
+        yield "state-speaker", "'which government said ...' is answered by the course's subject, not by reading"
     if item.template == "event-month-choice":
         taken = truth.related_months(base, fact) - {fact.date.month}
         if any(int(values[c.id]) in taken for c in q.choices if c.id != item.answer.key.correct):
@@ -275,6 +286,8 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         year = int(item.question.stem.split(" in ", 1)[1].split("?")[0])
         bad = [w for w in wrong if year in truth.event_years(base.facts[w])]
         bad += [values[k] for k in right if year not in truth.event_years(base.facts[values[k]])]
+        if any(min(abs(y - year) for y in truth.event_years(base.facts[w])) > YEAR_SPREAD for w in wrong):
+            yield "era-giveaway", f"a wrong option happened more than {YEAR_SPREAD} years from {year}"
     elif template == "allegation-deniers-multi":
         denials = [f for f in facts[1:]]
         bad = [w for w in wrong if any(d.speaker == w or truth.said_something_similar(base, w, d) for d in denials)]
@@ -302,7 +315,12 @@ def _check_truth(item: Item, facts: list, base: FactBase):
 UNDERSTANDING_TEMPLATES = {"why-choice", "evidence-status-choice", "position-view-choice", "positions-matching",
                            "positions-pair-multi", "concept-case-choice", "concept-idea-choice",
                            "consequence-effect-choice", "consequences-matching", "accounts-status-choice",
+                           "position-holder-tf",
                            "accounts-implies-choice"}
+
+
+DANGLING = re.compile(r"(?:because )?(?:his|her|their|he|she|they|this|that|these|the plan)\b", re.IGNORECASE)
+"""An option read beside other questions must stand alone: "his government ..." names no one."""
 
 
 def _check_understanding(item: Item, base: FactBase):
@@ -381,12 +399,23 @@ def _check_understanding(item: Item, base: FactBase):
             if value not in base.concepts or value == relation.concept or value in relation.also_fits \
                     or truth.fits_concept(base, relation.case, value):
                 yield "case-also-fits", f"the case also fits the wrong option {value!r}"
+    elif template == "position-holder-tf":
+        substitute = values.get(SUBSTITUTE)
+        asked_false = a.key.correct == [c.id for c in q.choices if c.text == "False"][0]
+        if asked_false and (substitute is None or substitute == relation.holder
+                            or truth.holds_view(base, substitute, relation.topic, relation.view)
+                            or speaks_for(base, substitute, relation.holder)):
+            yield "distractor-true", f"the swapped-in holder {substitute!r} also holds the view, or speaks for its holder"
     elif template == "consequence-effect-choice":
         for value in wrong:
             other = base.relations.get(value)
             if other is None or truth.clauses_similar(other.cause, relation.cause) \
                     or truth.effect_linked(base, relation, other.effect):
                 yield "effect-linked", f"a source traces the effect of {value!r} to the asked cause"
+            elif other.id in truth.follows_on(base, relation):
+                yield "effect-downstream", f"{value!r} follows in turn from the asked cause's effect"
+            elif truth.effects_alike(other, relation):
+                yield "effect-alike", f"{value!r} is the same kind of outcome as the key (theme {other.theme!r})"
     elif template == "consequences-matching":
         for prompt, choice in a.key.pairs.items():
             cause = base.relations.get(values.get(prompt, "").removeprefix("cause:"))
@@ -398,6 +427,9 @@ def _check_understanding(item: Item, base: FactBase):
                     yield "effect-linked", f"a source traces {effect.id!r} to the cause of {cause.id!r} as well"
     for value in bad:
         yield "distractor-true", f"option {value!r} is also right according to the relation records"
+    for text in [c.text for c in q.choices] + [p.text for p in q.prompts]:
+        if DANGLING.match(text):
+            yield "dangling-reference", f"the option {text!r} points back to something it does not name"
 
 
 def _check_feedback(item: Item):

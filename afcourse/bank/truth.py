@@ -150,6 +150,12 @@ def clauses_related(a: str, b: str) -> bool:
     return bool(na & nb) or len(wa & wb) >= 2
 
 
+def _same_subject(a: str, b: str) -> bool:
+    """Do two clauses speak of the same thing: much the same words, or a shared name or year? (Looser
+    overlaps, such as "civil war" in both, do not make one event the other's cause.)"""
+    return clauses_similar(a, b) or bool(_points(a)[1] & _points(b)[1])
+
+
 def same_action(a, b) -> bool:
     """Two reason records about one move of one actor."""
     return a.actor == b.actor and clauses_similar(a.action, b.action)
@@ -170,6 +176,27 @@ def effect_linked(base: FactBase, relation, effect: str) -> bool:
     """Does any source trace ``effect`` (or much the same) to ``relation``'s cause?"""
     return any(clauses_similar(c.cause, relation.cause) and clauses_related(c.effect, effect)
                for c in base.relations_of("consequence"))
+
+
+def follows_on(base: FactBase, relation) -> set[str]:
+    """Ids of the consequences downstream of ``relation``: those whose cause is its effect, and theirs in turn
+    (the coup cost Najibullah's backers their say; that loss led to the aid cutoff; the cutoff broke his
+    government). Each of them also "followed from" ``relation``'s cause, so none is a safe wrong answer."""
+    consequences = base.relations_of("consequence")
+    reached, frontier = set(), [relation]
+    while frontier:
+        current = frontier.pop()
+        for other in consequences:
+            if other.id not in reached and other.id != relation.id and _same_subject(current.effect, other.cause):
+                reached.add(other.id)
+                frontier.append(other)
+    return reached
+
+
+def effects_alike(a, b) -> bool:
+    """Two consequences whose effects a reader could defend as the same kind of outcome: a shared ``theme``
+    set by an author who read them side by side, or effects that say much the same."""
+    return (a.theme is not None and a.theme == b.theme) or clauses_related(a.effect, b.effect)
 
 
 def holds_view(base: FactBase, holder: str, topic: str, view: str) -> bool:

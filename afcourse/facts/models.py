@@ -59,6 +59,8 @@ class Country(_Record):
     name: Text
     aliases: list[str] = []
     region: Text
+    government: Text | None = Field(None, description=(
+        "how a view held by the state reads as a holder, where its name reads as the land ('the Afghan government')"))
 
 
 class Chapter(_Record):
@@ -106,6 +108,8 @@ class EventFact(_Fact):
     participants_complete: bool = Field(False, description="true when the cited source lists every participant")
     ask: str | None = Field(None, description="a teacher's question whose answer is the event's year, e.g. "
                                                "'In what year did Russia reopen its cultural centre in Kabul?'")
+    month_matters: bool = Field(False, description=(
+        "the month is worth a student's knowing (the fall of Kabul in August 2021); only then is it asked"))
     scheduled: bool = Field(False, description=(
         "the sources report it only as planned for its date, not as having happened: asked only through its "
         "own question (ask), never among events that 'happened'"))
@@ -356,6 +360,9 @@ class ConsequenceRelation(_Relation):
     cause: Text = Field(description="a noun phrase: 'the US and NATO drawdown from 2014'")
     effect: Text = Field(description="a clause: 'Russia looked for its own ways to protect Central Asia'")
     according_to: Slug
+    theme: Slug | None = Field(None, description=(
+        "what kind of outcome the effect is, e.g. 'kabul-displeased': effects of one theme could each be defended "
+        "as following from the other's cause, so they are never offered as wrong answers for each other"))
 
     @field_validator("cause", "effect")
     @classmethod

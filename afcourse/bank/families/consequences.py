@@ -1,7 +1,8 @@
 """Cause-and-effect items, only where a source draws the link itself (``consequence`` relations).
 
 "According to Gurganus, what followed from the US and NATO drawdown from 2014?" with effects the
-sources trace to other causes as wrong options (never one a source links to this cause), and,
+sources trace to other causes as wrong options (never one a source links to this cause, one further down
+the same chain of consequences, or one of the same kind of outcome), and,
 for a chapter with three or more unlinked consequences, a matching of causes to effects.
 """
 
@@ -18,8 +19,10 @@ def consequence_items(b: Builder, relations: list) -> Iterator[Item]:
     everything = b.base.relations_of("consequence")
     for relation in relations:
         wrong = []
+        downstream = truth.follows_on(b.base, relation)
         for other in everything:
             if truth.clauses_similar(other.cause, relation.cause) or truth.effect_linked(b.base, relation, other.effect) \
+                    or other.id in downstream or truth.effects_alike(other, relation) \
                     or any(truth.clauses_similar(other.effect, w[1]) for w in wrong):
                 continue
             wrong.append((other.id, other.effect, f"{b.base.attribution(other.according_to)} traces that to "
@@ -36,6 +39,7 @@ def consequence_items(b: Builder, relations: list) -> Iterator[Item]:
 
     def unlinked(group: list) -> bool:
         return all(not truth.clauses_similar(a.cause, c.cause) and not truth.effect_linked(b.base, a, c.effect)
+                   and c.id not in truth.follows_on(b.base, a) and not truth.effects_alike(a, c)
                    for a in group for c in group if a is not c)
     for group in groups(sorted(relations, key=lambda r: r.id), unlinked):
         if len(group) < MIN_PAIRS:

@@ -1,5 +1,7 @@
 """Event families: the year, the month and the participants of an event; ordering, matching
-and 'which happened in YEAR' over a chapter's events."""
+and 'which happened in YEAR' over a chapter's events. Only events that teach one of the chapter's
+objectives are asked: the year of a side event (a cultural centre reopened, a first joint exercise) is
+trivia however well the question is worded."""
 
 from __future__ import annotations
 
@@ -32,8 +34,13 @@ def _year_question(fact) -> str:
     return f"In what year did {fact.name} {'begin' if spans else 'take place'}?"
 
 
+def teaches_objective(b: Builder, fact) -> bool:
+    """Does an objective of the event's chapter list it among the facts that teach it?"""
+    return b.base.objective_of_fact(fact.id, fact.chapter) is not None
+
+
 def event_items(b: Builder, fact) -> Iterator[Item]:
-    if fact.contested:
+    if fact.contested or not teaches_objective(b, fact):
         return
     name, year = fact.name, fact.date.year
     statement = fact.statement
@@ -51,15 +58,16 @@ def event_items(b: Builder, fact) -> Iterator[Item]:
                              why_wrong=lambda v, t: f"Not {t}: the sources place {name} in {year}.")
     if chosen:
         yield chosen
-    if fact.date.month and not fact.end_date:
+    if fact.month_matters and fact.date.month and not fact.end_date:
         yield from _month_items(b, fact)
     yield from _participant_items(b, fact)
 
 
 
 def _month_items(b: Builder, fact) -> Iterator[Item]:
-    """"In which month of YEAR ...?" for an event the sources date to the month or day; no month of a
-    related event of that year is offered, since a student could defend it."""
+    """"In which month of YEAR ...?", only for an event whose month is worth knowing (``month_matters``: the
+    month of most events is trivia); no month of a related event of that year is offered, since a student
+    could defend it."""
     month, year = fact.date.month, fact.date.year
     if calendar.month_name[month].lower() in fact.name.lower():
         return
@@ -139,7 +147,8 @@ def _latest(event) -> tuple[int, int, int]:
 
 def event_group_items(b: Builder, events: list) -> Iterator[Item]:
     """Ordering and event-to-year matching items over groups of a chapter's events that lie close in time."""
-    events = sorted((e for e in events if not e.contested and not e.scheduled), key=lambda e: (e.date, e.id))
+    events = sorted((e for e in events if not e.contested and not e.scheduled and teaches_objective(b, e)),
+                    key=lambda e: (e.date, e.id))
     seen: set[frozenset] = set()
     for start in range(0, len(events), 2):
         group = next(groups(events[start:], _orderable), None)
@@ -166,12 +175,15 @@ def event_group_items(b: Builder, events: list) -> Iterator[Item]:
 
 
 def events_in_year_items(b: Builder, events: list) -> Iterator[Item]:
-    """"Which of these happened in YEAR?" for each year with two or more of a chapter's events."""
-    events = [e for e in events if not e.contested and not e.scheduled and str(e.date.year) not in e.name]
+    """"Which of these happened in YEAR?" for each year with two or more of a chapter's events; the wrong
+    options happened within YEAR_SPREAD years of it (1991 beside 1878 would answer itself)."""
+    events = [e for e in events if not e.contested and not e.scheduled and str(e.date.year) not in e.name
+              and teaches_objective(b, e)]
     for year in sorted({e.date.year for e in events}):
         # an event running over several years is neither a right nor a wrong answer for one of them
         inside = sorted((e for e in events if truth.event_years(e) == {year}), key=lambda e: e.id)
-        outside = sorted((e for e in events if year not in truth.event_years(e)), key=lambda e: e.id)
+        outside = sorted((e for e in events if year not in truth.event_years(e)
+                          and min(abs(y - year) for y in truth.event_years(e)) <= YEAR_SPREAD), key=lambda e: e.id)
         if len(inside) < 2 or len(outside) < 2:
             continue
         item_id = f"events-in-year:{events[0].chapter}:{year}"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
+from afcourse.facts.factbase import FactBase
 from afcourse.bank import truth
-from afcourse.bank.builder import MIN_PAIRS, Builder, choice_id, stable_hash
+from afcourse.bank.builder import MIN_PAIRS, SUBSTITUTE, Builder, capitalise, choice_id, commentator, stable_hash
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey
 
 
@@ -34,8 +35,31 @@ def one_per_holder(group: list) -> list:
 
 
 def _attribution(b: Builder, relation) -> str:
-    """"according to Gurganus" for a view a source reports; nothing when the holder is the authority."""
-    return "" if relation.according_to == relation.holder else f", according to {b.base.attribution(relation.according_to)}"
+    """"according to Gurganus" for a view a source reports; nothing when the holder is the authority (the
+    holder itself, or the author of the source)."""
+    if relation.holder in (relation.according_to, *(a for a, s in b.authors.items() if s == relation.according_to)):
+        return ""
+    return f", according to {b.base.attribution(relation.according_to)}"
+
+
+def speaks_for(base: FactBase, a: str, c: str) -> bool:
+    """Do two holders speak for one camp: an official beside his state (Kabulov and Russia), or two officials
+    of one state (Kabulov and Lavrov)? Then each one's view is a defensible answer for the other ("the
+    sources do not record Lavrov saying it" is not "Lavrov did not think it"), so they are never set against
+    each other. Analysts speak for themselves."""
+    def state_of(ref: str) -> str | None:
+        if ref in base.countries:
+            return ref
+        fact = base.facts.get(ref)
+        official = getattr(fact, "kind", None) == "person" and not commentator(fact)
+        return fact.country if official else None
+    return a != c and state_of(a) is not None and state_of(a) == state_of(c)
+
+
+def holder_name(b: Builder, holder: str) -> str:
+    """Who holds a view, as a reader says it: "the Afghan government" rather than "Afghanistan"."""
+    country = b.base.countries.get(holder)
+    return country.government if country is not None and country.government else b.name(holder)
 
 
 def position_items(b: Builder, relations: list) -> Iterator[Item]:
@@ -45,9 +69,12 @@ def position_items(b: Builder, relations: list) -> Iterator[Item]:
         holders = one_per_holder(group)
         distinct = [p for p in holders if not any(truth.clauses_similar(p.view, q.view) for q in holders if q is not p)]
         if len(distinct) >= MIN_PAIRS:
-            yield from _matching(b, topic, distinct)
+            if not any(speaks_for(b.base, p.holder, q.holder) for p in distinct[:4] for q in distinct[:4]):
+                yield from _matching(b, topic, distinct)
             for position in distinct:
-                yield from _choice(b, position, [q for q in distinct if q is not position])
+                rivals = [q for q in distinct if q is not position and not speaks_for(b.base, position.holder, q.holder)]
+                yield from _choice(b, position, rivals)
+                yield from _true_false(b, position, rivals)
         elif len(distinct) == 2:
             pairs[tuple(sorted(p.holder for p in distinct))].append(sorted(distinct, key=lambda p: p.holder))
     for (first, second), topics in sorted(pairs.items()):
@@ -61,7 +88,7 @@ def _pair_multi(b: Builder, topics: list[list], side: int) -> Iterator[Item]:
     two holders are compared on; every option names its topic."""
     ours = [pair[side] for pair in topics[:3]]
     theirs = [pair[1 - side] for pair in topics[:3]]
-    holder, other = b.name(ours[0].holder), b.name(theirs[0].holder)
+    holder, other = holder_name(b, ours[0].holder), holder_name(b, theirs[0].holder)
     option = lambda p: (p.id, f"on {p.topic_text}: {p.view}")
     item_id = f"positions-pair:{ours[0].holder}:{stable_hash('|'.join(p.id for p in ours + theirs), 8)}"
     yield b.relation_item(
@@ -79,7 +106,7 @@ def _matching(b: Builder, topic: str, holders: list) -> Iterator[Item]:
     yield b.relation_item(
         item_id=item_id, template="positions-matching", type="matching", relations=picked,
         stem=f"The sources compare views on {picked[0].topic_text}. Match each to the view the sources give for them.",
-        prompts=[(p.holder, b.name(p.holder)) for p in picked],
+        prompts=[(p.holder, capitalise(holder_name(b, p.holder))) for p in picked],
         choices=sorted(((p.id, p.view) for p in picked), key=lambda vt: vt[1].lower()),
         key=MatchKey(pairs={choice_id(p.holder): choice_id(p.id) for p in picked}),
         explanation=" ".join(p.statement for p in picked))
@@ -87,12 +114,12 @@ def _matching(b: Builder, topic: str, holders: list) -> Iterator[Item]:
 
 def _choice(b: Builder, position, rivals: list) -> Iterator[Item]:
     """"Which of these was Kabulov's view of X?" with the other holders' views of the topic as options."""
-    wrong = [(q.id, q.view, f"That was the view of {b.name(q.holder)}{_attribution(b, q)}, not of "
-                            f"{b.name(position.holder)}.")
+    wrong = [(q.id, q.view, f"That was the view of {holder_name(b, q.holder)}{_attribution(b, q)}, not of "
+                            f"{holder_name(b, position.holder)}.")
              for q in rivals if not truth.holds_view(b.base, position.holder, position.topic, q.view)]
     if len(wrong) < 2:
         return
-    stem = f"Which of these was {b.name(position.holder)}'s view of {position.topic_text}{_attribution(b, position)}?"
+    stem = f"Which of these was {holder_name(b, position.holder)}'s view of {position.topic_text}{_attribution(b, position)}?"
     picked = b.rng(f"{position.id}:position-choice").sample(sorted(wrong), min(3, len(wrong)))
     options = sorted([(position.id, position.view), *((v, t) for v, t, _ in picked)], key=lambda vt: vt[1].lower())
     yield b.relation_item(item_id=f"{position.id}:position-choice", template="position-view-choice",
@@ -100,3 +127,29 @@ def _choice(b: Builder, position, rivals: list) -> Iterator[Item]:
                                                                                  {v for v, _, _ in picked})],
                           key=ChoiceKey(correct=choice_id(position.id)), choices=options,
                           feedback={v: f for v, _, f in picked}, explanation=position.statement)
+
+
+def _true_false(b: Builder, position, rivals: list) -> Iterator[Item]:
+    """"True or false? According to Gurganus, this was the view of the United States on X: <Moscow's view>."
+    Half the items (decided per item) put a rival holder of the same topic in the view's place; the swap is
+    false because the source gives the view to its own holder, and no rival recorded holding much the same
+    view is ever swapped in."""
+    others = sorted(q.holder for q in rivals if not truth.holds_view(b.base, q.holder, position.topic, position.view))
+    if not others:
+        return
+    item_id = f"{position.id}:position-tf"
+    rng = b.rng(item_id)
+    ask_false = rng.random() < 0.5
+    substitute = rng.choice(others)
+    lead = _attribution(b, position).removeprefix(", ")
+    said = lambda holder: (f"{capitalise(lead) + ', t' if lead else 'T'}his was the view of {holder_name(b, holder)} "
+                           f"on {position.topic_text}: {position.view}.")
+    feedback = ({"true": f"It is false. {said(position.holder)}"} if ask_false
+                else {"false": f"It is true: {position.statement}"})
+    item = b.relation_item(item_id=item_id, template="position-holder-tf", type="true_false",
+                           stem=f"True or false? {said(substitute if ask_false else position.holder)}",
+                           relations=[position], key=ChoiceKey(correct=choice_id("false" if ask_false else "true")),
+                           choices=[("true", "True"), ("false", "False")], feedback=feedback,
+                           explanation=position.statement,
+                           difficulty_bonus=0.05 * (len(rivals) + ask_false))  # more views to confuse: harder
+    yield item.model_copy(update={"values": {**item.values, SUBSTITUTE: substitute}}) if ask_false else item

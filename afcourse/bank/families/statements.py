@@ -1,13 +1,15 @@
 """Statement and quotation families, asked as attribution only: who said it, which source argues it,
-who denied an allegation, and matching claims to speakers or sources."""
+who denied an allegation, and matching claims to speakers or sources. Never "which government said it"
+(the course's subject answers it) and never true/false on a speaker (a swap to the other camp is plainly
+false from the claim itself; a swap within the camp is unrecorded, not false)."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Iterator
 
 from afcourse.facts.factbase import FactBase
 from afcourse.bank.builder import (N_OPTIONS, STANCE_VERBS, Builder, capitalise, choice_id, commentator, groups,
-                                   names_any, names_country, source_label, stable_hash, surname, surname_unique,
+                                   names_any, source_label, stable_hash, surname, surname_unique,
                                    when_text)
 from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, TextKey
 from afcourse.bank import truth
@@ -59,8 +61,7 @@ def _era_year(b: Builder, fact) -> int | None:
 
 def _speaker_pool(b: Builder, fact) -> list[tuple[str, str]]:
     """Who else could have said it: people of the same kind (officials for an official, analysts for an
-    analyst) and era, from the speaker's country when there are enough; states for a state; bodies of the
-    same kind for a body."""
+    analyst) and era, from the speaker's country when there are enough; bodies of the same kind for a body."""
     kind = b.base.entity_kind(fact.speaker)
     wanted = speaker_kind(b.base, fact.speaker)
     if kind == "person":
@@ -69,9 +70,6 @@ def _speaker_pool(b: Builder, fact) -> list[tuple[str, str]]:
                   if speaker_kind(b.base, p.id) == wanted]
         same = [p.id for p in people if home and p.country == home]
         candidates = same if len(same) > N_OPTIONS else [p.id for p in people]
-    elif kind == "country":
-        after_ussr = fact.date is None or fact.date.year > 1991
-        candidates = [c for c in b.active_countries if not (after_ussr and c == "soviet-union")]
     else:
         orgs = [o for o in b.base.of_kind("organisation") if o.id not in b.authors]
         candidates = [o.id for o in orgs if speaker_kind(b.base, o.id) == wanted]
@@ -87,15 +85,18 @@ def _people_options(b: Builder, speaker: str) -> dict:
     return {"order": surname, "prefer": lambda ref: b.said[ref]}
 
 
-def _who(b: Builder, speaker: str) -> str:
-    """The question word for a speaker: "Which government" for a state, "Who" otherwise."""
-    return "Which government" if b.base.entity_kind(speaker) == "country" else "Who"
+def state_speaker(b: Builder, fact) -> bool:
+    """Is the speaker a state? "Which government said ...?" in a course about Russia is answered by the
+    course's subject, not by reading: a state's stance is asked as its declared policy (evidence status)."""
+    return b.base.entity_kind(fact.speaker) == "country"
 
 
 def source_items(b: Builder, fact) -> Iterator[Item]:
-    """A source author's own claim, asked as "Which of the course's sources argues that ...?"."""
+    """A source author's own claim, asked as "Which of the course's sources argues that ...?": only a thesis
+    (an argument, a forecast, an accusation), never a plain report, since which source happens to report a
+    side fact (a helicopter purchase, a vaccine order) is trivia."""
     clause = said_clause(fact)
-    if clause is None:
+    if clause is None or fact.stance == "report":
         return
     verb = {"assessment": "argues", "report": "reports", "prediction": "predicts",
             "allegation": "alleges"}.get(fact.stance, "states")
@@ -118,12 +119,11 @@ def statement_items(b: Builder, fact) -> Iterator[Item]:
         return
     speaker = b.name(fact.speaker)
     clause = said_clause(fact)
-    if clause is None or speaker.lower() in clause.lower():
+    if clause is None or speaker.lower() in clause.lower() or state_speaker(b, fact):
         return
     verb = _hedged(fact, STANCE_VERBS[fact.stance])
     lead = f"{capitalise(when_text(fact.date))}, " if fact.date else ""
-    who = _who(b, fact.speaker)
-    stem = f"{lead}{who.lower() if lead else who} {verb} that {clause}?"
+    stem = f"{lead}{'who' if lead else 'Who'} {verb} that {clause}?"
     pool = _speaker_pool(b, fact)
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="statement-speaker-choice", stem=stem,
                              facts=[fact], right=(fact.speaker, speaker), wrong=pool, explanation=fact.statement,
@@ -138,39 +138,6 @@ def statement_items(b: Builder, fact) -> Iterator[Item]:
                      stem=f"{stem} (A surname is enough.)", facts=[fact],
                      key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
                      explanation=fact.statement)
-    yield from _speaker_true_false(b, fact, speaker, "statement-speaker-tf",
-                                   lambda name: f"{lead}{name} {verb} that {clause}.", fact.statement)
-
-
-def _speaker_true_false(b: Builder, fact, speaker: str, template: str, saying: Callable[[str], str],
-                        explanation: str) -> Iterator[Item]:
-    """True/false on who said it: ``saying(name)`` with the speaker, or with someone from the other camp."""
-    rivals = _other_camp(b, fact)
-    if rivals:
-        item_id = f"{fact.id}:speaker-tf"
-        other = b.rng(item_id).choice(rivals)
-        yield b.true_false(item_id=item_id, template=template, facts=[fact], true_text=saying(speaker),
-                           false_text=saying(other[1]), substitute=other[0], explanation=explanation)
-
-
-def _other_camp(b: Builder, fact) -> list[tuple[str, str]]:
-    """Substitutes for a false true/false version: people of the same kind and era from another country
-    who speak on the same subject, so the swapped attribution is plainly wrong yet believable (an Afghan
-    official for a Russian one, not a Syrian president for an American analyst). Only for a claim dated
-    to the month (the occasion makes the swap false, not merely unrecorded) that does not speak for the
-    speaker's own country."""
-    if b.base.entity_kind(fact.speaker) != "person" or not b.base.facts[fact.speaker].country:
-        return []
-    home, kind = b.base.facts[fact.speaker].country, speaker_kind(b.base, fact.speaker)
-    clause = said_clause(fact) if fact.kind == "statement" else fact.said
-    if names_country(b, clause or "", home) or not (fact.date and fact.date.month):
-        return []  # "Russia would ...": only its own officials could say it; undated: no occasion pins it
-    speakers = [p for p in b.contemporaries(b.people, _era_year(b, fact))
-                if p.country not in (None, home) and speaker_kind(b.base, p.id) == kind and p.id in b.speaker_tags
-                and not names_country(b, clause or "", p.country)
-                and not truth.said_something_similar(b.base, p.id, fact)]
-    on_topic = [p for p in speakers if set(fact.tags) & b.speaker_tags[p.id]]
-    return [(p.id, p.name) for p in (on_topic or speakers)]
 
 
 def denial_items(b: Builder, allegations: list, facts: list) -> Iterator[Item]:
@@ -203,21 +170,18 @@ def quotation_items(b: Builder, fact) -> Iterator[Item]:
     """"Who said that ... “quote”?": only for quotations with an authored ``said`` clause, which
     embeds the quoted words in a sentence a student can read on its own."""
     speaker = b.name(fact.speaker)
-    if not fact.said or speaker.split()[-1].lower() in fact.said.lower():
+    if not fact.said or speaker.split()[-1].lower() in fact.said.lower() or state_speaker(b, fact):
         return
     lead = f"{capitalise(when_text(fact.date))}, " if fact.date else ""
-    who = _who(b, fact.speaker)
     explanation = f"{fact.statement} Context: {fact.context}"
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="quotation-speaker-choice",
-                             stem=f"{lead}{who.lower() if lead else who} said {fact.said}?", facts=[fact],
+                             stem=f"{lead}{'who' if lead else 'Who'} said {fact.said}?", facts=[fact],
                              right=(fact.speaker, speaker), wrong=_speaker_pool(b, fact),
                              explanation=explanation, bonus=0.1,
                              why_wrong=lambda v, t: f"The sources do not record {t} saying this; it was {speaker}.",
                              **_people_options(b, fact.speaker))
     if chosen:
         yield chosen
-    yield from _speaker_true_false(b, fact, speaker, "quotation-speaker-tf",
-                                   lambda name: f"{lead}{name} said {fact.said}.", explanation)
 
 
 def statement_group_items(b: Builder, statements: list) -> Iterator[Item]:
@@ -226,7 +190,7 @@ def statement_group_items(b: Builder, statements: list) -> Iterator[Item]:
         speakers = [f.speaker for f in group]
         return len(set(speakers)) == len(group) and not any(
             truth.said_something_similar(b.base, f.speaker, g) for f in group for g in group if f is not g)
-    usable = sorted((f for f in statements if said_clause(f)), key=lambda f: f.id)
+    usable = sorted((f for f in statements if said_clause(f) and not state_speaker(b, f)), key=lambda f: f.id)
     for group in groups(usable, distinct):
         item_id = f"statements-matching:{stable_hash('|'.join(f.id for f in group), 10)}"
         yield b.item(item_id=item_id, template="statements-speaker-matching", type="matching", facts=group,
