@@ -1,13 +1,14 @@
 """Blueprints: instructors' YAML files validated with located errors; sets keep their blueprint in every variant."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from afcourse.cli import app
-from afcourse.quiz.blueprint import (Blueprint, BlueprintError, blueprint_problems, default_blueprint,
+from afcourse.quiz.blueprint import (Blueprint, BlueprintError, blueprint_problems, default_blueprint, family_of,
                                      is_date_or_number, is_which_source, read_blueprint)
 from afcourse.quiz.sets import QuizSetError, blueprint_quiz_set, make_quiz_set
 from afcourse.quiz.taught import taught_items
@@ -77,6 +78,11 @@ def test_a_set_built_to_a_blueprint_keeps_it_in_every_variant(shipped_bank, ship
         assert blueprint_problems(blueprint, shipped_base, items, bank) == []
         assert {it.id for it in items} <= taught
         assert {it.answer.objective for it in items} >= {o.id for o in shipped_base.objectives_of("taliban")}
+        forms = Counter(map(family_of, items))
+        assert max(forms.values()) <= blueprint.max_per_family == 2, forms  # not four evidence questions in ten
+    evidence = next(it for it in bank if family_of(it) == "evidence")
+    assert "3 evidence form question(s); at most 2 asked for" in blueprint_problems(
+        blueprint, shipped_base, [evidence] * 3, bank)
 
 
 def test_an_impossible_blueprint_fails_alike_for_every_salt(shipped_bank, shipped_base):

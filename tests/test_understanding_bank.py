@@ -274,3 +274,33 @@ def test_no_date_of_a_side_event_and_no_which_source_of_a_plain_report(shipped_b
                   {s.author_id for s in base.sources.values()})
     as_report = sources[0].model_copy(update={"answer": sources[0].answer.model_copy(update={"fact_ids": [report.id]})})
     assert "source-of-a-report" in codes(as_report, base)
+
+
+def test_a_case_that_uses_its_concepts_word_is_refused(shipped_base, shipped_bank):
+    """"... because of its rivalry with the West" as the example of great-power rivalry answers itself."""
+    from afcourse.bank.families.concepts import names_concept
+
+    assert names_concept("its rivalry with the West over Ukraine", "great-power rivalry")
+    assert not names_concept("Russia and other world powers vying for sway", "great-power rivalry")
+    cases = understanding(shipped_bank, "concept-case-choice")
+    assert cases and not any(names_concept(shipped_base.relations[i.values[RELATION]].case,
+                                           shipped_base.concepts[shipped_base.relations[i.values[RELATION]].concept].term)
+                             for i in cases)
+    item = cases[0]
+    relation = shipped_base.relations[item.values[RELATION]]
+    naming = relation.model_copy(update={"case": f"{relation.case}, out of {shipped_base.concepts[relation.concept].term}"})
+    shipped_base.relations[relation.id] = naming
+    try:
+        assert "case-names-concept" in codes(item, shipped_base)
+    finally:
+        shipped_base.relations[relation.id] = relation
+
+
+def test_two_views_of_one_topic_never_share_a_quiz(shipped_bank):
+    from afcourse.bank.coherence import conflict
+
+    views = [i for i in shipped_bank.values() if i.template == "position-holder-tf"]
+    same_topic = next((a, b) for a in views for b in views if a is not b
+                      and a.values[RELATION] != b.values[RELATION]
+                      and {o for o in a.occasions if o.startswith("topic:")} & set(b.occasions))
+    assert conflict(*same_topic) is not None

@@ -181,8 +181,8 @@ class Builder:
         """Assemble an understanding item from relation records (the first is the one asked about).
 
         ``feedback`` maps an option's value to one sentence on why that option is wrong. The item rests on the
-        facts the relations name; its occasions include each relation, so two items on one relation never
-        share a quiz.
+        facts the relations name; its occasions include each relation (and the topic of a view asked about),
+        so two items on one relation, or two on whose view of one topic, never share a quiz.
         """
         first = relations[0]
         citations: list[Citation] = []
@@ -208,7 +208,9 @@ class Builder:
             sources=len({c.source for c in citations}))
         return Item(question=question, answer=answer, template=template, difficulty=difficulty,
                     values={**{choice_id(v): v for v, _ in [*choices, *prompts]}, RELATION: first.id},
-                    occasions=sorted({f"relation:{r.id}" for r in relations} | {o for f in facts for o in occasions(f)}))
+                    occasions=sorted({f"relation:{r.id}" for r in relations}
+                                     | {f"topic:{r.topic}" for r in relations[:1] if getattr(r, "topic", None)}
+                                     | {o for f in facts for o in occasions(f)}))
 
     def relation_choice(self, *, item_id: str, template: str, stem: str, relations: list, right: tuple[str, str],
                         wrong: list[tuple[str, str, str]], explanation: str, bonus: float = 0.1) -> Item | None:

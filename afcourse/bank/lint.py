@@ -15,6 +15,7 @@ from statistics import median
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
 from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION, YEAR_SPREAD
+from afcourse.bank.families.concepts import names_concept
 from afcourse.bank.families.people import specific_role
 from afcourse.bank.families.positions import speaks_for
 from afcourse.bank.families.statements import speaker_kind
@@ -387,6 +388,8 @@ def _check_understanding(item: Item, base: FactBase):
             elif any(truth.holds_view(base, values.get(p), view.topic, view.view) for p in a.key.pairs if p != prompt):
                 yield "view-shared", f"another holder of the item also holds the view of {view.id!r}"
     elif template == "concept-case-choice":
+        if names_concept(relation.case, base.concepts[relation.concept].term):
+            yield "case-names-concept", f"the key uses the word of the concept it illustrates ({relation.concept!r})"
         for value in wrong:
             other = base.relations.get(value)
             if other is None or other.concept == relation.concept or relation.concept in other.also_fits \

@@ -8,6 +8,8 @@ A blueprint names its chapters and length and says, for the leading question of 
   shows) rather than recall;
 - ``max_date_or_number``: at most this many questions whose answer is a date, a year, a month or a
   figure; ``max_which_source``: at most this many "which source says this?" questions;
+  ``max_per_family``: at most this many questions of one form (how the sources treat a claim, whose
+  view, which concept ...), so that a quiz does not ask the same kind of question four times;
 - ``taught_only``: only questions whose point and answer the chapter's prose makes
   (:mod:`afcourse.quiz.taught`); ``objectives_only``: only questions that test one of the
   chapters' objectives.
@@ -21,6 +23,7 @@ variant keeps the blueprint. Instructors write a blueprint as a small YAML file
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -56,6 +59,8 @@ class Blueprint(BaseModel):
     max_date_or_number: int | None = Field(2, ge=0, description="at most this many date or number questions "
                                                                  "(none: no cap)")
     max_which_source: int | None = Field(1, ge=0, description="at most this many which-source questions (none: no cap)")
+    max_per_family: int | None = Field(None, ge=1, description="at most this many questions of one form, e.g. "
+                                                               "evidence status (none: no cap)")
     taught_only: bool = Field(True, description="only questions whose point and answer the chapter's prose makes")
     objectives_only: bool = Field(True, description="only questions that test an objective of the chapters "
                                                     "(no stray recall of a date or a title)")
@@ -71,10 +76,14 @@ class Blueprint(BaseModel):
         return self
 
 
+DEFAULT_PER_FAMILY = 2
+
+
 def default_blueprint(chapter: str, title: str | None = None) -> Blueprint:
     """A chapter's default: 10 questions, every objective tested, at least 4 understanding questions,
-    at most 2 date or number questions and 1 which-source question, all taught by the chapter's prose."""
-    return Blueprint(chapters=[chapter], title=title)
+    at most 2 date or number questions, 1 which-source question and 2 questions of one form, all
+    taught by the chapter's prose."""
+    return Blueprint(chapters=[chapter], title=title, max_per_family=DEFAULT_PER_FAMILY)
 
 
 def read_blueprint(path: str | Path) -> Blueprint:
@@ -140,6 +149,11 @@ def is_date_or_number(item: Item) -> bool:
     return bool(texts) and all(_FIGURE.match(t.strip()) for t in texts)
 
 
+def family_of(item: Item) -> str:
+    """The form of question an item asks ("evidence", "position", "concept", "event" ...), from its template."""
+    return item.template.split("-")[0].removesuffix("s")
+
+
 def is_which_source(item: Item) -> bool:
     """The item asks which of the course's sources says something (its key is a source)."""
     return "source-choice" in item.template or any(_SOURCE_LABEL.match(t) for t in key_texts(item))
@@ -167,8 +181,9 @@ def objective_counts(blueprint: Blueprint, base) -> dict[str, int]:
     return {o.id: 1 for c in blueprint.chapters for o in base.objectives_of(c)}
 
 
-def blueprint_rules(blueprint: Blueprint, base) -> list[Rule]:
-    """The blueprint as selection rules (:mod:`afcourse.quiz.selection`)."""
+def blueprint_rules(blueprint: Blueprint, base, pool: list[Item] = ()) -> list[Rule]:
+    """The blueprint as selection rules (:mod:`afcourse.quiz.selection`); the cap per form of question
+    applies to each form ``pool`` holds."""
     rules = [Rule(f"objective {objective}", lambda it, o=objective: it.answer.objective == o, count)
              for objective, count in objective_counts(blueprint, base).items()]
     if blueprint.min_understanding:
@@ -177,6 +192,9 @@ def blueprint_rules(blueprint: Blueprint, base) -> list[Rule]:
         rules.append(Rule("date or number", is_date_or_number, blueprint.max_date_or_number, least=False))
     if blueprint.max_which_source is not None:
         rules.append(Rule("which-source", is_which_source, blueprint.max_which_source, least=False))
+    if blueprint.max_per_family is not None:
+        rules += [Rule(f"{family} form", lambda it, f=family: family_of(it) == f, blueprint.max_per_family, least=False)
+                  for family in sorted({family_of(it) for it in pool})]
     return rules
 
 
@@ -207,6 +225,9 @@ def blueprint_problems(blueprint: Blueprint, base, items: list[Item], bank: list
     checks = [("understanding", sum(map(is_understanding, items)), blueprint.min_understanding, True),
               ("date or number", sum(map(is_date_or_number, items)), blueprint.max_date_or_number, False),
               ("which-source", sum(map(is_which_source, items)), blueprint.max_which_source, False)]
+    if blueprint.max_per_family is not None:
+        forms = Counter(map(family_of, items))
+        checks += [(f"{form} form", have, blueprint.max_per_family, False) for form, have in sorted(forms.items())]
     for label, have, limit, least in checks:
         if limit is not None and (have < limit if least else have > limit):
             problems.append(f"{have} {label} question(s); {'at least' if least else 'at most'} {limit} asked for")

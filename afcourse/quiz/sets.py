@@ -382,7 +382,7 @@ def blueprint_quiz_set(bank: list[Item], base, blueprint, *, seed: str | int, va
         raise QuizSetError(f"blueprint: {exc}") from None
     pool = blueprint_pool(blueprint, bank)
     return make_quiz_set(pool, chapters=blueprint.chapters, n=blueprint.questions, seed=seed, variants=variants,
-                         salt=salt, title=title or blueprint.title, rules=blueprint_rules(blueprint, base),
+                         salt=salt, title=title or blueprint.title, rules=blueprint_rules(blueprint, base, pool),
                          blueprint=blueprint.model_dump(mode="json"), frames=frames_of(bank), **options)
 
 

@@ -7,6 +7,7 @@ wrong, and a concept a case also fits is never offered as a wrong idea for it.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from afcourse.bank import truth
@@ -17,6 +18,13 @@ from afcourse.bank.models import Item
 def fits(b: Builder, example, concept: str) -> bool:
     """Does ``example`` (or a like case) illustrate ``concept``?"""
     return example.concept == concept or concept in example.also_fits or truth.fits_concept(b.base, example.case, concept)
+
+
+def names_concept(case: str, term: str) -> bool:
+    """Does a case use the concept's own word ("... its rivalry with the West" for great-power rivalry)?
+    Then asking which case shows the concept answers itself."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{5,}", term)} - {"great", "power"}  # "powers" says nothing
+    return any(w.lower().startswith(tuple(words)) for w in re.findall(r"[A-Za-z]{5,}", case))
 
 
 def concept_items(b: Builder, relations: list) -> Iterator[Item]:
@@ -32,7 +40,7 @@ def concept_items(b: Builder, relations: list) -> Iterator[Item]:
                                                 f"{b.base.attribution(other.according_to)} presents it, not of "
                                                 f"{concept.term}."))
         same_chapter = [w for w in wrong if b.base.relations[w[0]].chapter == example.chapter]
-        item = b.relation_choice(item_id=f"{example.id}:concept-case-choice", template="concept-case-choice",
+        item = None if names_concept(example.case, concept.term) else b.relation_choice(item_id=f"{example.id}:concept-case-choice", template="concept-case-choice",
                                  stem=f"Which of these does the course present as an example of what it calls \u201c{concept.term}\u201d?",
                                  relations=[example], right=(example.id, example.case),
                                  wrong=same_chapter if len(same_chapter) >= 3 else wrong,
