@@ -130,7 +130,7 @@ def test_round_trip_on_the_bank_built_from_the_synthetic_fact_base(tmp_path):
     from afcourse.bank.generate import build_bank
 
     base = load_facts(Path(__file__).parent / "data" / "minifacts")
-    quiz, key = make_quiz_set(build_bank(base), chapters=list(base.chapters), n=15, seed="roundtrip",
+    quiz, key = make_quiz_set(build_bank(base), chapters=list(base.chapters), n=14, seed="roundtrip",
                               allow_same_fact=True, salt="roundtrip")
     submissions, abilities = simulate_class(quiz, key, STUDENTS, seed=11)
     write_quiz_set(quiz, key, tmp_path / "quiz")
