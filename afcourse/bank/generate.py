@@ -45,17 +45,22 @@ SINGLE_FACT_TEMPLATES = {
 def build_bank(base: FactBase, chapters: Iterable[str] | None = None) -> list[Item]:
     """Every item the facts support (optionally for some chapters), sorted by id.
 
-    Built twice when :func:`balance_speakers` drops items: the second build never makes them, so the key's
-    place among the options stays balanced over the items that remain."""
+    When :func:`balance_speakers` drops items, the people's facts are asked again without them, so the key's
+    place among the options stays balanced over the items that remain (other families draw their own
+    options and are the same either way)."""
     items = _build(base, chapters, frozenset())
     kept = balance_speakers(items, base)
     if len(kept) < len(items):
         dropped = frozenset({i.id for i in items} - {i.id for i in kept})
-        kept = balance_speakers(_build(base, chapters, dropped), base)
+        again = [i for i in _build(base, chapters, dropped, PERSON_KEY_KINDS) if i.template in PERSON_KEY_TEMPLATES]
+        kept = balance_speakers([i for i in items if i.template not in PERSON_KEY_TEMPLATES] + again, base)
     return sorted(kept, key=lambda item: item.id)
 
 
-def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str]) -> list[Item]:
+def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str],
+           kinds: frozenset[str] | None = None) -> list[Item]:
+    """The items of the chapters' facts (only of facts of ``kinds``, when given), never one whose id is in
+    ``skip``."""
     wanted = set(chapters) if chapters else set(base.chapters)
     builder = Builder(base, skip)
     items: list[Item] = []
@@ -63,7 +68,10 @@ def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str])
         builder.ranks.clear()  # balanced per chapter, so a chapter's items are the same in any bank built
         facts = base.in_chapter(chapter)
         for fact in facts:
-            items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))
+            if kinds is None or fact.kind in kinds:
+                items.extend(SINGLE_FACT_TEMPLATES[fact.kind](builder, fact))
+        if kinds is not None:
+            continue
         items.extend(event_group_items(builder, [f for f in facts if f.kind == "event"]))
         items.extend(events_in_year_items(builder, [f for f in facts if f.kind == "event"]))
         statements = [f for f in facts if f.kind == "statement"]
@@ -81,6 +89,8 @@ def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str])
 
 PERSON_KEY_TEMPLATES = ("statement-speaker-choice", "quotation-speaker-choice", "person-role-choice")
 """Choice items whose key is a person: who said it, who held the post."""
+PERSON_KEY_KINDS = frozenset({"statement", "quotation", "person"})
+"""The kinds of fact those items are made from."""
 
 
 def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
