@@ -87,7 +87,10 @@ def test_a_relation_in_another_chapter_than_its_objective(with_understanding):
     ("denied_by: [russia-rejects-us-arming-allegations]", "denied_by: [russia-rejects-us-arms]", "denied_by[0]",
      "unknown fact 'russia-rejects-us-arms'"),
     ("made_by: [us-officials-accuse-russia-of-arming-taliban]", "made_by: [taliban-kunduz-offensive-2016]",
-     "made_by[0]", "'taliban-kunduz-offensive-2016' is a event fact; made_by lists statements"),
+     "made_by[0]", "'taliban-kunduz-offensive-2016' is a event fact; made_by lists statements, or a contested event "
+                   "for an allegation whose maker the sources do not name"),
+    ("denied_by: [russia-rejects-us-arming-allegations]", "denied_by: [taliban-bounty-allegations]", "denied_by[0]",
+     "'taliban-bounty-allegations' is a event fact; denied_by lists statements"),
     ("contradicted_by: [{source: aliyev-2020, paragraph: 31}]", "contradicted_by: [{source: aliyev-2020, paragraph: 310}]",
      "misconceptions[0].contradicted_by[0].paragraph", "paragraph 310 is past the end of aliyev-2020 (39 paragraphs)"),
     ("citations: [{source: globalsecurity-2021, paragraph: 19}]", "citations: [{source: globalsecurity, paragraph: 19}]",
@@ -143,6 +146,13 @@ def test_an_allegation_names_who_makes_it(with_understanding):
     assert "names the statements that make it (made_by)" in problem
 
 
+def test_an_allegation_whose_maker_no_source_names_rests_on_its_contested_event(with_understanding):
+    """The bounty claims: Aliyev reports them and Russia's denial without saying who made them."""
+    text = EXAMPLE.replace("made_by: [us-officials-accuse-russia-of-arming-taliban]", "made_by: [taliban-bounty-allegations]")
+    base = with_understanding(text)
+    assert base.relations["claim-russia-armed-taliban"].made_by == ["taliban-bounty-allegations"]
+
+
 def test_ids_are_unique_across_facts_and_understanding(with_understanding):
     text = EXAMPLE.replace("id: position-stability-russia", "id: moscow-bets-on-taliban-dominance")
     [problem] = problems(with_understanding, text)
@@ -178,7 +188,9 @@ def test_unknown_top_level_keys_and_syntax_errors(with_understanding):
 
 def test_versions_may_say_what_follows(with_understanding):
     base = with_understanding()
-    assert base.facts["taliban-contacts-start-disagreement"].versions[0].implies is None
+    versions = base.facts["taliban-contacts-start-disagreement"].versions
+    assert versions[0].implies.startswith("the first contact was a single fruitless meeting")
+    assert versions[1].implies.startswith("the first contacts, in 2007,")
 
 
 def test_the_seed_check_reads_relations(with_understanding, seeds_dir):

@@ -364,6 +364,7 @@ def _check_understanding(understanding: dict[str, list[_Located]], facts: list[_
     chapter is its objective's; a topic reads the same on each of its positions."""
     problems: list[Problem] = []
     fact_kinds = {r.data.get("id"): r.data.get("kind") for r in facts}
+    contested_events = {r.data.get("id") for r in facts if r.data.get("kind") == "event" and r.data.get("contested")}
     objectives = {r.data.get("id"): r.data.get("chapter") for r in understanding["objectives"]}
     concepts = {r.data.get("id") for r in understanding["concepts"]}
     topics: dict[str, tuple[str, str]] = {}
@@ -417,8 +418,12 @@ def _check_understanding(understanding: dict[str, list[_Located]], facts: list[_
             for field in ("made_by", "denied_by"):
                 for i, ref in enumerate(_list(data.get(field))):
                     known([field, i], ref, fact_kinds, "fact")
+                    if field == "made_by" and ref in contested_events:
+                        continue  # an allegation the sources report without naming who made it
                     if fact_kinds.get(ref) not in (None, "statement", "quotation"):
-                        report([field, i], f"{ref!r} is a {fact_kinds[ref]} fact; {field} lists statements")
+                        report([field, i], f"{ref!r} is a {fact_kinds[ref]} fact; {field} lists statements"
+                                           + (", or a contested event for an allegation whose maker the sources "
+                                              "do not name" if field == "made_by" else ""))
             topic, text = data.get("topic"), data.get("topic_text")
             if isinstance(topic, str) and isinstance(text, str):
                 if topic in topics and topics[topic][0] != text:

@@ -395,7 +395,8 @@ class ClaimRelation(_Relation):
     kind: Literal["claim"]
     claim: Text = Field(description="a clause that follows 'the claim that'")
     status: ClaimStatus
-    made_by: list[Slug] = Field(default_factory=list, description="statement facts that make the claim")
+    made_by: list[Slug] = Field(default_factory=list, description="statement facts that make the claim, or a "
+                                "contested event fact for an allegation whose maker the sources do not name")
     denied_by: list[Slug] = Field(default_factory=list, description="statement facts that deny it")
     settled: bool = Field(False, description="true only if a source itself settles it")
     according_to: Slug | None = None

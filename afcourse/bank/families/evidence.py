@@ -33,12 +33,15 @@ def speakers(b: Builder, fact_ids: list[str]) -> list[str]:
     """Who made (or denied) a claim: their names, or, for more than two, their sides ("US and Afghan
     officials", "Russian officials and the Taliban")."""
     refs: list[str] = []
+    unnamed: list[str] = []  # an allegation event (made_by) whose maker the sources do not name
     for ref in fact_ids:
         fact = b.base.facts.get(ref)
         if fact is not None and getattr(fact, "speaker", None) and fact.speaker not in refs:
             refs.append(fact.speaker)
+        elif fact is not None and fact.kind == "event" and fact.citations:
+            unnamed.append(f"accusers whom {b.base.attribution(fact.citations[0].source)} does not name")
     if len(refs) <= MAX_NAMED:
-        return [b.name(r) for r in refs]
+        return [b.name(r) for r in refs] + unnamed
     sides: list[str] = []
     others: list[str] = []
     for ref in refs:
@@ -51,7 +54,7 @@ def speakers(b: Builder, fact_ids: list[str]) -> list[str]:
                 sides.append(ADJECTIVES[country])
         elif name not in others:
             others.append(name)
-    return ([f"{_and(sides)} officials"] if sides else []) + others
+    return ([f"{_and(sides)} officials"] if sides else []) + others + unnamed
 
 
 def _and(names: list[str]) -> str:
@@ -61,7 +64,7 @@ def _and(names: list[str]) -> str:
 def policy_holder(b: Builder, relation) -> str:
     """Whose declared policy the option names: the claim's own maker for a stated policy, else Moscow's (or
     Washington's for a claim Moscow makes), a reading a student could believe."""
-    makers = [b.base.facts[f].speaker for f in relation.made_by if f in b.base.facts]
+    makers = [getattr(b.base.facts[f], "speaker", None) for f in relation.made_by if f in b.base.facts]
     if relation.status == "stated-policy" and makers:
         return b.name(makers[0])
     return "Washington" if "russia" in makers else "Moscow"

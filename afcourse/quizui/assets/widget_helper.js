@@ -44,6 +44,8 @@ function nextFocus(button) {
       if (!feedback.hasAttribute("tabindex")) feedback.setAttribute("tabindex", "-1");
       return feedback;
     }
+    const checked = question.querySelector('input[type="radio"]:checked');  // the group's one Tab stop
+    if (focusable(checked)) return checked;
     const first = Array.from(question.querySelectorAll("input, select, button")).find((n) => n !== button && focusable(n));
     if (first) return first;
   }
