@@ -110,8 +110,9 @@ def test_reported_claim_asked_without_its_hedge(shipped_bank, shipped_base):
 
 def test_key_mostly_in_one_position(shipped_bank, shipped_base):
     largest = [i for i in shipped_bank.values() if i.template == "event-year-choice" and key_rank(i) == 3]
-    assert len(largest) >= 8
-    assert "key-rank-skew" in [p.code for p in lint_items(largest[:8], shipped_base)]
+    assert len(largest) >= 4
+    skewed = [i.model_copy(update={"id": f"{i.id}:{n}"}) for n in range(2) for i in largest[:4]]  # 8 items, key last
+    assert "key-rank-skew" in [p.code for p in lint_items(skewed, shipped_base)]
     everyone = [i for i in shipped_bank.values() if i.template == "event-year-choice"]
     assert "key-rank-skew" not in [p.code for p in lint_items(everyone, shipped_base)]
 

@@ -268,6 +268,9 @@ def test_no_date_of_a_side_event_and_no_which_source_of_a_plain_report(shipped_b
     side = base.facts["russian-cultural-center-kabul-reopened-2014"]
     as_side = dated[0].model_copy(update={"answer": dated[0].answer.model_copy(update={"fact_ids": [side.id]})})
     assert "off-objective-event" in codes(as_side, base)
+    numbers = [i for i in shipped_bank.values() if i.template.startswith("quantity")]
+    assert numbers and all(base.objective_of_fact(i.answer.fact_ids[0], i.question.chapter) for i in numbers)
+    assert "csto-rapid-reaction-forces-size:numeric" not in shipped_bank
     sources = [i for i in shipped_bank.values() if i.template == "statement-source-choice"]
     assert sources and all(base.facts[i.answer.fact_ids[0]].stance != "report" for i in sources)
     report = next(f for f in base.of_kind("statement") if f.stance == "report" and f.speaker in

@@ -230,8 +230,8 @@ def _check_wording(item: Item, facts: list, base: FactBase):
     for org in base.of_kind("organisation"):
         if org.abbreviation and not org.abbreviation_used and re.search(rf"\b{org.abbreviation}\b", q.stem):
             yield "abbreviation", f"the stem uses {org.abbreviation!r}, which the sources do not"
-    if fact.kind == "event" and base.objective_of_fact(fact.id, fact.chapter) is None:
-        yield "off-objective-event", "the event teaches none of its chapter's objectives: its date is trivia"
+    if fact.kind in ("event", "quantity") and base.objective_of_fact(fact.id, fact.chapter) is None:
+        yield "off-objective-" + fact.kind, f"the {fact.kind} teaches none of its chapter's objectives: trivia"
     if item.template == "statement-source-choice" and fact.stance == "report":
         yield "source-of-a-report", "which source reports a fact is trivia; ask which source argues a thesis"
     if item.template == "event-month-choice" and not fact.month_matters:

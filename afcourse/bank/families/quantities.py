@@ -44,9 +44,11 @@ def number_distractors(value: float, rng: random.Random, used: Counter, percent:
 
 
 def quantity_items(b: Builder, fact) -> Iterator[Item]:
-    """Numeric and choice items on a number; only for quantities with an authored question. (No true/false:
-    a statement made false by nudging the number one step tested nothing a reader would remember.)"""
-    if fact.contested or not fact.ask:
+    """Numeric and choice items on a number; only for quantities with an authored question that an objective
+    of their chapter lists (the size of an alliance's rapid reaction force is trivia however it is asked).
+    (No true/false: a statement made false by nudging the number one step tested nothing a reader would
+    remember.)"""
+    if fact.contested or not fact.ask or b.base.objective_of_fact(fact.id, fact.chapter) is None:
         return
     value, unit = fact.value, fact.unit
     tolerance = round(abs(value) * 0.1, 4) if fact.approximate else 0.0
