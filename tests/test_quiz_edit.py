@@ -80,11 +80,13 @@ def test_an_edit_changes_its_slot_and_leaves_every_other_as_it_was(midterm, tmp_
 
 def test_edits_in_a_row_replay_in_order(midterm, tmp_path):
     choice = next(s["number"] for s in load(midterm)[0]["slots"] if s["type"] == "single_choice")
+    held = len(load(midterm)[0]["slots"][1]["question_ids"])
+    assert held >= 3
     for edit in (["exclude", "Q2b"], ["replace", f"Q{choice}a"], ["points", "Q5", "3"], ["exclude", "Q2a"]):
         result = run("quiz", edit[0], midterm, *edit[1:])
         assert result.exit_code == 0, result.output
     quiz, _ = load(midterm)
-    assert len(quiz["slots"][1]["question_ids"]) == 4 and {q["points"] for v in quiz["variants"]
+    assert len(quiz["slots"][1]["question_ids"]) == held - 2 and {q["points"] for v in quiz["variants"]
                                                            for q in v["questions"][4:5]} == {3.0}
     assert run("generate", "--from", midterm, "--out", tmp_path / "r").exit_code == 0
     assert (midterm / "quiz.json").read_bytes() == (tmp_path / "r" / "quiz.json").read_bytes()

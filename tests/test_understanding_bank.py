@@ -90,7 +90,9 @@ def test_an_allegation_keyed_as_an_established_fact_is_refused(shipped_base, shi
                 if i.values[i.answer.key.correct] == "allegation" and shipped_base.relations[i.values[RELATION]].denied_by
                 and "established" in i.values.values())
     text = next(c.text for c in item.question.choices if c.id == item.answer.key.correct)
-    assert text.startswith("An allegation by ") and ", denied by " in text
+    assert text == "An allegation that the sources report but do not confirm or settle"  # no name to give it away
+    assert "An allegation by " in item.answer.explanation and ", denied by " in item.answer.explanation
+    assert all(" denied by " in f for f in item.answer.feedback.values())
     established = next(c for c in item.question.choices if item.values[c.id] == "established")
     bad = item.model_copy(update={"answer": item.answer.model_copy(update={
         "key": ChoiceKey(correct=established.id),

@@ -1,16 +1,17 @@
 """Evidence-status items: "How do the course's sources treat the claim that Russia armed the Taliban?"
 
-Built from ``claim`` relations: the key says how the sources treat the claim (an allegation,
-naming who made it and who denied it; an established fact; a government's declared policy; a
-point the sources disagree on; an author's own reading). The other options are the other
-statuses, worded alike, each with feedback on why it does not fit.
+Built from ``claim`` relations: the key says how the sources treat the claim (an allegation; an
+established fact; a government's declared policy; a point the sources disagree on; an author's own
+reading). Every option is worded alike, with no name in it (a key naming "Votel and GlobalSecurity.org"
+among nameless options would answer itself); who alleged, who denied and whose policy or reading it
+is go into the feedback and the explanation.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from afcourse.bank.builder import Builder
+from afcourse.bank.builder import Builder, capitalise
 from afcourse.bank.models import Item
 
 STATUSES = ("allegation", "established", "stated-policy", "disputed", "analysis")
@@ -61,31 +62,29 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def policy_holder(b: Builder, relation) -> str:
-    """Whose declared policy the option names: the claim's own maker for a stated policy, else Moscow's (or
-    Washington's for a claim Moscow makes), a reading a student could believe."""
+STATUS_TEXTS = {
+    "allegation": "an allegation that the sources report but do not confirm or settle",
+    "established": "an established fact, reported by the sources and disputed by none of them",
+    "stated-policy": "a government's own declared policy or aim, as the sources report it",
+    "disputed": "a point on which the course's own sources give different accounts",
+    "analysis": "an author's own interpretation, which the sources do not report as fact",
+}
+"""The options, one per status, the same in every item."""
+
+
+def status_detail(b: Builder, relation) -> str:
+    """How the sources treat the claim, with the names the option leaves out: "an allegation by Votel,
+    denied by Russia, which the sources leave open"; "Kabulov's statement of policy"; "Aliyev's reading"."""
     makers = [getattr(b.base.facts[f], "speaker", None) for f in relation.made_by if f in b.base.facts]
-    if relation.status == "stated-policy" and makers:
-        return b.name(makers[0])
-    return "Washington" if "russia" in makers else "Moscow"
-
-
-def status_text(b: Builder, relation, status: str) -> str:
-    """The option for ``status``: an allegation's key names who alleged and who denied; the rest are general."""
-    key = status == relation.status
-    if status == "allegation":
-        if not key:
-            return "an allegation that the sources report but do not confirm or settle"
+    if relation.status == "allegation":
         made, denied = speakers(b, relation.made_by), speakers(b, relation.denied_by)
         return (f"an allegation by {_and(made)}" + (f", denied by {_and(denied)}" if denied else "")
                 + ", which the sources leave open")
-    if status == "established":
-        return "an established fact, reported by the sources and disputed by none of them"
-    if status == "stated-policy":
-        return f"{policy_holder(b, relation)}'s own declared policy or aim, as the sources report it"
-    if status == "disputed":
-        return "a point on which the course's own sources give different accounts"
-    return "an author's own interpretation, which the sources do not report as fact"  # no name: it would cue the key
+    if relation.status == "stated-policy" and makers and makers[0]:
+        return f"{b.name(makers[0])}'s statement of declared policy, as the sources report it"
+    if relation.status == "analysis" and relation.according_to:
+        return f"{b.base.attribution(relation.according_to)}'s own interpretation, not reported as fact"
+    return STATUS_TEXTS[relation.status]
 
 
 def evidence_items(b: Builder, relations: list) -> Iterator[Item]:
@@ -93,15 +92,12 @@ def evidence_items(b: Builder, relations: list) -> Iterator[Item]:
     for relation in relations:
         if relation.settled and relation.status != "established":
             continue
-        right_text = status_text(b, relation, relation.status)
-        wrong = [(status, status_text(b, relation, status), f"{NOT[status]}: the sources treat it as {right_text}.")
+        right_text, detail = STATUS_TEXTS[relation.status], status_detail(b, relation)
+        wrong = [(status, STATUS_TEXTS[status], f"{NOT[status]}: the sources treat it as {detail}.")
                  for status in STATUSES if status != relation.status]
-        whose = (f" (it is {b.base.attribution(relation.according_to)}'s reading)"
-                 if relation.status == "analysis" and relation.according_to else "")
-        wrong = [(v, t, f.removesuffix(".") + whose + ".") for v, t, f in wrong]
         item = b.relation_choice(item_id=f"{relation.id}:evidence-choice", template="evidence-status-choice",
                                  stem=f"How do the course's sources treat the claim that {relation.claim}?",
                                  relations=[relation], right=(relation.status, right_text), wrong=wrong,
-                                 explanation=relation.statement)
+                                 explanation=f"{relation.statement} ({capitalise(detail)}.)")
         if item:
             yield item
