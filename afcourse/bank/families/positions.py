@@ -56,6 +56,11 @@ def speaks_for(base: FactBase, a: str, c: str) -> bool:
     return a != c and state_of(a) is not None and state_of(a) == state_of(c)
 
 
+def possessive(name: str) -> str:
+    """"Kabulov's", "the United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def holder_name(b: Builder, holder: str) -> str:
     """Who holds a view, as a reader says it: "the Afghan government" rather than "Afghanistan"."""
     country = b.base.countries.get(holder)
@@ -119,7 +124,7 @@ def _choice(b: Builder, position, rivals: list) -> Iterator[Item]:
              for q in rivals if not truth.holds_view(b.base, position.holder, position.topic, q.view)]
     if len(wrong) < 2:
         return
-    stem = f"Which of these was {holder_name(b, position.holder)}'s view of {position.topic_text}{_attribution(b, position)}?"
+    stem = f"Which of these was {possessive(holder_name(b, position.holder))} view of {position.topic_text}{_attribution(b, position)}?"
     picked = b.rng(f"{position.id}:position-choice").sample(sorted(wrong), min(3, len(wrong)))
     options = sorted([(position.id, position.view), *((v, t) for v, t, _ in picked)], key=lambda vt: vt[1].lower())
     yield b.relation_item(item_id=f"{position.id}:position-choice", template="position-view-choice",
@@ -142,8 +147,11 @@ def _true_false(b: Builder, position, rivals: list) -> Iterator[Item]:
     ask_false = rng.random() < 0.5
     substitute = rng.choice(others)
     lead = _attribution(b, position).removeprefix(", ")
-    said = lambda holder: (f"{capitalise(lead) + ', t' if lead else 'T'}his was the view of {holder_name(b, holder)} "
-                           f"on {position.topic_text}: {position.view}.")
+
+    def said(holder: str) -> str:  # "according to Gurganus, this was GlobalSecurity.org's view" reads as nonsense
+        led = lead if lead and holder not in b.authors else ""
+        return (f"{capitalise(led) + ', t' if led else 'T'}his was the view of {holder_name(b, holder)} "
+                f"on {position.topic_text}: {position.view}.")
     feedback = ({"true": f"It is false. {said(position.holder)}"} if ask_false
                 else {"false": f"It is true: {position.statement}"})
     item = b.relation_item(item_id=item_id, template="position-holder-tf", type="true_false",
