@@ -209,7 +209,7 @@ def _check_chapters(base, chapters: Optional[list[str]]) -> None:
         raise typer.Exit(2)
 
 
-PERSON_REPORT_MIN = 5  # people offered fewer times than this are left out of lint's per-person report
+PERSON_REPORT_MIN = 3  # people offered fewer times than this are left out of lint's per-person report
 
 
 @app.command("lint")
@@ -232,10 +232,12 @@ def lint_command() -> None:
         places = "/".join(str(k) for k in positions.get(template, []))
         _console().print(f"  {levels[template]:<13} {template:<28} {n:>4} items  {failing[template]:>3} problems  {places}")
     rates = sorted(person_key_rates(items, base).items(), key=lambda kv: (-kv[1][1] / kv[1][0], kv[0]))
-    _console().print("Per person (choice items offering them; how often they are the key):")
-    for person, (offered, keyed) in rates:
-        if offered >= PERSON_REPORT_MIN:
-            _console().print(f"  {base.name_of(person):<28} offered {offered:>3}  key {keyed:>3}  ({keyed / offered:.0%})")
+    _console().print("Per person or body (choice items offering them; how often they are the key):")
+    shown = [(person, offered, keyed) for person, (offered, keyed) in rates if offered >= PERSON_REPORT_MIN]
+    for person, offered, keyed in shown:
+        _console().print(f"  {base.name_of(person):<28} offered {offered:>3}  key {keyed:>3}  ({keyed / offered:.0%})")
+    if not shown:
+        _console().print(f"  (nobody is offered in {PERSON_REPORT_MIN} or more choice items)")
     if problems:
         _error(f"{len(problems)} problem(s) in {len(items)} items.")
         raise typer.Exit(1)

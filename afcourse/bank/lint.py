@@ -469,15 +469,16 @@ def _correct_ids(key) -> set[str]:
 
 
 def person_key_rates(items: list[Item], base: FactBase) -> dict[str, tuple[int, int]]:
-    """Person id -> (choice items offering them, items where they are the key), over single-choice items
-    whose options are all people: a person who is nearly always the key when offered is a cue."""
+    """Person or body id -> (choice items offering them, items where they are the key), over single-choice
+    items whose options are all people or all bodies: one nearly always the key when offered is a cue."""
     offered: dict[str, int] = {}
     keyed: dict[str, int] = {}
     for item in items:
         if item.question.type != "single_choice":
             continue
         values = [item.values.get(c.id) for c in item.question.choices]
-        if not all(v in base.facts and base.facts[v].kind == "person" for v in values):
+        kinds = {base.facts[v].kind if v in base.facts else None for v in values}
+        if kinds not in ({"person"}, {"organisation"}):
             continue
         for value in values:
             offered[value] = offered.get(value, 0) + 1
