@@ -100,7 +100,7 @@ def build(options: ServeOptions) -> Built:
             from starlette.applications import Starlette
             from starlette.routing import Mount
 
-            app = Starlette(routes=[Mount(prefix, app=app)])
+            app = Starlette(routes=[Mount(prefix, app=app)], lifespan=app.router.lifespan_context)
         return Built(app, store, assessment, None)
     secret = load_secret(options.quiz_dir)
     app = create_app(assessment, store, TokenIdentity(secret, quiz.quiz_id), settings)
@@ -237,7 +237,7 @@ def run(built: Built, host: str, port: int, options: ServeOptions | None = None)
     import uvicorn
 
     raise_open_file_limit()
-    common = dict(host=host, port=port, log_level="warning", timeout_keep_alive=30, http=guarded_http_protocol,
+    common = dict(host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=30, http=guarded_http_protocol,
                   h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=5)
     if options is None or options.workers <= 1:
         uvicorn.run(built.app, **common)
