@@ -226,6 +226,7 @@ def test_a_time_limit_with_extra_time_for_one_student(browser, quiz_dir):
         page.wait_for_selector(f'{STATUS}[data-state="submitted"]:has-text("Time is up")', timeout=15000)
         assert 5 <= time.monotonic() - began <= 12
         assert page.locator("fieldset input:not([disabled])").count() == 0
+        assert page.text_content(".afq-timer").startswith("Time is up: your answers were submitted at ")  # on top
         assert submitted_at(quiz_dir, "s1") is not None
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "serve-time-up.png"), full_page=True)

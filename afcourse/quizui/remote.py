@@ -344,7 +344,7 @@ def _asset(name: str) -> str:
 
 
 REMOTE_CSS = (".afq-remote .afq-save-note[data-state=error]{color:#9b1c1c;font-weight:600;margin:.3em 0}"
-              ".afq-remote .afq-timer{font-weight:600}.afq-remote .afq-timer[data-state=low]{color:#9b1c1c}"
+              ".afq-remote .afq-timer{font-weight:600}.afq-remote .afq-timer[data-state=low],.afq-remote .afq-timer[data-state=up]{color:#9b1c1c}"
               ".afq-remote .afq-order-note{color:#555}")
 
 

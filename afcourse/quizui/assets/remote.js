@@ -345,7 +345,8 @@
           self.note(entry.item_id, "Not saved: " + err.refused + (/[.!?]$/.test(err.refused) ? "" : ".") +
                     " Your answer is still shown here.");
           if (err.data && err.data.final) {
-            self.lock(err.data.submitted_at ? "Time is up: your answers were submitted at " + err.data.submitted_at + "." : err.refused);
+            self.lock(err.data.submitted_at ? "Time is up: your answers were submitted at " + err.data.submitted_at + "." : err.refused,
+                      !!err.data.submitted_at);
             return;
           }
           return self.flush();
@@ -415,8 +416,9 @@
     var self = this;
     return this.call("POST", "api/submit", {}).then(function (reply) {
       self.submitting = false;
-      self.lock((reply.at_time_limit || automatic ? "Time is up: your answers were submitted at " : "Submitted at ") +
-                reply.submitted_at + ". Your answers are final.");
+      var up = !!(reply.at_time_limit || automatic);
+      self.lock((up ? "Time is up: your answers were submitted at " : "Submitted at ") +
+                reply.submitted_at + ". Your answers are final.", up);
       if (self.data.feedback === "after-submit") self.feedback();
     }, function (err) {
       if (err.refused && err.status === 409 && tries > 0) {  /* an earlier try got through; its reply was lost */
@@ -428,7 +430,7 @@
       }
       if (err.refused) {
         self.submitting = false;
-        if ((err.data && err.data.final) || automatic) self.lock((automatic ? "Time is up: " : "") + err.refused);
+        if ((err.data && err.data.final) || automatic) self.lock((automatic ? "Time is up: " : "") + err.refused, automatic);
         else self.say("Not submitted: " + err.refused, "error");
         return;
       }
@@ -447,7 +449,7 @@
   Client.prototype.countdown = function (secondsLeft) {
     var self = this, end = Date.now() + secondsLeft * 1000;
     var tick = function () {
-      if (self.locked) { self.timer.textContent = ""; return; }
+      if (self.locked) return;  /* lock() has said why */
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       var h = Math.floor(left / 3600), m = Math.floor(left / 60) % 60, s = left % 60;
       var two = function (n) { return (n < 10 ? "0" : "") + n; };
@@ -460,11 +462,16 @@
     tick();
   };
 
-  Client.prototype.lock = function (message) {
+  /* Answers are final: every control off, the message in the status line (and, when the time ran out, in the
+     clock's place at the top, where the student was looking). */
+  Client.prototype.lock = function (message, timeUp) {
     this.locked = true;
     this.inputs.forEach(function (input) { input.disabled = true; });
     if (this.submitButton) this.submitButton.disabled = true;
-    if (this.timer) this.timer.textContent = "";
+    if (this.timer) {
+      this.timer.textContent = timeUp ? message : "";
+      this.timer.setAttribute("data-state", timeUp ? "up" : "");
+    }
     Array.prototype.forEach.call(this.root.querySelectorAll(".afq-order-note"), function (n) { n.textContent = ""; });
     this.say(message, "submitted");
   };
