@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from afcourse.quizui.remote import remote_controller
-from afcourse.serve.storage import Store, StorageError
+from afcourse.serve.storage import Receipt, Store, StorageError
 from test_serve_support import Server, call, keys_by_id, make_quiz_dir, postgres_cluster, quiz_set, right_answer
 
 
@@ -140,3 +140,42 @@ def test_two_servers_sharing_one_database_behave_as_one(postgres_url, tmp_path):
     finally:
         a.stop()
         b.stop()
+
+
+def test_one_statement_answers_keep_the_time_limit_extra_time_and_resends_as_the_transaction_does(postgres_url):
+    """PostgreSQL logs a plain answer in one statement, from a thread (record) or the event loop (record_async);
+    both refuse after the limit plus its grace, count extra time, and give a resent answer its first receipt."""
+    import asyncio
+    import time
+
+    from afcourse.serve.storage import TimeUp
+
+    store = Store(postgres_url, quiz_set()[0].quiz_id)
+    variant = quiz_set()[0].variants[0].variant_id
+
+    async def from_the_loop(*answers):
+        try:
+            return [await store.record_async(*answer) for answer in answers]
+        finally:
+            await store.aclose()
+
+    try:
+        store.set_time_limit(1, grace_seconds=1)  # 2 s in all
+        for sid in ("timed-a", "timed-b"):
+            store.start(sid, None, variant)
+        store.set_extra_time("timed-b", 3)
+        first = store.record("timed-a", "q1", "x", "timed-a-0001")
+        looped, again = asyncio.run(from_the_loop(("timed-a", "q2", "y", "timed-a-0002"),
+                                                  ("timed-a", "q1", "x", "timed-a-0001")))
+        assert not first.duplicate and not looped.duplicate and again == Receipt(first.seq, first.received_at, True)
+        time.sleep(2.3)
+        assert asyncio.run(from_the_loop(("timed-a", "q1", "z", "timed-a-0003"))) == [None]  # not logged: refused
+        with pytest.raises(TimeUp):
+            store.record("timed-a", "q1", "z", "timed-a-0003")
+        row = store.student("timed-a")
+        assert row.submitted_at == row.deadline(1).isoformat(timespec="microseconds")  # submitted at the limit
+        assert store.record("timed-a", "q2", "y", "timed-a-0002").duplicate  # a late resend: its first receipt
+        assert not store.record("timed-b", "q1", "x", "timed-b-0001").duplicate  # 3 s more: still in time
+        assert store.responses("timed-a") == {"q1": "x", "q2": "y"}
+    finally:
+        store.close()
