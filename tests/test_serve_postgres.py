@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -146,7 +148,6 @@ def test_one_statement_answers_keep_the_time_limit_extra_time_and_resends_as_the
     """PostgreSQL logs a plain answer in one statement, from a thread (record) or the event loop (record_async);
     both refuse after the limit plus its grace, count extra time, and give a resent answer its first receipt."""
     import asyncio
-    import time
 
     from afcourse.serve.storage import TimeUp
 
@@ -179,3 +180,49 @@ def test_one_statement_answers_keep_the_time_limit_extra_time_and_resends_as_the
         assert store.responses("timed-a") == {"q1": "x", "q2": "y"}
     finally:
         store.close()
+
+
+def _established_by_process(pids: list[int], port: int) -> dict[int, int]:
+    """How many established connections to ``port`` each process holds (from /proc)."""
+    inodes = set()
+    for line in open("/proc/net/tcp", encoding="ascii").read().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # local port, ESTABLISHED
+            inodes.add(fields[9])
+    counts = {}
+    for pid in pids:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        counts[pid] = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in inodes)
+    return counts
+
+
+def test_workers_share_a_burst_of_new_connections_and_a_port_in_use_is_refused(postgres_url, tmp_path):
+    """Each worker listens on its own socket (SO_REUSEPORT): 40 connections opened at once are spread over both
+    (with one shared socket, one worker took most of a burst); a second server on the same port is refused."""
+    import socket
+
+    quiz_dir = make_quiz_dir(tmp_path / "spread")
+    server = Server(quiz_dir, "--db", postgres_url, "--workers", "2").start()
+    clients = []
+    try:
+        until = time.monotonic() + 30
+        while len(server.workers()) < 2 and time.monotonic() < until:
+            time.sleep(0.1)
+        time.sleep(1.0)  # both listening
+        request = f"GET /api/quiz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {server.token('s1')}\r\n\r\n".encode()
+        clients = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(40)]
+        for sock in clients:
+            sock.sendall(request)
+        for sock in clients:
+            assert sock.recv(12).startswith(b"HTTP/1.1 200")
+        counts = _established_by_process(server.workers(), server.port)
+        assert sum(counts.values()) == 40 and min(counts.values()) >= 8, counts
+        second = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", str(make_quiz_dir(tmp_path / "b")),
+                                 "--port", str(server.port), "--db", postgres_url, "--workers", "2"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "Address already in use" in second.stderr
+        assert call(server.url + "api/quiz", token=server.token("s2")).status == 200  # the first carries on
+    finally:
+        for sock in clients:
+            sock.close()
+        server.stop()
