@@ -365,7 +365,8 @@ class Store:
         return Receipt(seq, received, False)
 
     def _one_statement(self, student_id: str, item_id: str, text: str, client_id: str) -> dict:
-        return {"sid": student_id, "item": item_id, "response": text, "cid": client_id, "now": now_iso(),
+        """:data:`_RECORD_PG`'s parameters but the time (set once a connection is in hand)."""
+        return {"sid": student_id, "item": item_id, "response": text, "cid": client_id,
                 "limit": self.limit_seconds, "grace": int(self.grace.total_seconds())}
 
     @staticmethod
@@ -390,6 +391,7 @@ class Store:
             conn = None
             try:
                 with self._pool.connection() as conn:
+                    params["now"] = now_iso()  # not before: waiting for a connection may take a while
                     found = conn.execute(_RECORD_PG, params).fetchone()
                     _IDLE_SINCE[conn] = time.monotonic()
                 break
@@ -414,6 +416,7 @@ class Store:
             conn = None
             try:
                 async with pool.connection() as conn:
+                    params["now"] = now_iso()
                     found = await (await conn.execute(_RECORD_PG, params)).fetchone()
                     _IDLE_SINCE[conn] = time.monotonic()
                 break
