@@ -224,6 +224,23 @@ def test_the_notebook_clock_counts_down_live_and_says_when_the_time_is_up(quiz_d
         server.stop()
 
 
+def test_extra_time_given_during_the_attempt_moves_the_notebooks_clock(quiz_dir, tmp_path, monkeypatch):
+    from afcourse import show_quiz
+
+    monkeypatch.chdir(tmp_path)
+    server = Server(quiz_dir, "--time-limit", "0.1", "--grace", "1").start()  # 6 s
+    try:
+        widget = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s2")).widget()
+        began = time.monotonic()
+        granted = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", "extra-time", str(quiz_dir), "s2",
+                                  "0.2"], capture_output=True, text=True, timeout=60)  # 12 s more
+        assert granted.returncode == 0, granted.stderr
+        time.sleep(max(0.0, began + 9 - time.monotonic()))  # past the first limit: the clock asked again at zero
+        assert re.search(r"Time left: 0:(0[3-9]|1\d)", widget.timer.value), widget.timer.value
+    finally:
+        server.stop()
+
+
 def test_a_quiz_without_a_time_limit_has_no_clock(quiz_dir, tmp_path, monkeypatch):
     from afcourse import show_quiz
 

@@ -17,8 +17,9 @@ An ordering records nothing until an element moves or *Keep this order* is press
 *Submit* first asks for confirmation, naming the questions without an answer. A graded
 quiz with a time limit (served by ``afcourse serve``) shows the time left and counts it
 down live: a background thread of the kernel updates the clock every second (the
-kernel stays free for the student's cells), by the server's count, and says when the
-time is up.
+kernel stays free for the student's cells), by the server's count (asked again every
+5 minutes and at zero, so extra time given meanwhile counts), and says when the time
+is up.
 Labels wrap instead of being cut short (``widget.css``), and a locked answer stays
 fully visible.
 
@@ -366,6 +367,8 @@ class QuizWidget:
 
     CLOCK_SECONDS = 1.0
     """How often the clock of a timed quiz is redrawn."""
+    SYNC_SECONDS = 300.0
+    """How often the clock asks the server for the time left again (and always at zero): extra time counts."""
 
     def seconds_left(self) -> float | None:
         """Seconds until the student's time limit (or the closing time) by the server's count; None: no clock."""
@@ -378,8 +381,13 @@ class QuizWidget:
             threading.Thread(target=self._run_clock, name="afcourse-quiz-clock", daemon=True).start()
 
     def _run_clock(self) -> None:
+        synced = time.monotonic()
         while self.timer.comm is not None:  # a closed widget stops its clock
             time.sleep(self.CLOCK_SECONDS)
+            left = self.seconds_left()
+            if left is not None and (left <= 0 or time.monotonic() - synced > self.SYNC_SECONDS):
+                self.controller.store.refresh_time()
+                synced = time.monotonic()
             if not self.show_time():
                 return
 

@@ -20,12 +20,13 @@
  * afcourse/quiz/answers.py). An ordering has no answer until an element moves or "Keep
  * this order" is pressed. Submit first records what is typed in a box not yet left,
  * and waits until every answer is on the server. With a time limit the time left is
- * shown (counted by the server's clock) and the quiz is submitted when it runs out.
+ * shown (counted by the server's clock, asked again every 5 minutes and at zero, so
+ * extra time given meanwhile counts) and the quiz is submitted when it runs out.
  */
 (function () {
   "use strict";
 
-  var RETRY_MS = 1000, RETRY_MAX_MS = 30000, REQUEST_MS = 15000, DRAIN_MS = 20000;
+  var RETRY_MS = 1000, RETRY_MAX_MS = 30000, REQUEST_MS = 15000, DRAIN_MS = 20000, SYNC_MS = 300000;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -445,19 +446,33 @@
     });
   };
 
-  /* The time left, by the server's count; at zero the quiz submits itself. */
+  /* The time left, by the server's count; at zero the quiz submits itself. Extra time may be given during the
+     attempt, so the clock asks the server again every SYNC_MS and before submitting at zero. */
   Client.prototype.countdown = function (secondsLeft) {
-    var self = this, end = Date.now() + secondsLeft * 1000;
-    var tick = function () {
-      if (self.locked) return;  /* lock() has said why */
-      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    var self = this, end = Date.now() + secondsLeft * 1000, synced = Date.now();
+    var show = function (left) {
       var h = Math.floor(left / 3600), m = Math.floor(left / 60) % 60, s = left % 60;
       var two = function (n) { return (n < 10 ? "0" : "") + n; };
       self.timer.textContent = "Time left: " + (h ? h + ":" + two(m) : m) + ":" + two(s) +
         (left <= 60 && left > 0 ? " \u2014 your answers are submitted when it runs out" : "");
       self.timer.setAttribute("data-state", left <= 60 ? "low" : "");
-      if (left <= 0) { self.submit(true); return; }
-      setTimeout(tick, 500);
+    };
+    var tick = function () {
+      if (self.locked) return;  /* lock() has said why */
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      show(left);
+      if (left > 0 && Date.now() - synced < SYNC_MS) { setTimeout(tick, 500); return; }
+      synced = Date.now();
+      self.call("GET", "api/quiz").then(function (data) {
+        if (self.locked) return;
+        if (data.submitted_at) { self.lock("Time is up: your answers were submitted at " + data.submitted_at + ".", true); return; }
+        if (data.seconds_left === null || data.seconds_left === undefined) { self.timer.textContent = ""; return; }
+        if (data.seconds_left > 0.5) { end = Date.now() + data.seconds_left * 1000; setTimeout(tick, 500); return; }
+        self.submit(true);
+      }, function () {
+        if (left <= 0) self.submit(true);  /* it keeps trying */
+        else setTimeout(tick, 500);
+      });
     };
     tick();
   };
