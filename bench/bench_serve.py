@@ -131,8 +131,8 @@ class Student:
             await self.answer(n)
             latencies.append(time.perf_counter() - began)
             n += 1
-            if think:
-                await asyncio.sleep(random.expovariate(1 / think))
+            if think:  # never past the end: the run's wall time is the answers' time
+                await asyncio.sleep(min(random.expovariate(1 / think), max(0.0, stop_at - time.monotonic())))
 
 
 def _run(coroutine):
