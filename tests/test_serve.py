@@ -289,6 +289,9 @@ def test_the_notebook_widget_saves_to_the_server_and_submits(server, tmp_path, m
     monkeypatch.chdir(tmp_path)  # the queue file's folder
     keys = keys_by_id()
     display = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s3"))
+    from afcourse.quizui.display import run_note_html
+
+    assert f"Your answers are saved on {server.url} and come back." in run_note_html(display.controller)
     quiz_widget = display.widget()
     for item_id, view in quiz_widget.views.items():
         right = right_answer(keys[item_id].key)

@@ -199,6 +199,60 @@ def test_the_notebook_shows_the_time_left_and_an_answer_after_the_limit_is_refus
         server.stop()
 
 
+def test_the_notebook_clock_counts_down_live_and_says_when_the_time_is_up(quiz_dir, tmp_path, monkeypatch):
+    """The widget's clock moves by itself (a thread of the kernel redraws it; nothing is asked of the kernel), goes
+    when the student submits, and says so when the time is up."""
+    from afcourse import show_quiz
+
+    monkeypatch.chdir(tmp_path)  # the queue files' folder
+    server = Server(quiz_dir, "--time-limit", "0.1", "--grace", "1").start()  # 6 s
+    seconds = lambda text: int(re.search(r"Time left: 0:(\d\d)", text)[1])  # noqa: E731
+    try:
+        widget = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s2")).widget()
+        submitter = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s3")).widget()
+        first = widget.timer.value
+        assert 3 <= seconds(first) <= 6 and "submitted when it runs out" in first  # the last minute: said so
+        time.sleep(2.2)
+        assert seconds(widget.timer.value) <= seconds(first) - 2  # moved twice while this thread slept
+        submitter.submit()
+        assert submitter.timer.value == "" and "Submitted" in submitter.summary.value
+        until = time.monotonic() + 10
+        while "Time is up" not in widget.timer.value and time.monotonic() < until:
+            time.sleep(0.2)
+        assert "Time is up" in widget.timer.value and 'data-state="up"' in widget.timer.value
+    finally:
+        server.stop()
+
+
+def test_extra_time_given_during_the_attempt_moves_the_notebooks_clock(quiz_dir, tmp_path, monkeypatch):
+    from afcourse import show_quiz
+
+    monkeypatch.chdir(tmp_path)
+    server = Server(quiz_dir, "--time-limit", "0.1", "--grace", "1").start()  # 6 s
+    try:
+        widget = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s2")).widget()
+        began = time.monotonic()
+        granted = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", "extra-time", str(quiz_dir), "s2",
+                                  "0.2"], capture_output=True, text=True, timeout=60)  # 12 s more
+        assert granted.returncode == 0, granted.stderr
+        time.sleep(max(0.0, began + 9 - time.monotonic()))  # past the first limit: the clock asked again at zero
+        assert re.search(r"Time left: 0:(0[3-9]|1\d)", widget.timer.value), widget.timer.value
+    finally:
+        server.stop()
+
+
+def test_a_quiz_without_a_time_limit_has_no_clock(quiz_dir, tmp_path, monkeypatch):
+    from afcourse import show_quiz
+
+    monkeypatch.chdir(tmp_path)
+    server = Server(quiz_dir).start()
+    try:
+        widget = show_quiz("midterm", mode="assessment", server=server.url, token=server.token("s2")).widget()
+        assert widget.timer.value == "" and widget.seconds_left() is None
+    finally:
+        server.stop()
+
+
 def test_extra_minutes_in_the_roster_lengthen_that_students_time_limit(tmp_path):
     folder = make_quiz_dir(tmp_path / "timed")
     (folder / "roster.csv").write_text("id,name,extra_minutes\ns1,Ada,15\ns2,Bo,\ns3,,0\n", encoding="utf-8")

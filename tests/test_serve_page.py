@@ -226,6 +226,7 @@ def test_a_time_limit_with_extra_time_for_one_student(browser, quiz_dir):
         page.wait_for_selector(f'{STATUS}[data-state="submitted"]:has-text("Time is up")', timeout=15000)
         assert 5 <= time.monotonic() - began <= 12
         assert page.locator("fieldset input:not([disabled])").count() == 0
+        assert page.text_content(".afq-timer").startswith("Time is up: your answers were submitted at ")  # on top
         assert submitted_at(quiz_dir, "s1") is not None
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "serve-time-up.png"), full_page=True)
@@ -249,3 +250,23 @@ def test_a_time_limit_with_extra_time_for_one_student(browser, quiz_dir):
     rows = {s["student"]["id"]: s for s in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert {sid: rows[sid]["status"] for sid in rows} == {"s1": "submitted", "s2": "submitted", "s3": "submitted"}
     assert logged(quiz_dir, "s3") == [] and len(logged(quiz_dir, "s2")) == 1
+
+
+def test_extra_time_given_during_the_attempt_moves_the_pages_clock_instead_of_submitting(browser, quiz_dir):
+    """The page asks the server again at zero: extra time granted after it opened counts."""
+    server = Server(quiz_dir, "--time-limit", "0.1", "--grace", "1").start()  # 6 s
+    page = browser.new_page()
+    try:
+        open_quiz(page, server, "s1")
+        began = time.monotonic()
+        granted = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", "extra-time", str(quiz_dir), "s1",
+                                  "0.2"], capture_output=True, text=True, timeout=60)  # 12 s more
+        assert granted.returncode == 0, granted.stderr
+        time.sleep(max(0.0, began + 9 - time.monotonic()))  # past the first limit
+        assert page.text_content(".afq-timer").startswith("Time left: 0:")
+        assert submitted_at(quiz_dir, "s1") is None and page.locator("fieldset input[disabled]").count() == 0
+        page.wait_for_selector(f'{STATUS}[data-state="submitted"]:has-text("Time is up")', timeout=20000)
+        assert time.monotonic() - began >= 14 and submitted_at(quiz_dir, "s1") is not None
+    finally:
+        page.close()
+        server.stop()

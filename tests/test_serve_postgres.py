@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from afcourse.quizui.remote import remote_controller
-from afcourse.serve.storage import Store, StorageError
+from afcourse.serve.storage import Receipt, Store, StorageError
 from test_serve_support import Server, call, keys_by_id, make_quiz_dir, postgres_cluster, quiz_set, right_answer
 
 
@@ -140,3 +142,92 @@ def test_two_servers_sharing_one_database_behave_as_one(postgres_url, tmp_path):
     finally:
         a.stop()
         b.stop()
+
+
+def test_one_statement_answers_keep_the_time_limit_extra_time_and_resends_as_the_transaction_does(postgres_url):
+    """PostgreSQL logs a plain answer in one statement, from a thread (record) or the event loop (record_async);
+    both refuse after the limit plus its grace, count extra time, and give a resent answer its first receipt."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from afcourse.serve.storage import TimeUp
+
+    store = Store(postgres_url, quiz_set()[0].quiz_id)
+    variant = quiz_set()[0].variants[0].variant_id
+
+    def from_the_loop(*answers):
+        async def send():
+            try:
+                return [await store.record_async(*answer) for answer in answers]
+            finally:
+                await store.aclose()
+
+        # in a thread of its own: Playwright's sync API may hold an event loop in this one
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, send()).result()
+
+    try:
+        store.set_time_limit(1, grace_seconds=1)  # 2 s in all
+        for sid in ("timed-a", "timed-b"):
+            store.start(sid, None, variant)
+        store.set_extra_time("timed-b", 3)
+        first = store.record("timed-a", "q1", "x", "timed-a-0001")
+        looped, again = from_the_loop(("timed-a", "q2", "y", "timed-a-0002"), ("timed-a", "q1", "x", "timed-a-0001"))
+        assert not first.duplicate and not looped.duplicate and again == Receipt(first.seq, first.received_at, True)
+        time.sleep(2.3)
+        assert from_the_loop(("timed-a", "q1", "z", "timed-a-0003")) == [None]  # not logged: refused
+        with pytest.raises(TimeUp):
+            store.record("timed-a", "q1", "z", "timed-a-0003")
+        row = store.student("timed-a")
+        assert row.submitted_at == row.deadline(1).isoformat(timespec="microseconds")  # submitted at the limit
+        assert store.record("timed-a", "q2", "y", "timed-a-0002").duplicate  # a late resend: its first receipt
+        assert not store.record("timed-b", "q1", "x", "timed-b-0001").duplicate  # 3 s more: still in time
+        assert store.responses("timed-a") == {"q1": "x", "q2": "y"}
+    finally:
+        store.close()
+
+
+def _established_by_process(pids: list[int], port: int) -> dict[int, int]:
+    """How many established connections to ``port`` each process holds (from /proc)."""
+    inodes = set()
+    for line in open("/proc/net/tcp", encoding="ascii").read().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # local port, ESTABLISHED
+            inodes.add(fields[9])
+    counts = {}
+    for pid in pids:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        counts[pid] = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in inodes)
+    return counts
+
+
+def test_workers_share_a_burst_of_new_connections_and_a_port_in_use_is_refused(postgres_url, tmp_path):
+    """Each worker listens on its own socket (SO_REUSEPORT): 40 connections opened at once are spread over both
+    (with one shared socket, one worker took most of a burst); a second server on the same port is refused."""
+    import socket
+
+    quiz_dir = make_quiz_dir(tmp_path / "spread")
+    server = Server(quiz_dir, "--db", postgres_url, "--workers", "2").start()
+    clients = []
+    try:
+        until = time.monotonic() + 30
+        while len(server.workers()) < 2 and time.monotonic() < until:
+            time.sleep(0.1)
+        time.sleep(1.0)  # both listening
+        request = f"GET /api/quiz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {server.token('s1')}\r\n\r\n".encode()
+        clients = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(40)]
+        for sock in clients:
+            sock.sendall(request)
+        for sock in clients:
+            assert sock.recv(12).startswith(b"HTTP/1.1 200")
+        counts = _established_by_process(server.workers(), server.port)
+        assert sum(counts.values()) == 40 and min(counts.values()) >= 8, counts
+        second = subprocess.run([sys.executable, "-m", "afcourse.cli", "serve", str(make_quiz_dir(tmp_path / "b")),
+                                 "--port", str(server.port), "--db", postgres_url, "--workers", "2"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "Address already in use" in second.stderr
+        assert call(server.url + "api/quiz", token=server.token("s2")).status == 200  # the first carries on
+    finally:
+        for sock in clients:
+            sock.close()
+        server.stop()

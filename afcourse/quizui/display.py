@@ -94,7 +94,9 @@ def run_note_html(controller: QuizController) -> str:
     import html
 
     c = controller
+    server = getattr(c.store, "server", None)  # a quiz served by `afcourse serve` (RemoteStore)
     kept = (f" Your answers are kept in {c.keeper.path.name} and come back." if c.keeper else
+            f" Your answers are saved on {server} and come back." if server else
             f" Your saved answers in {c.store.path.name} come back." if c.store and hasattr(c.store, "path") else "")
     return (f'<style>{RUN_NOTE_CSS}</style><div class="afq-run-note" role="note">'
             f'{html.escape(c.bundle.quiz.title)}: this quiz runs with the notebook\'s kernel. Run this cell '

@@ -122,6 +122,19 @@ class RemoteStore:
         """Seconds until this student's time limit (or the closing time), None without either."""
         return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
 
+    def refresh_time(self) -> float | None:
+        """Ask the server for the time left again (extra time may have been given since); the seconds left.
+
+        Unreachable, the time counted so far stands.
+        """
+        try:
+            data = self._once("GET", "api/quiz", None)
+        except RecordingError:
+            return self.seconds_left()
+        left = data.get("seconds_left")
+        self._deadline = None if left is None else time.monotonic() + left
+        return self.seconds_left()
+
     # ---- HTTP --------------------------------------------------------------------------------
     def _request(self, method: str, path: str, body: dict | None = None, *, patience: float = 0.0) -> dict:
         """One request; temporary failures are tried again for ``patience`` seconds, then raise Offline."""
@@ -344,7 +357,7 @@ def _asset(name: str) -> str:
 
 
 REMOTE_CSS = (".afq-remote .afq-save-note[data-state=error]{color:#9b1c1c;font-weight:600;margin:.3em 0}"
-              ".afq-remote .afq-timer{font-weight:600}.afq-remote .afq-timer[data-state=low]{color:#9b1c1c}"
+              ".afq-remote .afq-timer{font-weight:600}.afq-remote .afq-timer[data-state=low],.afq-remote .afq-timer[data-state=up]{color:#9b1c1c}"
               ".afq-remote .afq-order-note{color:#555}")
 
 

@@ -14,7 +14,12 @@ whole answer, and a graded quiz saves one finished answer rather than every pref
 A numeric entry the quiz cannot read is refused at once with a message that says why.
 
 An ordering records nothing until an element moves or *Keep this order* is pressed.
-*Submit* first asks for confirmation, naming the questions without an answer.
+*Submit* first asks for confirmation, naming the questions without an answer. A graded
+quiz with a time limit (served by ``afcourse serve``) shows the time left and counts it
+down live: a background thread of the kernel updates the clock every second (the
+kernel stays free for the student's cells), by the server's count (asked again every
+5 minutes and at zero, so extra time given meanwhile counts), and says when the time
+is up.
 Labels wrap instead of being cut short (``widget.css``), and a locked answer stays
 fully visible.
 
@@ -31,6 +36,8 @@ down), says to run the cell again instead of leaving a quiz that ignores clicks.
 from __future__ import annotations
 
 import html
+import threading
+import time
 
 import ipywidgets as w
 
@@ -339,7 +346,9 @@ class QuizWidget:
                                   layout=w.Layout(display="none", padding="0.4em 0.75em", margin="0.4em 0"))
             self.confirm.add_class("afq-w-confirm")
             footer = [self.submit_button, self.summary]
-            head = [title, intro]
+            self.timer = w.HTML()
+            self.timer.add_class("afq-w-timer")
+            head = [title, intro, self.timer]
         else:
             head = [title, self.restored]
             self.reset_button = w.Button(description="Start again", tooltip="Clear every answer and the score")
@@ -353,6 +362,43 @@ class QuizWidget:
                            layout=w.Layout(padding="0.5em 1em", max_width="52em"))
         self.root.add_class("afq-widget")
         self.refresh_summary()
+        if c.mode == "assessment":
+            self.start_clock()
+
+    CLOCK_SECONDS = 1.0
+    """How often the clock of a timed quiz is redrawn."""
+    SYNC_SECONDS = 300.0
+    """How often the clock asks the server for the time left again (and always at zero): extra time counts."""
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the student's time limit (or the closing time) by the server's count; None: no clock."""
+        left = getattr(self.controller.store, "seconds_left", lambda: None)()
+        return None if left is None or left > 86400 else left  # a day away: no clock, as on the page
+
+    def start_clock(self) -> None:
+        """Show the time left and keep it counting down in a background thread, until submitted or up."""
+        if self.show_time():
+            threading.Thread(target=self._run_clock, name="afcourse-quiz-clock", daemon=True).start()
+
+    def _run_clock(self) -> None:
+        synced = time.monotonic()
+        while self.timer.comm is not None:  # a closed widget stops its clock
+            time.sleep(self.CLOCK_SECONDS)
+            left = self.seconds_left()
+            if left is not None and (left <= 0 or time.monotonic() - synced > self.SYNC_SECONDS):
+                self.controller.store.refresh_time()
+                synced = time.monotonic()
+            if not self.show_time():
+                return
+
+    def show_time(self) -> bool:
+        """Redraw the clock; False once there is nothing more to count (no limit, submitted, time up)."""
+        left = self.seconds_left()
+        if left is None or self.controller.submitted:
+            self.timer.value = ""
+            return False
+        self.timer.value = time_left_html(left)
+        return left > 0
 
     def start_again(self) -> None:
         """Clear every answer, result and the score (self-check)."""
@@ -399,6 +445,23 @@ class QuizWidget:
         for view in self.views.values():
             view.refresh()
         self.refresh_summary()
+        self.show_time()  # submitted: the clock goes
+
+
+def time_left_html(seconds: float) -> str:
+    """The clock of a timed quiz: ``Time left: 4:05`` (hours when over one), a warning in the last minute."""
+    left = max(0, round(seconds))
+    if left == 0:
+        return ('<div class="afq-w-timer-text" role="timer" data-state="up" style="font-weight:600;color:#9b1c1c">'
+                "Time is up: your answers are submitted as they stood at the limit; a change now is not "
+                "saved.</div>")
+    h, m, s = left // 3600, left // 60 % 60, left % 60
+    clock = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    low = left <= 60
+    note = " \u2014 your answers are submitted when it runs out" if low else ""
+    colour = ";color:#9b1c1c" if low else ""
+    return (f'<div class="afq-w-timer-text" role="timer" data-state="{"low" if low else ""}" '
+            f'style="font-weight:600{colour}">Time left: {clock}{note}</div>')
 
 
 def keyboard_helper(controller: QuizController):

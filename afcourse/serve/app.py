@@ -25,8 +25,12 @@ stood at the limit.
 
 Several processes may serve one PostgreSQL database: every state that decides an
 outcome lives in the database. What each process keeps to itself changes no outcome:
-the rate limit's buckets (with N processes a student may reach N times the rate) and
-which variant each student has (fixed once their row exists).
+the rate limit's buckets (with N processes a student may reach N times the rate),
+which variant each student has (fixed once their row exists) and which tokens were
+found valid (a token never changes its owner).
+
+On PostgreSQL an answer is logged from the event loop itself in one statement
+(:meth:`Store.record_async`); every other database call runs in a thread.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import asyncio
 import json
 import time
 from collections import defaultdict
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Awaitable, Callable
@@ -143,19 +148,14 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
             raise ApiError(413, f"the request is over {MAX_BODY} bytes")
         data = b""
-        chunks = request.stream().__aiter__()
-        until = time.monotonic() + BODY_SECONDS
-        while True:
-            try:
-                chunk = await asyncio.wait_for(chunks.__anext__(), max(0.0, until - time.monotonic()))
-            except StopAsyncIteration:
-                break
-            except asyncio.TimeoutError:
-                raise ApiError(408, f"the request body took over {BODY_SECONDS:g} s to arrive; send it again") \
-                    from None
-            data += chunk
-            if len(data) > MAX_BODY:
-                raise ApiError(413, f"the request is over {MAX_BODY} bytes")
+        try:
+            async with asyncio.timeout(BODY_SECONDS):
+                async for chunk in request.stream():
+                    data += chunk
+                    if len(data) > MAX_BODY:
+                        raise ApiError(413, f"the request is over {MAX_BODY} bytes")
+        except TimeoutError:
+            raise ApiError(408, f"the request body took over {BODY_SECONDS:g} s to arrive; send it again") from None
         if too_deep(data):
             raise ApiError(400, f"the request body nests more than {MAX_DEPTH} levels deep")
         try:
@@ -231,9 +231,11 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
         except InvalidAnswer as exc:
             raise ApiError(422, str(exc)) from None
         try:
-            receipt = await run_in_threadpool(
-                lambda: store.record(person.student_id, item_id, response, client_id, name=name_of(person),
-                                     variant_id=variant_id))
+            receipt = await store.record_async(person.student_id, item_id, response, client_id)
+            if receipt is None:
+                receipt = await run_in_threadpool(
+                    lambda: store.record(person.student_id, item_id, response, client_id, name=name_of(person),
+                                         variant_id=variant_id, one_statement=False))
         except TimeUp as exc:
             raise ApiError(403, f"not saved: {exc}", final=True, submitted_at=exc.deadline) from None
         except AlreadySubmitted as exc:
@@ -316,7 +318,12 @@ def create_app(assessment: Assessment, store: Store, identity: Identity, setting
               Route("/instructor", page(settings.instructor_page), methods=["GET"]),
               *identity.routes()]
 
-    return Starlette(routes=routes)
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        await store.aclose()  # the answers' pool lives in this event loop
+
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def _own_origin(request: Request) -> str:

@@ -74,6 +74,7 @@ class Assessment:
             raise AssessmentError("the quiz must close after it opens")
         self._variants = {v.variant_id: v for v in self.quiz.variants}
         self._views = {v.variant_id: self._view(v) for v in self.quiz.variants}
+        self._questions = {v.variant_id: {q.id: q for q in v.questions} for v in self.quiz.variants}
         self._keys = {k.id: k for k in self.key.keys}
         missing = sorted({q.id for v in self.quiz.variants for q in v.questions} - set(self._keys))
         if missing:
@@ -122,7 +123,7 @@ class Assessment:
         """The item and response if they fit the student's variant; raises InvalidAnswer saying why."""
         if not isinstance(item_id, str):
             raise InvalidAnswer("'item_id' must be a string")
-        question = next((q for q in self._variants[variant_id].questions if q.id == item_id), None)
+        question = self._questions[variant_id].get(item_id)
         if question is None:
             raise InvalidAnswer(f"your quiz has no question {item_id[:60]!r}")
         return item_id, _checked(question, value)

@@ -5,7 +5,9 @@ JupyterHub service, whose environment names the Hub) they are the Hub's users an
 app is mounted under the service's URL prefix.
 
 ``workers=N`` runs N uvicorn processes on one port (PostgreSQL only: SQLite is one
-process's database); each builds its own app from the same options. Connections are
+process's database); each builds its own app from the same options and listens on a
+socket of its own, so that the kernel spreads connections evenly over them
+(:mod:`afcourse.serve.workers`). Connections are
 guarded against slow clients: headers must arrive within :data:`HEADER_SECONDS` and hold
 at most :data:`MAX_HEADER_BYTES`, bodies within the app's own limit, and the process
 raises its open-file limit to what the system allows, so a pile of half-sent requests
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -100,7 +103,7 @@ def build(options: ServeOptions) -> Built:
             from starlette.applications import Starlette
             from starlette.routing import Mount
 
-            app = Starlette(routes=[Mount(prefix, app=app)])
+            app = Starlette(routes=[Mount(prefix, app=app)], lifespan=app.router.lifespan_context)
         return Built(app, store, assessment, None)
     secret = load_secret(options.quiz_dir)
     app = create_app(assessment, store, TokenIdentity(secret, quiz.quiz_id), settings)
@@ -237,8 +240,9 @@ def run(built: Built, host: str, port: int, options: ServeOptions | None = None)
     import uvicorn
 
     raise_open_file_limit()
-    common = dict(host=host, port=port, log_level="warning", timeout_keep_alive=30, http=guarded_http_protocol,
-                  h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=5)
+    common = dict(host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=30,
+                  http=guarded_http_protocol, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                  timeout_graceful_shutdown=5)
     if options is None or options.workers <= 1:
         uvicorn.run(built.app, **common)
         return
@@ -253,6 +257,11 @@ def run(built: Built, host: str, port: int, options: ServeOptions | None = None)
         json.dump(data, handle)
     os.environ[OPTIONS_ENV] = path
     try:
-        uvicorn.run("afcourse.serve.server:worker_app", factory=True, workers=options.workers, **common)
+        if hasattr(socket, "SO_REUSEPORT"):
+            from afcourse.serve.workers import run_workers
+
+            run_workers("afcourse.serve.server:worker_app", options.workers, **common)
+        else:
+            uvicorn.run("afcourse.serve.server:worker_app", factory=True, workers=options.workers, **common)
     finally:
         os.unlink(path)

@@ -22,11 +22,17 @@ every student's live answers. SQLite is for one server process: one connection b
 a lock.
 
 PostgreSQL is reached with psycopg 3 (the PostgreSQL project's own maintained driver
-family, with binary wheels) through a ``psycopg_pool`` connection pool: each
-connection is checked as it is taken, so after the database restarts the pool makes
-new ones and the server carries on without a restart of its own; while the database is
-down a request fails with :class:`StorageError` (the app answers 503, nothing is
-acknowledged, clients retry). Its commits are durable by default.
+family, with binary wheels) through a ``psycopg_pool`` connection pool: a connection
+idle for more than :data:`CHECK_IDLE_SECONDS` is checked as it is taken, so after the
+database restarts the pool makes new ones and the server carries on without a restart
+of its own; while the database is down a request fails with :class:`StorageError` (the
+app answers 503, nothing is acknowledged, clients retry). Its commits are durable by
+default. On PostgreSQL an answer is one statement (:data:`_RECORD_PG`, one round trip,
+its own transaction): it locks the student's row, looks for the resent ``client_id``
+and logs the answer only if the student has not submitted and is within their time;
+anything else (a first answer before the row exists, a refusal) takes the ordinary
+transaction's path. An answer whose connection turns out broken is sent once more on
+another: a resent ``client_id`` is never stored twice, so that is safe.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ import json
 import os
 import sqlite3
 import threading
+import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -44,6 +52,8 @@ from typing import Any, Callable, Iterator
 DEFAULT_DB_NAME = "serve.sqlite"
 POOL_TIMEOUT = 5.0
 """Seconds a request waits for a PostgreSQL connection before it is answered 503."""
+CHECK_IDLE_SECONDS = 2.0
+"""A pooled PostgreSQL connection idle longer than this is checked (one round trip) before it is used."""
 GRACE_SECONDS = 20
 """By default, how late an answer given before the time limit may arrive (network, a proxy, retries)."""
 
@@ -143,7 +153,8 @@ class Store:
     def __init__(self, url: str, quiz_id: str, *, create: bool = True, pool_size: int = 10):
         self.url, self.quiz_id = url, quiz_id
         self._lock = threading.Lock()
-        self._pool = None
+        self._pool = self._apool = self._apool_lock = None
+        self._pool_size = max(1, pool_size)
         if url.startswith("sqlite:///"):
             self.dialect = "sqlite"
             path = Path(url[len("sqlite:///"):])
@@ -169,7 +180,7 @@ class Store:
                 raise StorageError("a PostgreSQL database needs psycopg and psycopg_pool: "
                                    "pip install 'afcourse[serve]'") from None
             self._pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
-                                        configure=_configure, check=ConnectionPool.check_connection,
+                                        configure=_configure, check=_check_if_idle,
                                         timeout=POOL_TIMEOUT,
                                         reconnect_timeout=24 * 3600, name="afcourse", open=False)
             try:
@@ -180,8 +191,12 @@ class Store:
                                    "running, and are the address, user and password right?") from None
         else:
             raise StorageError(f"unknown database URL {url!r}: use sqlite:///PATH or postgresql://...")
-        self._setup(create)
-        self.limit_seconds, self.grace = self._read_time_limit()
+        try:
+            self._setup(create)
+            self.limit_seconds, self.grace = self._read_time_limit()
+        except BaseException:
+            self.close()  # a database of another quiz (or none): its pool's threads end here
+            raise
 
     # ---- plumbing ----------------------------------------------------------------------------
     def _sql(self, statement: str) -> str:
@@ -206,8 +221,10 @@ class Store:
                         raise
                     conn.execute("COMMIT")
             else:
-                with self._pool.connection() as conn, conn.transaction():
-                    yield lambda sql, params=(): conn.execute(self._sql(sql), params)
+                with self._pool.connection() as conn:
+                    with conn.transaction():
+                        yield lambda sql, params=(): conn.execute(self._sql(sql), params)
+                    _IDLE_SINCE[conn] = time.monotonic()  # it worked: no check if it is taken again soon
         except StorageError:
             raise
         except Exception as exc:
@@ -311,13 +328,18 @@ class Store:
 
     # ---- answers -----------------------------------------------------------------------------
     def record(self, student_id: str, item_id: str, response: Any, client_id: str, *, name: str | None = None,
-               variant_id: str | None = None) -> Receipt:
+               variant_id: str | None = None, one_statement: bool = True) -> Receipt:
         """Log one answer; a resent ``client_id`` returns the first receipt.
 
         With ``variant_id`` the student's row is made if missing. Raises AlreadySubmitted
         after a submit, and TimeUp once the time limit (plus its grace) has passed.
+        ``one_statement=False`` skips PostgreSQL's one-statement try (it was just made).
         """
         text = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
+        if self.dialect == "postgresql" and one_statement:
+            receipt = self._record_one_statement(student_id, item_id, text, client_id)
+            if receipt is not None:
+                return receipt
         timed_out = None
         with self._session() as run:
             row = self._locked_row(run, student_id)
@@ -341,6 +363,93 @@ class Store:
             self.expire(student_id)  # the answers as they stood at the limit are the submission
             raise TimeUp(timed_out)
         return Receipt(seq, received, False)
+
+    def _one_statement(self, student_id: str, item_id: str, text: str, client_id: str) -> dict:
+        """:data:`_RECORD_PG`'s parameters but the time (set once a connection is in hand)."""
+        return {"sid": student_id, "item": item_id, "response": text, "cid": client_id,
+                "limit": self.limit_seconds, "grace": int(self.grace.total_seconds())}
+
+    @staticmethod
+    def _one_statement_receipt(found, received: str) -> Receipt | None:
+        """The receipt :data:`_RECORD_PG` gave, or None: no row yet, submitted, past the time, or a copy raced it.
+
+        The ordinary transaction's path then says which (and makes the row, refuses, or finds the copy).
+        """
+        if found is None:
+            return None
+        logged, seen_seq, seen_at = found
+        if logged is not None:
+            return Receipt(logged, received, False)
+        if seen_seq is not None:
+            return Receipt(seen_seq, seen_at, True)
+        return None
+
+    def _record_one_statement(self, student_id: str, item_id: str, text: str, client_id: str) -> Receipt | None:
+        """The common case on PostgreSQL in one round trip (see :meth:`_one_statement_receipt`)."""
+        params = self._one_statement(student_id, item_id, text, client_id)
+        for attempt in (1, 2):
+            conn = None
+            try:
+                with self._pool.connection() as conn:
+                    params["now"] = now_iso()  # not before: waiting for a connection may take a while
+                    found = conn.execute(_RECORD_PG, params).fetchone()
+                    _IDLE_SINCE[conn] = time.monotonic()
+                break
+            except Exception as exc:
+                if attempt == 1 and conn is not None and (conn.broken or conn.closed):
+                    continue  # the statement may or may not have run: the resend finds it by its client_id
+                raise _as_storage_error(exc)
+        return self._one_statement_receipt(found, params["now"])
+
+    async def record_async(self, student_id: str, item_id: str, response: Any, client_id: str) -> Receipt | None:
+        """PostgreSQL: :meth:`record`'s common case on the event loop, with no thread; None: call :meth:`record`.
+
+        The app logs each answer this way (a thread and its hand-overs cost more CPU than the
+        statement itself); anything but a plain receipt goes through :meth:`record`.
+        """
+        if self.dialect != "postgresql":
+            return None
+        pool = await self._answer_pool()
+        params = self._one_statement(student_id, item_id, json.dumps(response, ensure_ascii=False,
+                                                                     separators=(",", ":")), client_id)
+        for attempt in (1, 2):
+            conn = None
+            try:
+                async with pool.connection() as conn:
+                    params["now"] = now_iso()
+                    found = await (await conn.execute(_RECORD_PG, params)).fetchone()
+                    _IDLE_SINCE[conn] = time.monotonic()
+                break
+            except Exception as exc:
+                if attempt == 1 and conn is not None and (conn.broken or conn.closed):
+                    continue  # as in _record_one_statement
+                raise _as_storage_error(exc)
+        return self._one_statement_receipt(found, params["now"])
+
+    async def _answer_pool(self):
+        """This process's pool of asynchronous connections for answers, opened on first use (in the event loop)."""
+        if self._apool is None:
+            import asyncio
+
+            from psycopg_pool import AsyncConnectionPool
+
+            self._apool_lock = self._apool_lock or asyncio.Lock()
+            async with self._apool_lock:
+                if self._apool is None:
+                    pool = AsyncConnectionPool(self.url, min_size=1, max_size=self._pool_size,
+                                               kwargs={"autocommit": True}, configure=_configure_async,
+                                               check=_check_if_idle_async,
+                                               timeout=POOL_TIMEOUT, reconnect_timeout=24 * 3600,
+                                               name="afcourse-answers", open=False)
+                    await pool.open()
+                    self._apool = pool
+        return self._apool
+
+    async def aclose(self) -> None:
+        """Close the answers' asynchronous pool (in the event loop that opened it)."""
+        if self._apool is not None:
+            pool, self._apool = self._apool, None
+            await pool.close()
 
     def responses(self, student_id: str) -> dict[str, Any]:
         """The student's current response to each item they answered (the last one logged)."""
@@ -410,10 +519,54 @@ class Store:
                    "saved_at": submitted_at or last_time.get(row.student_id, row.started_at)}
 
 
+_RECORD_PG = """
+WITH who AS (
+    SELECT s.submitted_at, s.started_at, COALESCE(e.seconds, 0) AS extra
+    FROM students s LEFT JOIN extra_time e ON e.student_id = s.student_id
+    WHERE s.student_id = %(sid)s FOR SHARE OF s
+), seen AS (
+    SELECT seq, received_at FROM answers WHERE student_id = %(sid)s AND client_id = %(cid)s
+), logged AS (
+    INSERT INTO answers (student_id, item_id, response, client_id, received_at)
+    SELECT %(sid)s, %(item)s, %(response)s, %(cid)s, %(now)s::text FROM who
+    WHERE who.submitted_at IS NULL AND NOT EXISTS (SELECT 1 FROM seen)
+      AND (%(limit)s::integer IS NULL OR %(now)s::text::timestamptz <= who.started_at::timestamptz
+           + make_interval(secs => %(limit)s::integer + who.extra + %(grace)s::integer))
+    ON CONFLICT (student_id, client_id) DO NOTHING
+    RETURNING seq
+)
+SELECT (SELECT seq FROM logged), seen.seq, seen.received_at FROM who LEFT JOIN seen ON true
+"""
+"""One answer on PostgreSQL, as :meth:`Store.record`'s transaction would log it: the row locked as there (FOR
+SHARE), the deadline the same sum (start + limit + extra time + grace, by the server's time); no row: not started."""
+
+_IDLE_SINCE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+"""When each pooled connection last finished a statement that worked (a new or failed one is not here)."""
+
+
+def _check_if_idle(conn) -> None:
+    """The pool's check: a round trip, but only for a connection idle long enough to have gone stale."""
+    if time.monotonic() - _IDLE_SINCE.get(conn, 0.0) > CHECK_IDLE_SECONDS:
+        conn.execute("")
+
+
+async def _check_if_idle_async(conn) -> None:
+    if time.monotonic() - _IDLE_SINCE.get(conn, 0.0) > CHECK_IDLE_SECONDS:
+        await conn.execute("")
+
+
+_SETTINGS = ("SET statement_timeout = '10s'", "SET idle_in_transaction_session_timeout = '30s'")
+
+
 def _configure(conn) -> None:
     """Each new PostgreSQL connection: no statement may hold a request (and a pooled connection) for long."""
-    conn.execute("SET statement_timeout = '10s'")
-    conn.execute("SET idle_in_transaction_session_timeout = '30s'")
+    for statement in _SETTINGS:
+        conn.execute(statement)
+
+
+async def _configure_async(conn) -> None:
+    for statement in _SETTINGS:
+        await conn.execute(statement)
 
 
 def redacted(url: str) -> str:
@@ -421,6 +574,15 @@ def redacted(url: str) -> str:
     import re
 
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def _as_storage_error(exc: BaseException) -> BaseException:
+    """A database failure as the StorageError it means (anything else as it is)."""
+    if _is_database_error(exc):
+        error = StorageError(str(exc).strip() or type(exc).__name__)
+        error.__cause__ = exc
+        return error
+    return exc
 
 
 def _is_database_error(exc: BaseException) -> bool:

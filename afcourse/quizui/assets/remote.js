@@ -20,12 +20,13 @@
  * afcourse/quiz/answers.py). An ordering has no answer until an element moves or "Keep
  * this order" is pressed. Submit first records what is typed in a box not yet left,
  * and waits until every answer is on the server. With a time limit the time left is
- * shown (counted by the server's clock) and the quiz is submitted when it runs out.
+ * shown (counted by the server's clock, asked again every 5 minutes and at zero, so
+ * extra time given meanwhile counts) and the quiz is submitted when it runs out.
  */
 (function () {
   "use strict";
 
-  var RETRY_MS = 1000, RETRY_MAX_MS = 30000, REQUEST_MS = 15000, DRAIN_MS = 20000;
+  var RETRY_MS = 1000, RETRY_MAX_MS = 30000, REQUEST_MS = 15000, DRAIN_MS = 20000, SYNC_MS = 300000;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -345,7 +346,8 @@
           self.note(entry.item_id, "Not saved: " + err.refused + (/[.!?]$/.test(err.refused) ? "" : ".") +
                     " Your answer is still shown here.");
           if (err.data && err.data.final) {
-            self.lock(err.data.submitted_at ? "Time is up: your answers were submitted at " + err.data.submitted_at + "." : err.refused);
+            self.lock(err.data.submitted_at ? "Time is up: your answers were submitted at " + err.data.submitted_at + "." : err.refused,
+                      !!err.data.submitted_at);
             return;
           }
           return self.flush();
@@ -415,8 +417,9 @@
     var self = this;
     return this.call("POST", "api/submit", {}).then(function (reply) {
       self.submitting = false;
-      self.lock((reply.at_time_limit || automatic ? "Time is up: your answers were submitted at " : "Submitted at ") +
-                reply.submitted_at + ". Your answers are final.");
+      var up = !!(reply.at_time_limit || automatic);
+      self.lock((up ? "Time is up: your answers were submitted at " : "Submitted at ") +
+                reply.submitted_at + ". Your answers are final.", up);
       if (self.data.feedback === "after-submit") self.feedback();
     }, function (err) {
       if (err.refused && err.status === 409 && tries > 0) {  /* an earlier try got through; its reply was lost */
@@ -428,7 +431,7 @@
       }
       if (err.refused) {
         self.submitting = false;
-        if ((err.data && err.data.final) || automatic) self.lock((automatic ? "Time is up: " : "") + err.refused);
+        if ((err.data && err.data.final) || automatic) self.lock((automatic ? "Time is up: " : "") + err.refused, automatic);
         else self.say("Not submitted: " + err.refused, "error");
         return;
       }
@@ -443,28 +446,47 @@
     });
   };
 
-  /* The time left, by the server's count; at zero the quiz submits itself. */
+  /* The time left, by the server's count; at zero the quiz submits itself. Extra time may be given during the
+     attempt, so the clock asks the server again every SYNC_MS and before submitting at zero. */
   Client.prototype.countdown = function (secondsLeft) {
-    var self = this, end = Date.now() + secondsLeft * 1000;
-    var tick = function () {
-      if (self.locked) { self.timer.textContent = ""; return; }
-      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    var self = this, end = Date.now() + secondsLeft * 1000, synced = Date.now();
+    var show = function (left) {
       var h = Math.floor(left / 3600), m = Math.floor(left / 60) % 60, s = left % 60;
       var two = function (n) { return (n < 10 ? "0" : "") + n; };
       self.timer.textContent = "Time left: " + (h ? h + ":" + two(m) : m) + ":" + two(s) +
         (left <= 60 && left > 0 ? " \u2014 your answers are submitted when it runs out" : "");
       self.timer.setAttribute("data-state", left <= 60 ? "low" : "");
-      if (left <= 0) { self.submit(true); return; }
-      setTimeout(tick, 500);
+    };
+    var tick = function () {
+      if (self.locked) return;  /* lock() has said why */
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      show(left);
+      if (left > 0 && Date.now() - synced < SYNC_MS) { setTimeout(tick, 500); return; }
+      synced = Date.now();
+      self.call("GET", "api/quiz").then(function (data) {
+        if (self.locked) return;
+        if (data.submitted_at) { self.lock("Time is up: your answers were submitted at " + data.submitted_at + ".", true); return; }
+        if (data.seconds_left === null || data.seconds_left === undefined) { self.timer.textContent = ""; return; }
+        if (data.seconds_left > 0.5) { end = Date.now() + data.seconds_left * 1000; setTimeout(tick, 500); return; }
+        self.submit(true);
+      }, function () {
+        if (left <= 0) self.submit(true);  /* it keeps trying */
+        else setTimeout(tick, 500);
+      });
     };
     tick();
   };
 
-  Client.prototype.lock = function (message) {
+  /* Answers are final: every control off, the message in the status line (and, when the time ran out, in the
+     clock's place at the top, where the student was looking). */
+  Client.prototype.lock = function (message, timeUp) {
     this.locked = true;
     this.inputs.forEach(function (input) { input.disabled = true; });
     if (this.submitButton) this.submitButton.disabled = true;
-    if (this.timer) this.timer.textContent = "";
+    if (this.timer) {
+      this.timer.textContent = timeUp ? message : "";
+      this.timer.setAttribute("data-state", timeUp ? "up" : "");
+    }
     Array.prototype.forEach.call(this.root.querySelectorAll(".afq-order-note"), function (n) { n.textContent = ""; });
     this.say(message, "submitted");
   };
