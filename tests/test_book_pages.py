@@ -46,7 +46,8 @@ def test_every_chapter_ends_with_its_own_working_quiz(built_book, browser):
         assert "widget-state+json" not in text and "show_quiz" not in text, chapter
         quiz = json.loads((ROOT / "quizzes" / chapter / "quiz.json").read_text(encoding="utf-8"))
         first = quiz["variants"][0]["questions"][0]
-        assert htmllib.escape(first["stem"], quote=False)[:60] in text, chapter
+        stem = first["stem"].split('"')[0]  # quotation marks are escaped differently in the page's data
+        assert len(stem) >= 20 and htmllib.escape(stem, quote=False)[:60] in text, chapter
 
         page.goto(path.as_uri())
         widget = page.locator("div.afq")

@@ -94,11 +94,11 @@ PERSON_KEY_KINDS = frozenset({"statement", "quotation", "person"})
 
 
 def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
-    """Drop, per chapter, the who-said and who-held items that would make one person the key far more often than they are
-    offered as a wrong option (a student who always picks Kabulov should not score): a person keeps at most
-    as many keyed items as they are offered wrongly elsewhere in the chapter, so that picking them wins at
-    most half the time; their statements are still asked as typed answers. Dropping an item takes its wrong
-    options away too, so this repeats until nothing more is dropped."""
+    """Drop, per chapter, the who-said and who-held choice items that would make one person the key far more
+    often than they are offered as a wrong option (a student who always picks Kabulov should not score): a
+    person keeps at most as many keyed items as they are offered wrongly elsewhere in the chapter, so that
+    picking them wins at most half the time; their statements are still asked as typed answers. Dropping an
+    item takes its wrong options away too, so this repeats until nothing more is dropped."""
     while True:
         kept = _balance_once(items, base)
         if len(kept) == len(items):
