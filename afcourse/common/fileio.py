@@ -1,10 +1,20 @@
-"""Writing output files safely: atomically, and never over an existing file unless asked."""
+"""Reading input files with a clear error, and writing output files safely: atomically, and never over an
+existing file unless asked."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+
+def read_text(path: Path, what: str, error: type[Exception]) -> str:
+    """``path`` as UTF-8 text; an unreadable or undecodable file raises ``error`` with "PATH: cannot read
+    WHAT: why" (``what`` as the user calls it: "the blueprint", "your questions")."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 class OutputExistsError(FileExistsError):

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from afcourse.bank.models import ChoiceKey, NumericKey, Question, TextKey
+from afcourse.common.fileio import read_text
 from afcourse.common.text import normalise
 from afcourse.grading.results import GradingError
 from afcourse.quiz.models import QuizFile
@@ -93,10 +94,7 @@ def parse_option(action: str, text: str) -> Decision:
 def read_decisions(path: str | Path) -> list[Decision]:
     """The decisions of a YAML or JSON file; :class:`GradingError` names the entry that is wrong."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GradingError(f"{path}: cannot read the decisions: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path, "the decisions", GradingError)
     try:
         import yaml
 

@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from afcourse.bank.models import Item
+from afcourse.common.fileio import read_text
 from afcourse.quiz.giveaways import MONTHS, key_texts
 from afcourse.quiz.selection import Rule
 
@@ -89,10 +90,7 @@ def default_blueprint(chapter: str, title: str | None = None) -> Blueprint:
 def read_blueprint(path: str | Path) -> Blueprint:
     """A blueprint from a YAML file; :class:`BlueprintError` names the file, line and field of any problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BlueprintError(f"{path}: cannot read the blueprint: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path, "the blueprint", BlueprintError)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -36,6 +36,7 @@ from typing import Any
 
 from afcourse.bank.models import (ITEM_TYPES, AnswerKey, Choice, ChoiceKey, Item, MatchKey, MultiKey, NumericKey,
                                   OrderKey, Question, TextKey)
+from afcourse.common.fileio import read_text
 from afcourse.quiz.sets import QuizSetError
 
 PREFIX = "own:"
@@ -83,10 +84,7 @@ def read_own_questions(path: str | Path, chapters: set[str] | None = None) -> li
     import yaml
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuizSetError(f"{path}: cannot read your questions: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path, "your questions", QuizSetError)
     try:
         data, root = yaml.safe_load(text), yaml.compose(text)
     except yaml.YAMLError as exc:

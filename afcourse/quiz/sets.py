@@ -26,7 +26,7 @@ from typing import Iterable, Mapping
 
 from pydantic import ValidationError
 
-from afcourse.common.fileio import OutputExistsError, write_atomic
+from afcourse.common.fileio import OutputExistsError, read_text, write_atomic
 from afcourse.bank.coherence import answer_forms, clash_map
 from afcourse.bank.models import (ITEM_TYPES, AnswerKey, ChoiceKey, Item, MatchKey, MultiKey, OrderKey,
                                   Question)
@@ -335,10 +335,7 @@ def write_quiz_set(quiz: QuizFile, key: KeyFile, out_dir: str | Path, *, force: 
 
 
 def _read_model(model, path: Path, what: str, schema: str):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuizSetError(f"{path}: cannot read the {what}: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path, f"the {what}", QuizSetError)
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
