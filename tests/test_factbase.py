@@ -49,3 +49,5 @@ def test_bank_is_large_varied_and_lint_clean():
     assert set(types) == {"single_choice", "multiple_select", "true_false", "short_answer", "numeric", "ordering",
                           "matching"}
     assert lint_items(items, base) == []
+    recall = [item for item in items if item.answer.level == "recall"]  # issue 21: 350 recall items that pass,
+    assert len(recall) >= 350 and {item.question.type for item in recall} == set(types)  # over all seven types

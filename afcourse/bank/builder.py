@@ -177,8 +177,10 @@ class Builder:
 
     def relation_item(self, *, item_id: str, template: str, type: str, stem: str, relations: list, key,
                       choices: list[tuple[str, str]] = (), prompts: list[tuple[str, str]] = (),
-                      feedback: dict[str, str] | None = None, explanation: str, difficulty_bonus: float = 0.1) -> Item:
-        """Assemble an understanding item from relation records (the first is the one asked about).
+                      feedback: dict[str, str] | None = None, explanation: str, difficulty_bonus: float = 0.1,
+                      level: str = "understanding") -> Item:
+        """Assemble an understanding item (or, with ``level``, a recall item) from relation records (the first
+        is the one asked about).
 
         ``feedback`` maps an option's value to one sentence on why that option is wrong. The item rests on the
         facts the relations name; its occasions include each relation (and the topic of a view asked about),
@@ -200,7 +202,7 @@ class Builder:
             prompts=[Choice(id=choice_id(v), text=capitalise(t)) for v, t in prompts])
         answer = AnswerKey(id=item_id, key=key, explanation=explanation, citations=citations, fact_ids=fact_ids,
                            feedback={choice_id(v): text for v, text in (feedback or {}).items()},
-                           objective=first.objective, level="understanding")
+                           objective=first.objective, level=level)
         difficulty = prior_difficulty(
             type, bonus=difficulty_bonus, options=len(choices),
             elements=len(prompts) if type == "matching" else len(choices) if type == "ordering" else 0,
@@ -213,7 +215,8 @@ class Builder:
                                      | {o for f in facts for o in occasions(f)}))
 
     def relation_choice(self, *, item_id: str, template: str, stem: str, relations: list, right: tuple[str, str],
-                        wrong: list[tuple[str, str, str]], explanation: str, bonus: float = 0.1) -> Item | None:
+                        wrong: list[tuple[str, str, str]], explanation: str, bonus: float = 0.1,
+                        level: str = "understanding") -> Item | None:
         """A four-option understanding item: ``right`` and three of ``wrong`` ((value, text, feedback) triples,
         picked per item, deterministically, so that the key's place among the sorted options is balanced over
         the template); None when fewer than three wrong options exist."""
@@ -232,7 +235,7 @@ class Builder:
         return self.relation_item(item_id=item_id, template=template, type="single_choice", stem=stem,
                                   relations=relations, key=ChoiceKey(correct=choice_id(right[0])), choices=options,
                                   feedback={v: f for v, _, f in picked}, explanation=explanation,
-                                  difficulty_bonus=bonus)
+                                  difficulty_bonus=bonus, level=level)
 
     def single_choice(self, *, item_id, template, stem, facts, right: tuple[str, str], wrong: list[tuple[str, str]],
                       explanation, bonus=0.0, why_wrong: Callable[[str, str], str] | None = None,

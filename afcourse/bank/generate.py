@@ -15,14 +15,14 @@ from typing import Iterable
 from afcourse.facts.factbase import FactBase
 from afcourse.bank.builder import Builder, stable_hash
 from afcourse.bank.families.disagreements import disagreement_items
-from afcourse.bank.families.events import event_group_items, event_items, events_in_year_items
+from afcourse.bank.families.events import event_group_items, event_items, events_in_year_items, sequence_items
 from afcourse.bank.families.organisations import organisation_items
 from afcourse.bank.families.people import person_items
 from afcourse.bank.families.quantities import quantity_items
 from afcourse.bank.families.statements import (denial_items, quotation_items, source_group_items, statement_group_items,
                                                statement_items)
 from afcourse.bank.families.accounts import account_items
-from afcourse.bank.families.concepts import concept_items
+from afcourse.bank.families.concepts import concept_items, definition_items
 from afcourse.bank.families.consequences import consequence_items
 from afcourse.bank.families.evidence import evidence_items
 from afcourse.bank.families.positions import position_items
@@ -74,6 +74,7 @@ def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str],
             continue
         items.extend(event_group_items(builder, [f for f in facts if f.kind == "event"]))
         items.extend(events_in_year_items(builder, [f for f in facts if f.kind == "event"]))
+        items.extend(sequence_items(builder, [f for f in facts if f.kind == "event"]))
         statements = [f for f in facts if f.kind == "statement"]
         items.extend(statement_group_items(builder, [f for f in statements if f.speaker not in builder.authors]))
         items.extend(source_group_items(builder, statements))
@@ -84,20 +85,22 @@ def _build(base: FactBase, chapters: Iterable[str] | None, skip: frozenset[str],
                 items.extend(account_items(builder, fact))
         for kind, family in UNDERSTANDING_FAMILIES.items():
             items.extend(family(builder, base.relations_of(kind, chapter)))
+        items.extend(definition_items(builder, chapter))
     return items
 
 
 PERSON_KEY_TEMPLATES = ("statement-speaker-choice", "quotation-speaker-choice", "person-role-choice")
-"""Choice items whose key is a person: who said it, who held the post."""
+"""Choice items whose key is a person or a body: who said it, who held the post."""
 PERSON_KEY_KINDS = frozenset({"statement", "quotation", "person"})
 """The kinds of fact those items are made from."""
 
 
 def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
-    """Drop, per chapter, the who-said and who-held choice items that would make one person the key far more
-    often than they are offered as a wrong option (a student who always picks Kabulov should not score): a
-    person keeps at most as many keyed items as they are offered wrongly elsewhere in the chapter, so that
-    picking them wins at most half the time; their statements are still asked as typed answers. Dropping an
+    """Drop, per chapter, the who-said and who-held choice items that would make one person or body the key far
+    more often than they are offered as a wrong option (a student who always picks Kabulov, or the Russian
+    Foreign Ministry, should not score): each keeps at most as many keyed items as they are offered wrongly
+    elsewhere in the chapter, so that picking them wins at most half the time; people's statements, and those
+    of bodies that speak for no state, are still asked as typed answers. Dropping an
     item takes its wrong options away too, so this repeats until nothing more is dropped."""
     while True:
         kept = _balance_once(items, base)
@@ -109,7 +112,7 @@ def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
 def _balance_once(items: list[Item], base: FactBase) -> list[Item]:
     people = [i for i in items if i.template in PERSON_KEY_TEMPLATES
               and base.facts.get(i.values.get(i.answer.key.correct, ""), None) is not None
-              and base.facts[i.values[i.answer.key.correct]].kind == "person"]
+              and base.facts[i.values[i.answer.key.correct]].kind in ("person", "organisation")]
     wrongly: Counter = Counter()
     keyed: dict[tuple[str, str], list[Item]] = {}
     for item in people:

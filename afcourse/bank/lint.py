@@ -14,8 +14,9 @@ from statistics import median
 
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
-from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION, YEAR_SPREAD
-from afcourse.bank.families.concepts import names_concept
+from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION, YEAR_SPREAD, capitalise
+from afcourse.bank.families.concepts import CONCEPT, names_concept
+from afcourse.bank.families.events import MIN_SEQUENCE_MONTHS, SEQUENCE_SPAN_YEARS, months_apart
 from afcourse.bank.families.people import specific_role
 from afcourse.bank.families.positions import speaks_for
 from afcourse.bank.families.statements import speaker_kind
@@ -24,6 +25,7 @@ from afcourse.common.text import normalise
 
 ATTRIBUTION_TEMPLATES = {"statement-speaker-choice", "statement-speaker-tf", "quotation-speaker-choice",
                          "statement-speaker-short", "statements-speaker-matching", "statement-source-choice",
+                         "statement-source-short", "quotation-speaker-short",
                          "quotation-speaker-tf", "claims-source-matching",
                          "allegation-deniers-multi",
                          "disagreement-source-choice", "disagreement-matching"}
@@ -135,6 +137,10 @@ def _check(item: Item, base: FactBase):
     if a.level == "understanding":
         yield from _check_stem(item)
         yield from _check_understanding(item, base)
+        return
+    if item.template in DEFINITION_TEMPLATES:
+        yield from _check_stem(item)
+        yield from _check_definition(item, base)
         return
     if any(f.contested for f in facts) and item.template not in ATTRIBUTION_TEMPLATES:
         yield "contested-as-fact", "a contested or alleged claim may only be asked as attribution"
@@ -301,8 +307,19 @@ def _check_truth(item: Item, facts: list, base: FactBase):
         bad = [f.id for f in facts for g in facts if f is not g and (
             f.speaker == g.speaker or truth.said_something_similar(base, f.speaker, g)
             or sources.get(f.speaker) in {c.source for c in getattr(g, "also_made_in", ())})]
+    elif template == "statement-source-short":  # a typed answer must be the only right one
+        bad = [s for s, source in base.sources.items() if source.author_id != fact.speaker and (
+            s in {c.source for c in fact.also_made_in} or truth.author_claims_similar(base, source.author_id, fact))]
     elif template == "quantity-choice":
         bad = [w for w in wrong if float(w.replace(",", "")) == fact.value]
+    elif template == "events-sequence-tf":
+        earlier, later = facts
+        said_first = earlier if q.stem.startswith(f"True or false? {capitalise(earlier.name)} came") else later
+        asked_true = values[next(iter(right))] == "true"
+        bad = [] if months_apart(earlier, later, MIN_SEQUENCE_MONTHS) and asked_true == (said_first is earlier) \
+            else ["order"]
+        if later.date.year - earlier.date.year > SEQUENCE_SPAN_YEARS:
+            yield "era-giveaway", f"the two events lie more than {SEQUENCE_SPAN_YEARS} years apart"
     elif template == "events-ordering":
         order = [values[c] for c in key.order]
         dated = [base.facts[e] for e in order]
@@ -347,6 +364,9 @@ def _check_understanding(item: Item, base: FactBase):
     wrong = [values.get(c) for c in wrong_ids]
     keyed = [values.get(c) for c in right]
     template = item.template
+    if template in ("concept-case-choice", "concept-idea-choice") \
+            and names_concept(relation.case, base.concepts[relation.concept].term):
+        yield "case-names-concept", f"the case uses the word of the concept it illustrates ({relation.concept!r})"
     bad: list[str] = []
     if template == "why-choice":
         if keyed != [relation.id]:
@@ -388,8 +408,6 @@ def _check_understanding(item: Item, base: FactBase):
             elif any(truth.holds_view(base, values.get(p), view.topic, view.view) for p in a.key.pairs if p != prompt):
                 yield "view-shared", f"another holder of the item also holds the view of {view.id!r}"
     elif template == "concept-case-choice":
-        if names_concept(relation.case, base.concepts[relation.concept].term):
-            yield "case-names-concept", f"the key uses the word of the concept it illustrates ({relation.concept!r})"
         for value in wrong:
             other = base.relations.get(value)
             if other is None or other.concept == relation.concept or relation.concept in other.also_fits \
@@ -433,6 +451,36 @@ def _check_understanding(item: Item, base: FactBase):
     for text in [c.text for c in q.choices] + [p.text for p in q.prompts]:
         if DANGLING.match(text):
             yield "dangling-reference", f"the option {text!r} points back to something it does not name"
+
+
+DEFINITION_TEMPLATES = {"concept-term-choice", "concept-term-short", "concept-definition-tf"}
+
+
+def _check_definition(item: Item, base: FactBase):
+    """Know-a-concept items: the key re-derived from the course's definitions, the cited case one of the
+    concept's own, and a true/false swap another concept's definition."""
+    q, values = item.question, item.values
+    concept = base.concepts.get(values.get(CONCEPT, ""))
+    example = base.relations.get(values.get(RELATION, ""))
+    if concept is None or example is None or concept.id not in (example.concept, *example.also_fits):
+        yield "unknown-relation", "a definition item names its concept and one of the concept's cases"
+        return
+    if item.answer.objective != concept.objective:
+        yield "objective-mismatch", f"the concept names {concept.objective!r}, the item says {item.answer.objective!r}"
+    right = _correct_ids(item.answer.key)
+    if item.template == "concept-term-choice":
+        keyed = [values.get(c) for c in right]
+        wrong = [values.get(c.id) for c in q.choices if c.id not in right]
+        if keyed != [concept.id] or any(w not in base.concepts or w == concept.id for w in wrong):
+            yield "distractor-true", "the key of a term item is the concept defined; the wrong options are other terms"
+    elif item.template == "concept-term-short":
+        if normalise(concept.term) not in {normalise(t) for t in item.answer.key.accepted}:
+            yield "key-not-term", f"the accepted answers leave out the term {concept.term!r}"
+    else:
+        shown = base.concepts.get(values.get(SUBSTITUTE, concept.id))
+        asked_true = values.get(next(iter(right))) == "true"
+        if shown is None or asked_true != (shown.id == concept.id) or shown.definition[1:] not in q.stem:
+            yield "distractor-true", "the statement's truth does not follow from the definition it shows"
 
 
 def _check_feedback(item: Item):

@@ -399,6 +399,8 @@ def _check_understanding(understanding: dict[str, list[_Located]], facts: list[_
                 elif isinstance(paragraph, int) and paragraph > source.paragraphs:
                     report([*path, "paragraph"],
                            f"paragraph {paragraph} is past the end of {source.id} ({source.paragraphs} paragraphs)")
+            if key == "concepts":
+                known(["objective"], data.get("objective"), objectives, "objective")
             if key != "relations":
                 continue
             objective = data.get("objective")

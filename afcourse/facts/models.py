@@ -299,6 +299,8 @@ class Concept(_Record):
     id: Slug
     term: Text = Field(description="the term as it reads in a stem: 'hedging', 'a buffer zone'")
     definition: Text = Field(description="a full sentence in the course's own words")
+    objective: Slug | None = Field(None, description="the objective of the chapter that introduces the term: "
+                                                     "questions on its definition test that objective")
     note: str | None = None
 
     @field_validator("definition")

@@ -154,7 +154,8 @@ def family_of(item: Item) -> str:
 
 def is_which_source(item: Item) -> bool:
     """The item asks which of the course's sources says something (its key is a source)."""
-    return "source-choice" in item.template or any(_SOURCE_LABEL.match(t) for t in key_texts(item))
+    return (item.template.endswith(("source-choice", "source-short"))
+            or any(_SOURCE_LABEL.match(t) for t in key_texts(item)))
 
 
 def check_blueprint(blueprint: Blueprint, base) -> None:

@@ -8,7 +8,8 @@ answer, no giveaway). Finding n pairwise compatible items is a maximum-independe
 so a random greedy draw can fail where a solution exists. Selection therefore runs in two steps:
 
 1. a **deterministic** greedy pass (fewest clashes first, ties by id), then greedy draws from fixed
-   seeds, none of which depends on the salt, decide whether the request can be met. When it cannot, :class:`SelectionError` carries
+   seeds (half of them still preferring items with few clashes), none of which depends on the salt,
+   decide whether the request can be met. When it cannot, :class:`SelectionError` carries
    the same message whatever the salt;
 2. **salted** greedy draws give the set its variety (with groupings to spread, such as objectives, the
    most even of the successful draws is kept); if none of them succeeds, the deterministic choice is
@@ -26,6 +27,8 @@ from afcourse.bank.models import Item
 
 SALTED_DRAWS = 24
 FIXED_DRAWS = 40
+CLASH_JITTER = 3.0
+"""Half the fixed draws take an item with few clashes, not the fewest: a random tie-break over near-equals."""
 SLOT_SPREAD = 0.15
 """The items of one slot lie within this distance of the difficulty of the slot's first item."""
 
@@ -62,13 +65,14 @@ class Request:
 
 
 def _greedy(candidates: list[Item], request: Request, clashes: Mapping[str, set[str]],
-            rng: random.Random | None) -> tuple[list[Item], str | None]:
+            rng: random.Random | None, fewest_clashes: bool = False) -> tuple[list[Item], str | None]:
     """Pick ``request.n`` compatible items; (the items, None) or (the partial pick, why it stopped).
 
     The unmet *at least* rule with the fewest fitting items is served first, by an item that meets
     the most unmet rules; with no unmet rule, any fitting item. Without ``rng`` (the deterministic
     pass) the item with the fewest clashes among the still eligible items is taken, ties by id;
-    with ``rng``, a random one of those that serve the most rules.
+    with ``rng``, a random one of those that serve the most rules, or with ``fewest_clashes`` too, the one
+    with the fewest clashes give or take a random :data:`CLASH_JITTER` (a search for a fuller set).
     """
     chosen: list[Item] = []
     eligible = list(candidates)
@@ -100,6 +104,9 @@ def _greedy(candidates: list[Item], request: Request, clashes: Mapping[str, set[
         if rng is None:
             ids = {it.id for it in eligible}
             pick = min(pool, key=lambda it: (len(clashes[it.id] & ids), it.id))
+        elif fewest_clashes:
+            ids = {it.id for it in eligible}
+            pick = min(pool, key=lambda it: (len(clashes[it.id] & ids) + CLASH_JITTER * rng.random(), it.id))
         else:
             pick = pool[rng.randrange(len(pool))]
         chosen.append(pick)
@@ -128,7 +135,8 @@ def choose_leaders(candidates: list[Item], request: Request, clashes: Mapping[st
     """
     fixed, problem = _greedy(candidates, request, clashes, None)
     for attempt in range(FIXED_DRAWS if problem else 0):  # draws seeded by constants: still no salt
-        fixed, again = _greedy(candidates, request, clashes, random.Random(f"afcourse-fixed-{attempt}"))
+        fixed, again = _greedy(candidates, request, clashes, random.Random(f"afcourse-fixed-{attempt}"),
+                               fewest_clashes=attempt % 2 == 0)
         if again is None:
             problem = None
             break

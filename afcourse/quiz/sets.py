@@ -75,9 +75,10 @@ def compatible(candidates: list[Item], allow_same_fact: bool, frames: Frames | N
     fact (unless ``allow_same_fact``), two items from one understanding record, the variant checks' giveaways
     (:func:`afcourse.quiz.giveaways.giveaway_map`; ``frames`` of the whole bank), and the same question
     twice in other words (:func:`near_duplicates`)."""
-    # an understanding item's events and days are its evidence, not what it asks: only its record counts
+    # an understanding item's events and days are its evidence, not what it asks: only its record and the topic
+    # of a view count (two true/false items on whose view of one topic would each hint at the other)
     asked = [it if it.answer.level == "recall" else
-             it.model_copy(update={"occasions": [o for o in it.occasions if o.startswith("relation:")]})
+             it.model_copy(update={"occasions": [o for o in it.occasions if o.startswith(("relation:", "topic:"))]})
              for it in candidates]
     clashes = clash_map(asked, True)
     by_fact: dict[str, set[str]] = {}

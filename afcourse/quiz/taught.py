@@ -16,6 +16,9 @@ An item is **taught** by its chapter when one section
    :data:`ANSWER_SHARE` of the content words of a key that is a clause (a reason, a view, a
    claim), or all of them for a key of one or two words.
 
+A question on a concept's definition is taught where the chapter discusses a case of the concept and its
+"Concepts to think with" box glosses the term, linked to the glossary's definition.
+
 A template's fixed wording (:func:`frames_of`: "How do the course's sources treat the claim
 that ...", options that name categories such as "an established fact") says nothing about the
 item and is left out of both. Items whose key is a truth value, an order or pairs (true/false, ordering, matching) are checked
@@ -39,6 +42,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from afcourse.bank.families.concepts import CONCEPT
 from afcourse.bank.models import Item
 from afcourse.common.fileio import write_atomic
 from afcourse.quiz.giveaways import MONTHS, key_texts
@@ -189,15 +193,30 @@ def _missing_in(text: str, whole: str, item: Item, frame: tuple[frozenset[str], 
     return None
 
 
+_GLOSSED = re.compile(r"\{term\}`(?:[^`<]*<)?([^`<>]+)>?`:")
+"""A chapter's "Concepts to think with" box: ``- {term}`Hedging`: keeping ties with every side. Ask: ...``."""
+
+
+def _glosses(whole: str, concept: str) -> bool:
+    """Does the chapter's concepts box gloss ``concept`` (an id such as ``great-power-rivalry``), linking the
+    term to its glossary entry?"""
+    return any(content_words(name.replace("-", " ")) == content_words(concept.replace("-", " "))
+               for name in _GLOSSED.findall(whole))
+
+
 def untaught(item: Item, sections: tuple[Section, ...] | list[Section], frames: Frames | None = None) -> str | None:
     """Why the chapter whose ``sections`` these are does not teach ``item``, or None when it does
-    (``frames``: :func:`frames_of` the bank the item comes from)."""
+    (``frames``: :func:`frames_of` the bank the item comes from). A question on a concept's definition is
+    taught when the chapter discusses its case and glosses the term, linked to the glossary's definition."""
     frame = (frames or {}).get(item.template, (frozenset(), frozenset()))
     cites = {(c.source, c.paragraph) for c in item.answer.citations}
     citing = [s for s in sections if s.cited & cites]
     if not citing:
         return "no section of the chapter cites the paragraphs the item rests on"
     whole = " ".join(s.text for s in sections)
+    if CONCEPT in item.values:
+        glossed = _glosses(whole, item.values[CONCEPT])
+        return None if glossed else f"the chapter does not gloss the term of {item.values[CONCEPT]!r}"
     if item.question.type in ("ordering", "matching", "multiple_select"):
         missing = _missing_in(whole, whole, item, frame)
         return None if missing is None else f"the chapter's prose lacks {missing}"

@@ -1,11 +1,12 @@
-"""Event families: the year, the month and the participants of an event; ordering, matching
-and 'which happened in YEAR' over a chapter's events. Only events that teach one of the chapter's
+"""Event families: the year, the month and the participants of an event; ordering, matching,
+"did A come before B?" and 'which happened in YEAR' over a chapter's events. Only events that teach one of the chapter's
 objectives are asked: the year of a side event (a cultural centre reopened, a first joint exercise) is
 trivia however well the question is worded."""
 
 from __future__ import annotations
 
 import calendar
+import re
 from typing import Iterator
 
 from afcourse.bank.builder import (N_OPTIONS, YEAR_SPREAD, Builder, balanced_options, capitalise, choice_id, groups,
@@ -172,6 +173,45 @@ def event_group_items(b: Builder, events: list) -> Iterator[Item]:
                      stem="Match each event to the year it took place.", prompts=[(e.id, e.name) for e in group],
                      choices=sorted(years), key=MatchKey(pairs={choice_id(e.id): choice_id(str(e.date.year)) for e in group}),
                      explanation=" ".join(f"{capitalise(e.name)}: {e.date.year}." for e in group))
+
+
+SEQUENCE_SPAN_YEARS = 12
+"""Two events asked "did A come before B?" lie within this many years of each other (1878 against 2021
+answers itself)."""
+
+
+MIN_SEQUENCE_MONTHS = 6
+"""...and at least this many months apart, counting unknown months against the question: which of two
+events a few weeks apart came first is trivia."""
+
+
+def months_apart(earlier, later, months: int) -> bool:
+    """Does ``later`` begin at least ``months`` months after ``earlier`` ends, however the unknown months fall?"""
+    end_year, end_month, _ = _latest(earlier)
+    end = end_year * 12 + (12 if end_month == 13 else end_month)
+    return later.date.year * 12 + (later.date.month or 1) - end >= months
+
+
+def sequence_items(b: Builder, events: list) -> Iterator[Item]:
+    """"True or false? A came before B." for each event of a chapter and the next one after it that teaches
+    the same objective, when the two lie at least MIN_SEQUENCE_MONTHS apart and within SEQUENCE_SPAN_YEARS,
+    and neither name gives its year away; half the items (decided per
+    item) ask the pair the wrong way round. The order of a chapter's turning points is worth knowing: what
+    came first is half of what caused what."""
+    events = sorted((e for e in events if not e.contested and not e.scheduled and teaches_objective(b, e)
+                     and not re.search(r"\b1[89]\d\d\b|\b20\d\d\b", e.name)), key=lambda e: (e.date, e.id))
+    objective = {e.id: b.base.objective_of_fact(e.id, e.chapter) for e in events}
+    for n, earlier in enumerate(events):
+        later = next((e for e in events[n + 1:] if objective[e.id] == objective[earlier.id]), None)
+        if later is None or not months_apart(earlier, later, MIN_SEQUENCE_MONTHS) \
+                or later.date.year - earlier.date.year > SEQUENCE_SPAN_YEARS:
+            continue
+        first, second = capitalise(earlier.name), capitalise(later.name)
+        dates = f"{first}: {earlier.date.human()}. {capitalise(later.name)}: {later.date.human()}."
+        yield b.true_false(item_id=f"events-sequence:{earlier.id}:{later.id}", template="events-sequence-tf",
+                           facts=[earlier, later], true_text=f"{first} came before {later.name}.",
+                           false_text=f"{second} came before {earlier.name}.", substitute=later.id,
+                           explanation=dates)
 
 
 def events_in_year_items(b: Builder, events: list) -> Iterator[Item]:

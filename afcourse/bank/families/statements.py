@@ -1,5 +1,6 @@
 """Statement and quotation families, asked as attribution only: who said it, which source argues it,
-who denied an allegation, and matching claims to speakers or sources. Never "which government said it"
+who denied an allegation, and matching claims to speakers or sources (chosen, or typed where one answer
+alone is right). Never "which government said it"
 (the course's subject answers it) and never true/false on a speaker (a swap to the other camp is plainly
 false from the claim itself; a swap within the camp is unrecorded, not false)."""
 
@@ -107,10 +108,22 @@ def source_items(b: Builder, fact) -> Iterator[Item]:
     if len(wrong) < 2:
         return
     options = sorted([(own, source_label(b, own)), *wrong], key=lambda vt: vt[1].lower())
+    stem = f"Which of the course's sources {verb} that {clause}?"
     yield b.item(item_id=f"{fact.id}:source-choice", template="statement-source-choice", type="single_choice",
-                 stem=f"Which of the course's sources {verb} that {clause}?", facts=[fact], choices=options,
+                 stem=stem, facts=[fact], choices=options,
                  key=ChoiceKey(correct=choice_id(own)), explanation=fact.statement, difficulty_bonus=0.1,
                  feedback={s: f"{label} does not make this point; {source_label(b, own)} does." for s, label in wrong})
+    if len(wrong) == len(b.base.sources) - 1:  # typed, only where no other source makes the point
+        author = source_label(b, own)
+        yield b.item(item_id=f"{fact.id}:source-short", template="statement-source-short", type="short_answer",
+                     stem=f"{stem} (Type its author.)", facts=[fact], explanation=fact.statement,
+                     key=TextKey(accepted=author_forms(author), fuzzy=True), difficulty_bonus=0.2)
+
+
+def author_forms(author: str) -> list[str]:
+    """A source's author as a student may type it: "Julia Gurganus" or "Gurganus"; "GlobalSecurity.org" or
+    "GlobalSecurity"."""
+    return sorted({author, author.split()[-1], author.removesuffix(".org")})
 
 
 def statement_items(b: Builder, fact) -> Iterator[Item]:
@@ -131,12 +144,20 @@ def statement_items(b: Builder, fact) -> Iterator[Item]:
                              **_people_options(b, fact.speaker))
     if chosen:
         yield chosen
-    if (b.base.entity_kind(fact.speaker) == "person" and surname_unique(b, b.base.facts[fact.speaker])
-            and not truth.said_by_another(b.base, fact)):  # a typed answer cannot be one of two right names
+    if truth.said_by_another(b.base, fact):  # a typed answer cannot be one of two right names
+        return
+    if b.base.entity_kind(fact.speaker) == "person" and surname_unique(b, b.base.facts[fact.speaker]):
         person = b.base.facts[fact.speaker]
         yield b.item(item_id=f"{fact.id}:speaker-short", template="statement-speaker-short", type="short_answer",
                      stem=f"{stem} (A surname is enough.)", facts=[fact],
                      key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
+                     explanation=fact.statement)
+    elif speaker_kind(b.base, fact.speaker) not in ("bodies-0", "bodies-2"):
+        # a movement, not a ministry: typing "Russia" for the Foreign Ministry would be as right as its name
+        body = b.base.facts[fact.speaker]
+        yield b.item(item_id=f"{fact.id}:speaker-short", template="statement-speaker-short", type="short_answer",
+                     stem=f"{stem} (Name the movement or group.)", facts=[fact],
+                     key=TextKey(accepted=sorted({body.name, body.name.removeprefix("the "), *body.aliases}), fuzzy=True),
                      explanation=fact.statement)
 
 
@@ -167,21 +188,28 @@ def denial_items(b: Builder, allegations: list, facts: list) -> Iterator[Item]:
 
 
 def quotation_items(b: Builder, fact) -> Iterator[Item]:
-    """"Who said that ... “quote”?": only for quotations with an authored ``said`` clause, which
+    """"Who said that ... “quote”?", chosen and typed: only for quotations with an authored ``said`` clause, which
     embeds the quoted words in a sentence a student can read on its own."""
     speaker = b.name(fact.speaker)
     if not fact.said or speaker.split()[-1].lower() in fact.said.lower() or state_speaker(b, fact):
         return
     lead = f"{capitalise(when_text(fact.date))}, " if fact.date else ""
     explanation = f"{fact.statement} Context: {fact.context}"
+    stem = f"{lead}{'who' if lead else 'Who'} said {fact.said}?"
     chosen = b.single_choice(item_id=f"{fact.id}:speaker-choice", template="quotation-speaker-choice",
-                             stem=f"{lead}{'who' if lead else 'Who'} said {fact.said}?", facts=[fact],
+                             stem=stem, facts=[fact],
                              right=(fact.speaker, speaker), wrong=_speaker_pool(b, fact),
                              explanation=explanation, bonus=0.1,
                              why_wrong=lambda v, t: f"The sources do not record {t} saying this; it was {speaker}.",
                              **_people_options(b, fact.speaker))
     if chosen:
         yield chosen
+    if b.base.entity_kind(fact.speaker) == "person" and surname_unique(b, b.base.facts[fact.speaker]) \
+            and not truth.said_by_another(b.base, fact) and b.objective_of([fact]):  # other quotes repeat statements
+        person = b.base.facts[fact.speaker]
+        yield b.item(item_id=f"{fact.id}:speaker-short", template="quotation-speaker-short", type="short_answer",
+                     stem=f"{stem} (A surname is enough.)", facts=[fact], explanation=explanation,
+                     key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True))
 
 
 def statement_group_items(b: Builder, statements: list) -> Iterator[Item]:
