@@ -437,6 +437,9 @@ def _check_understanding(item: Item, base: FactBase):
                 yield "effect-downstream", f"{value!r} follows in turn from the asked cause's effect"
             elif truth.effects_alike(other, relation):
                 yield "effect-alike", f"{value!r} is the same kind of outcome as the key (theme {other.theme!r})"
+        others = [base.relations[v] for v in wrong if v in base.relations]
+        if len(others) >= 3 and all(truth.effects_alike(o, others[0]) for o in others[1:]):
+            yield "odd-one-out", f"every wrong option is one kind of outcome (theme {others[0].theme!r}): the key stands out"
     elif template == "consequences-matching":
         for prompt, choice in a.key.pairs.items():
             cause = base.relations.get(values.get(prompt, "").removeprefix("cause:"))

@@ -2,7 +2,8 @@
 
 "According to Gurganus, what followed from the US and NATO drawdown from 2014?" with effects the
 sources trace to other causes as wrong options (never one a source links to this cause, one further down
-the same chain of consequences, or one of the same kind of outcome), and,
+the same chain of consequences, or one of the same kind of outcome; nor three wrong options of one kind, which
+would leave the key the odd one out), and,
 for a chapter with three or more unlinked consequences, a matching of causes to effects.
 """
 
@@ -23,17 +24,22 @@ def consequence_items(b: Builder, relations: list) -> Iterator[Item]:
         for other in everything:
             if truth.clauses_similar(other.cause, relation.cause) or truth.effect_linked(b.base, relation, other.effect) \
                     or other.id in downstream or truth.effects_alike(other, relation) \
-                    or any(truth.clauses_similar(other.effect, w[1]) for w in wrong):
+                    or any(truth.clauses_similar(other.effect, w[1]) for w in wrong) \
+                    or sum(truth.effects_alike(other, b.base.relations[w[0]]) for w in wrong) >= 2:  # no odd one out
                 continue
             wrong.append((other.id, other.effect, f"{b.base.attribution(other.according_to)} traces that to "
                                                   f"{other.cause}, not to {relation.cause}."))
         same_chapter = [w for w in wrong if b.base.relations[w[0]].chapter == relation.chapter]
+        if len(same_chapter) < 3:  # topped up from the nearest chapters: an effect from another era stands out
+            order = list(b.base.chapters)
+            nearest = sorted((w for w in wrong if w not in same_chapter), key=lambda w: (
+                abs(order.index(b.base.relations[w[0]].chapter) - order.index(relation.chapter)), w[0]))
+            same_chapter += nearest[:3 - len(same_chapter)]
         item = b.relation_choice(item_id=f"{relation.id}:effect-choice", template="consequence-effect-choice",
                                  stem=f"According to {b.base.attribution(relation.according_to)}, what followed from "
                                       f"{relation.cause}?",
                                  relations=[relation], right=(relation.id, relation.effect),
-                                 wrong=same_chapter if len(same_chapter) >= 3 else wrong,
-                                 explanation=relation.statement)
+                                 wrong=same_chapter, explanation=relation.statement)
         if item:
             yield item
 
