@@ -321,3 +321,17 @@ def test_two_views_of_one_topic_never_share_a_quiz(shipped_bank):
                       and {o for o in a.occasions if o.startswith("topic:")} & set(b.occasions))
     assert conflict(*same_topic) is not None
     assert same_topic[1].id in compatible(list(same_topic), allow_same_fact=False)[same_topic[0].id]
+
+
+def test_three_wrong_effects_of_one_kind_are_refused(shipped_base, shipped_bank):
+    """Three wrong effects of one theme beside a key of another make the key the odd one out."""
+    item = understanding(shipped_bank, "consequence-effect-choice")[0]
+    assert "odd-one-out" not in codes(item, shipped_base)
+    wrong = [item.values[c] for c in wrong_ids(item)]
+    saved = {w: shipped_base.relations[w] for w in wrong}
+    for w in wrong:
+        shipped_base.relations[w] = saved[w].model_copy(update={"theme": "one-kind"})
+    try:
+        assert "odd-one-out" in codes(item, shipped_base)
+    finally:
+        shipped_base.relations.update(saved)
