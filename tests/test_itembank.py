@@ -113,9 +113,9 @@ def test_people_offered_as_options_were_active_in_the_facts_era(shipped_base, sh
     people = {p.id for p in base.of_kind("person")}
     checked = 0
     for item in shipped_bank.values():
-        fact = base.facts[item.answer.fact_ids[0]]
         if item.template not in ("statement-speaker-choice", "quotation-speaker-choice", "person-role-choice"):
             continue
+        fact = base.facts[item.answer.fact_ids[0]]
         if fact.kind == "person":
             role = fact.roles[int(item.id.rsplit(":", 1)[1])]
             dated = role.start or role.as_of or role.end

@@ -9,6 +9,7 @@ prove it did not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -121,6 +122,7 @@ def author_claims_similar(base: FactBase, author: str, fact) -> bool:
 SIMILAR_CLAUSE = 75
 
 
+@lru_cache(maxsize=262144)
 def clauses_similar(a: str, b: str) -> bool:
     """Two clauses that say much the same ("it feared Islamic State" ~ "it feared the spread of Islamic State")."""
     a, b = normalise(a), normalise(b)
@@ -134,11 +136,12 @@ _STOP = frozenset("the a an of to and or in on for with by from as at its it his
                   "been had has have not no but which who what when than into over after before since".split())
 
 
-def _points(text: str) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=65536)
+def _points(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(content words, names and years) of a clause: what it is about."""
-    words = {w for w in normalise(text).split() if len(w) > 2 and w not in _STOP and w not in COMMON_WORDS}
+    words = frozenset(w for w in normalise(text).split() if len(w) > 2 and w not in _STOP and w not in COMMON_WORDS)
     names = {w.lower() for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\b1[89]\d\d\b|\b20\d\d\b", text.strip())}
-    return words, names - COMMON_WORDS
+    return words, frozenset(names - COMMON_WORDS)
 
 
 def clauses_related(a: str, b: str) -> bool:

@@ -30,7 +30,12 @@ class _NoTimestampLoader(yaml.SafeLoader):
     """A safe loader that keeps '2016-12-27' as text: dates are parsed by PartialDate."""
 
 
-_NoTimestampLoader.yaml_implicit_resolvers = {
+class _FastNoTimestampLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same with libyaml's parser where PyYAML has it: ten times faster. A file it refuses is read again by
+    the pure-Python parser, whose message says what it found ("but got ':'")."""
+
+
+_NoTimestampLoader.yaml_implicit_resolvers = _FastNoTimestampLoader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -205,14 +210,18 @@ def _load(directory: Path) -> FactBase:
 
 def _compose(path: Path, label: str, problems: list[Problem]) -> tuple[Any, yaml.Node | None] | None:
     """A YAML file's data and node; None (with a located problem) on a syntax error."""
+    text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_NoTimestampLoader)
+        try:
+            node = yaml.compose(text, Loader=_FastNoTimestampLoader)
+        except yaml.YAMLError:
+            node = yaml.compose(text, Loader=_NoTimestampLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         context = f" ({exc.context} that starts at line {exc.context_mark.line + 1})" if exc.context and exc.context_mark else ""
         problems.append(Problem(label, mark.line + 1 if mark else 0, f"YAML syntax error: {exc.problem}{context}"))
         return None
-    data = _NoTimestampLoader("").construct_document(node) if node is not None else None
+    data = _FastNoTimestampLoader("").construct_document(node) if node is not None else None
     return data, node
 
 
