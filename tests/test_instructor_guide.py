@@ -54,7 +54,7 @@ def test_the_midterm_walkthrough_runs_as_written(tmp_path):
         ran.append(done.stdout)
     output = "\n".join(ran)
     assert "the same set" in output                                    # rebuilt from the recipe, byte for byte
-    assert "removed Q4c" in output and "added Q11b: In which month of 2016" in output
+    assert "removed Q5c" in output and "added Q8b: In which month of 2016" in output
     assert (tmp_path / "paper" / "paper.html").exists()
     paper = (tmp_path / "grades" / "midterm-paper" / "gradebook.csv").read_text()
     assert paper.count("\n") == 7                                      # six students and the header

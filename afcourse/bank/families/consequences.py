@@ -16,6 +16,25 @@ from afcourse.bank.builder import MIN_PAIRS, Builder, choice_id, groups, stable_
 from afcourse.bank.models import Item, MatchKey
 
 
+def _nearest(b: Builder, relation, wrong: list) -> list:
+    """The wrong effects a student could mistake for the key: those of the same objective, topped up with the
+    chapter's and then the nearest chapters' (varied per item; none half the key's length when others will
+    do). An effect from another topic or era beside the only one on the stem's subject gives the answer away."""
+    order = list(b.base.chapters)
+
+    def tier(w) -> int:
+        other = b.base.relations[w[0]]
+        if other.objective == relation.objective:
+            return 0
+        return 1 + abs(order.index(other.chapter) - order.index(relation.chapter))
+    def short(w) -> bool:  # half the key's length or less: beside it the key would stand out by its length
+        return 2 * len(w[1]) < len(relation.effect)
+    near = [w for w in wrong if tier(w) == 0 and not short(w)]
+    rest = sorted((w for w in wrong if w not in near),
+                  key=lambda w: (short(w), tier(w), stable_hash(f"{relation.id}|{w[0]}")))
+    return near + rest[:max(0, 3 - len(near))]
+
+
 def consequence_items(b: Builder, relations: list) -> Iterator[Item]:
     everything = b.base.relations_of("consequence")
     for relation in relations:
@@ -29,17 +48,11 @@ def consequence_items(b: Builder, relations: list) -> Iterator[Item]:
                 continue
             wrong.append((other.id, other.effect, f"{b.base.attribution(other.according_to)} traces that to "
                                                   f"{other.cause}, not to {relation.cause}."))
-        same_chapter = [w for w in wrong if b.base.relations[w[0]].chapter == relation.chapter]
-        if len(same_chapter) < 3:  # topped up from the nearest chapters: an effect from another era stands out
-            order = list(b.base.chapters)
-            nearest = sorted((w for w in wrong if w not in same_chapter), key=lambda w: (
-                abs(order.index(b.base.relations[w[0]].chapter) - order.index(relation.chapter)), w[0]))
-            same_chapter += nearest[:3 - len(same_chapter)]
         item = b.relation_choice(item_id=f"{relation.id}:effect-choice", template="consequence-effect-choice",
                                  stem=f"According to {b.base.attribution(relation.according_to)}, what followed from "
                                       f"{relation.cause}?",
                                  relations=[relation], right=(relation.id, relation.effect),
-                                 wrong=same_chapter, explanation=relation.statement)
+                                 wrong=_nearest(b, relation, wrong), explanation=relation.statement)
         if item:
             yield item
 
