@@ -335,3 +335,18 @@ def test_three_wrong_effects_of_one_kind_are_refused(shipped_base, shipped_bank)
         assert "odd-one-out" in codes(item, shipped_base)
     finally:
         shipped_base.relations.update(saved)
+
+
+def test_wrong_effects_come_from_the_asked_objective_or_the_nearest_chapters(shipped_base, shipped_bank):
+    """"What followed from the local ceasefire?" beside the Chechen embassy and the Soviet collapse answered
+    itself: the wrong effects are the objective's own first, and never from beyond the next chapter."""
+    order = list(shipped_base.chapters)
+    items = understanding(shipped_bank, "consequence-effect-choice")
+    same_objective = 0
+    for item in items:
+        asked = shipped_base.relations[item.values[RELATION]]
+        for value in (item.values[c] for c in wrong_ids(item)):
+            other = shipped_base.relations[value]
+            assert abs(order.index(other.chapter) - order.index(asked.chapter)) <= 1, (item.id, value)
+            same_objective += other.objective == asked.objective
+    assert same_objective >= len(items) // 2

@@ -195,9 +195,8 @@ def months_apart(earlier, later, months: int) -> bool:
 def sequence_items(b: Builder, events: list) -> Iterator[Item]:
     """"True or false? A came before B." for each event of a chapter and the next one after it that teaches
     the same objective, when the two lie at least MIN_SEQUENCE_MONTHS apart and within SEQUENCE_SPAN_YEARS,
-    and neither name gives its year away; half the items (decided per
-    item) ask the pair the wrong way round. The order of a chapter's turning points is worth knowing: what
-    came first is half of what caused what."""
+    and neither name gives its year away; half the items (decided per item) ask the pair the wrong way round.
+    The order of a chapter's turning points is worth knowing: what came first is half of what caused what."""
     events = sorted((e for e in events if not e.contested and not e.scheduled and teaches_objective(b, e)
                      and not re.search(r"\b1[89]\d\d\b|\b20\d\d\b", e.name)), key=lambda e: (e.date, e.id))
     objective = {e.id: b.base.objective_of_fact(e.id, e.chapter) for e in events}
@@ -207,7 +206,7 @@ def sequence_items(b: Builder, events: list) -> Iterator[Item]:
                 or later.date.year - earlier.date.year > SEQUENCE_SPAN_YEARS:
             continue
         first, second = capitalise(earlier.name), capitalise(later.name)
-        dates = f"{first}: {earlier.date.human()}. {capitalise(later.name)}: {later.date.human()}."
+        dates = f"{first}: {earlier.date.human()}. {second}: {later.date.human()}."
         yield b.true_false(item_id=f"events-sequence:{earlier.id}:{later.id}", template="events-sequence-tf",
                            facts=[earlier, later], true_text=f"{first} came before {later.name}.",
                            false_text=f"{second} came before {earlier.name}.", substitute=later.id,

@@ -24,6 +24,8 @@ BODY_KINDS = (
     {"newspaper", "news outlet", "magazine", "reference website", "research centre", "US research service"},
 )
 """Kinds of body that can stand in for one another as the speaker of a statement."""
+MOVEMENTS = BODY_KINDS[1]
+"""Bodies whose statements are typed as well as chosen: a movement speaks for itself, not for a state."""
 
 
 def said_clause(fact) -> str | None:
@@ -147,18 +149,20 @@ def statement_items(b: Builder, fact) -> Iterator[Item]:
     if truth.said_by_another(b.base, fact):  # a typed answer cannot be one of two right names
         return
     if b.base.entity_kind(fact.speaker) == "person" and surname_unique(b, b.base.facts[fact.speaker]):
-        person = b.base.facts[fact.speaker]
         yield b.item(item_id=f"{fact.id}:speaker-short", template="statement-speaker-short", type="short_answer",
-                     stem=f"{stem} (A surname is enough.)", facts=[fact],
-                     key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True),
+                     stem=f"{stem} (A surname is enough.)", facts=[fact], key=typed_name(b.base.facts[fact.speaker]),
                      explanation=fact.statement)
-    elif speaker_kind(b.base, fact.speaker) not in ("bodies-0", "bodies-2"):
+    elif b.base.entity_kind(fact.speaker) == "organisation" and b.base.facts[fact.speaker].category in MOVEMENTS:
         # a movement, not a ministry: typing "Russia" for the Foreign Ministry would be as right as its name
-        body = b.base.facts[fact.speaker]
         yield b.item(item_id=f"{fact.id}:speaker-short", template="statement-speaker-short", type="short_answer",
                      stem=f"{stem} (Name the movement or group.)", facts=[fact],
-                     key=TextKey(accepted=sorted({body.name, body.name.removeprefix("the "), *body.aliases}), fuzzy=True),
-                     explanation=fact.statement)
+                     key=typed_name(b.base.facts[fact.speaker]), explanation=fact.statement)
+
+
+def typed_name(who) -> TextKey:
+    """What a student may type for a person ("Lavrov", "Sergei Lavrov" or an alias) or a body ("Taliban")."""
+    short = who.name.split()[-1] if who.kind == "person" else who.name.removeprefix("the ")
+    return TextKey(accepted=sorted({who.name, short, *who.aliases}), fuzzy=True)
 
 
 def denial_items(b: Builder, allegations: list, facts: list) -> Iterator[Item]:
@@ -206,10 +210,9 @@ def quotation_items(b: Builder, fact) -> Iterator[Item]:
         yield chosen
     if b.base.entity_kind(fact.speaker) == "person" and surname_unique(b, b.base.facts[fact.speaker]) \
             and not truth.said_by_another(b.base, fact) and b.objective_of([fact]):  # other quotes repeat statements
-        person = b.base.facts[fact.speaker]
         yield b.item(item_id=f"{fact.id}:speaker-short", template="quotation-speaker-short", type="short_answer",
                      stem=f"{stem} (A surname is enough.)", facts=[fact], explanation=explanation,
-                     key=TextKey(accepted=sorted({person.name, person.name.split()[-1], *person.aliases}), fuzzy=True))
+                     key=typed_name(b.base.facts[fact.speaker]))
 
 
 def statement_group_items(b: Builder, statements: list) -> Iterator[Item]:
