@@ -191,7 +191,8 @@ def answer_in_widget(quiz, number: int, step, labels):
         for text, direction in step.moves:  # the button's tooltip names the element it moves
             texts = rows.all_inner_texts()
             position = next(i for i, row in enumerate(texts) if text in row)
-            button = box.get_by_title(f"Move {direction}: {text}")
+            button = box.get_by_title(f"Move {direction}: {text}", exact=True)
+            expect(button).to_have_count(1)  # while the widget redraws its rows, old and new buttons may coexist
             button.focus()
             button.press("Enter")  # with the keyboard
             target = position - 1 if direction == "up" else position + 1
