@@ -17,6 +17,13 @@ def test_family_reads_the_bank_item_it_was_made_from():
     assert family("troops-2021:numeric", "numeric") == "figures and quantities"
     assert family("events-of-1989:a1b2c3", "ordering") == "the order of events"
     assert family("own:envoy", "short_answer") == "your own questions"
+    # the understanding and concept families say what they ask, not "other facts"
+    assert family("reason-taliban-ties:why-choice", "single_choice") == "why it happened"
+    assert family("claim-bounties:evidence-choice", "single_choice") == "how we know: fact, claim or interpretation"
+    assert family("position-arms-nicholson:position-tf", "true_false") == "who held which view"
+    assert family("example-hedging-karzai:concept-idea-choice", "single_choice") == "applying a concept to a case"
+    assert family("hedging:definition-tf", "true_false") == "the course's terms"
+    assert family("events-sequence:a:b", "true_false") == "the order of events"
 
 
 def test_groups_pool_every_answer_and_say_when_they_are_too_few(tmp_path, shipped_bank):

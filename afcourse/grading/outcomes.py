@@ -10,7 +10,8 @@ as "too few answers", not judged. Groups:
   carry one;
 - **chapter**: the chapter a question comes from;
 - **level**: understanding or recall (``AnswerKey.level``), when the quiz holds both;
-- **skill**: the question's family (who said what, which source, when, who held which post...), read from the
+- **skill**: the question's family (why, what followed, how we know, who held which view, a concept, who said what,
+  which source, when...), read from the
   bank item it was made from.
 """
 
@@ -30,6 +31,13 @@ FAMILIES = [  # (a piece of the bank item id, what the question asks students to
     (":members-", "organisations and members"), (":nonmember-", "organisations and members"),
     (":founded-", "organisations and members"),
     (":deniers-", "allegations and denials"),
+    (":why-", "why it happened"),
+    (":effect-", "what followed from what"), ("consequences-matching", "what followed from what"),
+    (":evidence-", "how we know: fact, claim or interpretation"), (":accounts-", "how we know: fact, claim or interpretation"),
+    (":position-", "who held which view"), ("positions-", "who held which view"),
+    (":concept-", "applying a concept to a case"),
+    (":term-", "the course's terms"), (":definition-", "the course's terms"),
+    ("events-sequence", "the order of events"),
 ]
 BY_TYPE = {"ordering": "the order of events", "matching": "matching people, events and roles",
            "numeric": "figures and years", "multiple_select": "events of a year"}
