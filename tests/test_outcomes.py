@@ -10,20 +10,26 @@ from afcourse.quiz.sets import make_quiz_set, write_quiz_set
 from test_export_cases import nasty_items
 
 
-def test_family_reads_the_bank_item_it_was_made_from():
-    assert family("zamir-kabulov:role-choice:2", "single_choice") == "who held which post"
-    assert family("lavrov-said-x:speaker-short", "short_answer") == "who said or claimed what"
-    assert family("aliyev-argues-y:source-choice", "single_choice") == "which source says what"
-    assert family("troops-2021:numeric", "numeric") == "figures and quantities"
-    assert family("events-of-1989:a1b2c3", "ordering") == "the order of events"
-    assert family("own:envoy", "short_answer") == "your own questions"
+FAMILY_CASES = [  # (bank item id, question type, the skill the report names)
+    ("zamir-kabulov:role-choice:2", "single_choice", "who held which post"),
+    ("lavrov-said-x:speaker-short", "short_answer", "who said or claimed what"),
+    ("aliyev-argues-y:source-choice", "single_choice", "which source says what"),
+    ("troops-2021:numeric", "numeric", "figures and quantities"),
+    ("events-of-1989:a1b2c3", "ordering", "the order of events"),
+    ("own:envoy", "short_answer", "your own questions"),
     # the understanding and concept families say what they ask, not "other facts"
-    assert family("reason-taliban-ties:why-choice", "single_choice") == "why it happened"
-    assert family("claim-bounties:evidence-choice", "single_choice") == "how we know: fact, claim or interpretation"
-    assert family("position-arms-nicholson:position-tf", "true_false") == "who held which view"
-    assert family("example-hedging-karzai:concept-idea-choice", "single_choice") == "applying a concept to a case"
-    assert family("hedging:definition-tf", "true_false") == "the course's terms"
-    assert family("events-sequence:a:b", "true_false") == "the order of events"
+    ("reason-taliban-ties:why-choice", "single_choice", "why it happened"),
+    ("claim-bounties:evidence-choice", "single_choice", "how we know: fact, claim or interpretation"),
+    ("position-arms-nicholson:position-tf", "true_false", "who held which view"),
+    ("example-hedging-karzai:concept-idea-choice", "single_choice", "applying a concept to a case"),
+    ("hedging:definition-tf", "true_false", "the course's terms"),
+    ("events-sequence:a:b", "true_false", "the order of events"),
+]
+
+
+def test_family_reads_the_bank_item_it_was_made_from():
+    for item_id, question_type, skill in FAMILY_CASES:
+        assert family(item_id, question_type) == skill, item_id
 
 
 def test_groups_pool_every_answer_and_say_when_they_are_too_few(tmp_path, shipped_bank):

@@ -5,9 +5,9 @@ from collections import Counter
 from dataclasses import replace
 
 from afcourse.bank.builder import SUBSTITUTE
-from afcourse.bank.families.concepts import CONCEPT, term_forms
+from afcourse.bank.families.concepts import term_forms
 from afcourse.bank.lint import lint_items
-from afcourse.bank.models import ChoiceKey
+from afcourse.bank.models import CONCEPT, ChoiceKey
 from afcourse.facts.models import Citation
 
 

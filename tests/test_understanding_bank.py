@@ -6,9 +6,8 @@ import pytest
 
 from afcourse.bank import truth
 from afcourse.bank.builder import RELATION, choice_id
-from afcourse.bank.families.concepts import CONCEPT
 from afcourse.bank.lint import lint_items
-from afcourse.bank.models import ChoiceKey
+from afcourse.bank.models import CONCEPT, ChoiceKey
 
 
 def understanding(bank, template=None):

@@ -110,12 +110,12 @@ def balance_speakers(items: list[Item], base: FactBase) -> list[Item]:
 
 
 def _balance_once(items: list[Item], base: FactBase) -> list[Item]:
-    people = [i for i in items if i.template in PERSON_KEY_TEMPLATES
+    named = [i for i in items if i.template in PERSON_KEY_TEMPLATES
               and base.facts.get(i.values.get(i.answer.key.correct, ""), None) is not None
               and base.facts[i.values[i.answer.key.correct]].kind in ("person", "organisation")]
     wrongly: Counter = Counter()
     keyed: dict[tuple[str, str], list[Item]] = {}
-    for item in people:
+    for item in named:
         key = item.values[item.answer.key.correct]
         keyed.setdefault((item.question.chapter, key), []).append(item)
         for choice in item.question.choices:

@@ -15,12 +15,12 @@ from statistics import median
 from afcourse.bank import truth
 from afcourse.facts.factbase import FactBase
 from afcourse.bank.builder import MIN_PAIRS, RELATION, SUBSTITUTE, VERSION, YEAR_SPREAD, capitalise
-from afcourse.bank.families.concepts import CONCEPT, names_concept
+from afcourse.bank.families.concepts import names_concept
 from afcourse.bank.families.events import MIN_SEQUENCE_MONTHS, SEQUENCE_SPAN_YEARS, months_apart
 from afcourse.bank.families.people import specific_role
 from afcourse.bank.families.positions import speaks_for
 from afcourse.bank.families.statements import speaker_kind
-from afcourse.bank.models import ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
+from afcourse.bank.models import CONCEPT, ChoiceKey, Item, MatchKey, MultiKey, NumericKey, OrderKey, TextKey
 from afcourse.common.text import normalise
 
 ATTRIBUTION_TEMPLATES = {"statement-speaker-choice", "statement-speaker-tf", "quotation-speaker-choice",

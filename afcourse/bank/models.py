@@ -106,6 +106,10 @@ class AnswerKey(_Model):
     level: Level = Field("recall", description="recall or understanding")
 
 
+CONCEPT = "concept"
+"""The key in ``Item.values`` naming the concept a definition item asks about."""
+
+
 class Item(_Model):
     """One question of the item bank with its key."""
 

@@ -42,8 +42,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from afcourse.bank.families.concepts import CONCEPT
-from afcourse.bank.models import Item
+from afcourse.bank.models import CONCEPT, Item
 from afcourse.common.fileio import write_atomic
 from afcourse.quiz.giveaways import MONTHS, key_texts
 from afcourse.quiz.signs import GENERIC, Frames, content_words, frames_of, names, numbers, words_in_order

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from afcourse.bank import truth
 from afcourse.bank.builder import SUBSTITUTE, Builder, choice_id
-from afcourse.bank.models import ChoiceKey, Item, TextKey
+from afcourse.bank.models import CONCEPT, ChoiceKey, Item, TextKey
 
 
 def fits(b: Builder, example, concept: str) -> bool:
@@ -71,10 +71,6 @@ def capital(text: str) -> str:
 
 def uncapital(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-CONCEPT = "concept"
-"""The item's value naming the concept whose definition it asks about."""
 
 
 def introducing_example(b: Builder, concept):
