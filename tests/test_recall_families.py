@@ -4,8 +4,8 @@ argues a thesis (typed), and who said it among bodies. Each rule is shown to cat
 from collections import Counter
 from dataclasses import replace
 
-from afcourse.bank.builder import SUBSTITUTE
-from afcourse.bank.families.concepts import term_forms
+from afcourse.bank.builder import SUBSTITUTE, Builder
+from afcourse.bank.families.concepts import confusable, term_forms
 from afcourse.bank.lint import lint_items
 from afcourse.bank.models import CONCEPT, ChoiceKey
 from afcourse.facts.models import Citation
@@ -40,6 +40,7 @@ def test_a_sequence_item_is_keyed_by_the_dates_and_asks_only_events_months_apart
 
 
 def test_every_concept_is_asked_by_term_and_definition_for_the_objective_it_names(shipped_base, shipped_bank):
+    builder = Builder(shipped_base)
     defined = [i for i in shipped_bank.values() if CONCEPT in i.values]
     by_concept = Counter(i.values[CONCEPT] for i in defined)
     assert set(by_concept) == {c.id for c in shipped_base.concepts.values() if c.objective}
@@ -51,6 +52,9 @@ def test_every_concept_is_asked_by_term_and_definition_for_the_objective_it_name
         if item.template == "concept-definition-tf" and SUBSTITUTE in item.values:  # asked false
             shown = shipped_base.concepts[item.values[SUBSTITUTE]]
             assert shown.id != concept.id and shown.definition[1:] in item.question.stem
+            # with a concept the course applies to the same cases, where there is one: the real confusion
+            neighbours = [c.id for c in confusable(builder, concept)[:3]]
+            assert shown.id in neighbours, item.id
     chosen = next(i for i in defined if i.template == "concept-term-choice")
     assert "distractor-true" in codes(flipped(chosen), shipped_base)
     moved = chosen.model_copy(update={"answer": chosen.answer.model_copy(update={"objective": "taliban-hostility"})})
@@ -106,3 +110,10 @@ def test_no_body_is_the_key_more_often_than_it_is_offered_wrongly(shipped_base, 
     typed = [i for i in of(shipped_bank, "statement-speaker-short")
              if shipped_base.entity_kind(shipped_base.facts[i.answer.fact_ids[0]].speaker) == "organisation"]
     assert typed and all("the Taliban" in i.answer.key.accepted for i in typed)
+
+
+def test_the_likeliest_confusion_comes_first(shipped_base):
+    """Legitimacy is mistaken for pragmatic engagement (the course applies both to Moscow hosting the Taliban),
+    not for a buffer zone: wrong terms and false definitions come from such neighbours first."""
+    nearest = confusable(Builder(shipped_base), shipped_base.concepts["legitimacy"])
+    assert nearest[0].id == "pragmatic-engagement" and "buffer-zone" not in [c.id for c in nearest[:3]]

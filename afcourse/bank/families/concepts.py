@@ -91,8 +91,7 @@ def definition_items(b: Builder, chapter: str) -> Iterator[Item]:
         example = introducing_example(b, concept)
         if example is None or example.chapter != chapter:
             continue
-        others = sorted((c for c in b.base.concepts.values() if c.id != concept.id),
-                        key=lambda c: (abs(len(c.term) - len(concept.term)), c.id))
+        others = confusable(b, concept)
         explanation = f"{capital(concept.term)}: {concept.definition} {example.statement}"
         stem = f"Which term does the course use for this idea: {uncapital(concept.definition).rstrip('.')}?"
         made = [b.relation_choice(item_id=f"{concept.id}:term-choice", template="concept-term-choice", stem=stem,
@@ -112,6 +111,19 @@ def definition_items(b: Builder, chapter: str) -> Iterator[Item]:
                     "values": {**item.values, CONCEPT: concept.id},
                     "answer": item.answer.model_copy(update={"objective": concept.objective, "fact_ids": []}),
                     "occasions": [f"concept:{concept.id}", f"relation:{example.id}"]})
+
+
+def confusable(b: Builder, concept) -> list:
+    """The other concepts, the likeliest to be mistaken for ``concept`` first: those the course applies to more
+    of the same cases (``also_fits``), then those whose term is as long (no length cue)."""
+    shared: dict[str, int] = {}
+    for example in b.base.relations_of("example"):
+        fitting = {example.concept, *example.also_fits}
+        if concept.id in fitting:
+            for other in fitting - {concept.id}:
+                shared[other] = shared.get(other, 0) + 1
+    return sorted((c for c in b.base.concepts.values() if c.id != concept.id),
+                  key=lambda c: (-shared.get(c.id, 0), abs(len(c.term) - len(concept.term)), c.id))
 
 
 def term_forms(term: str) -> list[str]:
